@@ -118,11 +118,21 @@ def _name_problem(path: str) -> str | None:
     so named is no file's damage (above the corpus, every file would be moved aside): the
     file is left where it is, as any file that cannot be checked."""
     name = os.path.basename(path)
+    if bad := _not_utf8(name):
+        return f"its name is not UTF-8 (byte(s) {bad}): no Parquet reader opens it"
+    if bad := _not_utf8(path):
+        raise CheckFailed(path, f"a folder in its path is not UTF-8 (byte(s) {bad}): no "
+                          "Parquet reader opens a file there; left where it is: rename the "
+                          "folder in UTF-8 and run the command again")
+    return None
+
+
+def _not_utf8(text: str) -> str | None:
+    """The bytes of ``text``'s first run that is not UTF-8 (lone surrogates), in hex."""
     try:
-        name.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        bad = name[exc.start:exc.end].encode("utf-8", "surrogateescape")
-        return f"its name is not UTF-8 (byte(s) {bad.hex(' ')}): no Parquet reader opens it"
+        return text[exc.start:exc.end].encode("utf-8", "surrogateescape").hex(" ")
     return None
 
 

@@ -529,22 +529,29 @@ def test_an_edits_table_whose_name_is_not_utf8_is_left_out_and_moved_aside(built
         again.stderr[-3000:]
 
 
-def test_a_folder_above_the_corpus_not_utf8_moves_nothing_aside(built: dict,
-                                                                 tmp_path: Path) -> None:
+@pytest.mark.parametrize("inside", [False, True])
+def test_a_folder_not_utf8_moves_nothing_aside_and_is_named(built: dict, tmp_path: Path,
+                                                           inside: bool) -> None:
     """A name not UTF-8 is one file's damage only when it is the file's own: a corpus under
     a folder so named had every table moved aside by the build, which then stopped. Every
-    file is left where it is, each command saying why it cannot read it."""
-    raw = os.fsencode(tmp_path) + b"/caf\xe9"
+    file is left where it is, each command naming the folder to rename (one inside the
+    corpus too: no writer of it names a folder so)."""
+    raw = os.fsencode(tmp_path) + (b"/ok" if inside else b"/caf\xe9")
     os.mkdir(raw)
     parent = Path(os.fsdecode(raw))
     data, corpus = parent / "data", parent / "corpus"
     shutil.copytree(built["data"], data)
     shutil.copytree(built["corpus"], corpus)
+    if inside:
+        part = corpus / built["part"].relative_to(built["corpus"])
+        folder = os.fsencode(part.parent.parent) + b"/caf\xe9"  # beside month=...
+        os.mkdir(folder)
+        os.rename(part, Path(os.fsdecode(folder)) / part.name)
     before = sorted(path.relative_to(corpus) for path in corpus.rglob("*") if path.is_file())
     for run in (run_archive("history", corpus, built["edited_url"]),
                 run_archive("corpus", data, "-o", corpus)):
         assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-3000:]
-        assert "cannot be read to check it for damage" in run.stderr
-        assert "not UTF-8" not in run.stderr
+        assert "a folder in its path is not UTF-8 (byte(s) e9)" in run.stderr
+        assert "rename the folder" in run.stderr and "moved to" not in run.stderr
     assert sorted(path.relative_to(corpus) for path in corpus.rglob("*")
                   if path.is_file()) == before
