@@ -8,7 +8,6 @@ from collections.abc import Collection, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -607,18 +606,18 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
 def _without_widgets(node: etree._Element) -> etree._Element:
     """``node`` without the related-posts lists, sidebars and comments inside it: their
     dates are other posts', and htmldate took the oldest of them for the post's (an entry
-    footer's "related posts" list). Only such an element (:func:`chrome`) holding a list of
-    links goes: a class naming one word of them ("posted-on no-comments") also marks the
-    post's own date, and a lone link's line ("3 comments · Published 13 May 2026") keeps
-    the text after it."""
-    for inner in [el for el in node.iterdescendants(etree.Element) if _link_list_chrome(el)]:
+    footer's "related posts" list), or a comment's for a page with none. Only a block goes
+    (:func:`chrome`, not inline): a span or link named with one of those words
+    ("posted-on no-comments", "comments-link") sits in the post's own date line, and the
+    text after a removed element stays."""
+    for inner in [el for el in node.iterdescendants(etree.Element)
+                  if el.tag not in _INLINE_TAGS and chrome(el)]:
         if inner.getparent() is not None:
             _drop_keeping_tail(inner)
     return node
 
 
-def _link_list_chrome(el: etree._Element) -> bool:
-    return chrome(el) and sum(1 for _ in islice(el.iter("a"), 2)) == 2
+_INLINE_TAGS = frozenset({"a", "span", "time", "small", "em", "strong", "b", "i", "abbr"})
 
 
 def _drop_keeping_tail(el: etree._Element) -> None:

@@ -1263,12 +1263,24 @@ def test_a_date_alone_in_an_element_marked_as_a_count_is_the_pages_visible_date(
     " Published 13 May 2026</div>",
     # a class naming a widget's word beside the post's own date
     "<span class='posted-on no-comments'><time datetime='2026-05-13'>13 May 2026</time></span>",
-    "<div class='article-teaser-text'><time datetime='2026-05-13T10:00'>13 May 2026</time></div>",
+    # a comment with no link, beside the post's own date: the post's
+    "<span class='posted-on'><time datetime='2026-05-13'>13 May 2026</time></span>"
+    "<div class='comments'><div class='comment'>Вася <time datetime='2026-05-20T10:00'>"
+    "20 мая 2026</time> класс</div></div>",
 ])
 def test_htmldate_keeps_the_posts_own_date_beside_widget_words(inner: str) -> None:
-    """Only a widget holding a list of links is taken from what htmldate reads, and the
-    text after one stays: the post's own date line was lost with it."""
+    """Only a block a widget's word names is taken from what htmldate reads, and the text
+    after one stays: the post's own date line was lost with a link or span so named."""
     page = parse_html(f"<html><body><header>x</header><article><h1>{escape(TITLE)}</h1>"
                       f"<p>{PROSE}</p>{inner}</article></body></html>")
     found = htmldate_fallback(page, "", page.find(".//article"))
     assert found is not None and found.date() == date(2026, 5, 13)
+
+
+def test_a_comment_with_no_link_dates_no_post() -> None:
+    """A comments block goes whatever it holds: a comment's date is no date of the post's."""
+    page = parse_html(f"<html><body><header>x</header><article><h1>{escape(TITLE)}</h1>"
+                      f"<p>{PROSE}</p><div class='comments'><div class='comment'>Вася "
+                      "<time datetime='2026-05-20T10:00'>20 мая 2026</time> класс</div></div>"
+                      "</article></body></html>")
+    assert htmldate_fallback(page, "", page.find(".//article")) is None
