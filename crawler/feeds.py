@@ -482,10 +482,10 @@ def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap
     else:
         found.junk += 1
         found.too_long += 1
-    if found.first_junk is None and found.urls < limit:
-        shown = document[start:start + 120].decode("utf-8", "replace")
-        found.first_junk = (f"line {number} is longer than {MAX_TEXT_LINE_BYTES} bytes, no URL:"
-                            f" {shown!r}…")
+        if found.first_junk is None:
+            shown = document[start:start + 120].decode("utf-8", "replace")
+            found.first_junk = (f"line {number} is longer than {MAX_TEXT_LINE_BYTES} bytes, "
+                                f"no URL: {shown!r}…")
     position = start + MAX_TEXT_LINE_BYTES
     while position < len(document):
         yield None
