@@ -362,11 +362,20 @@ def lock_exclusive(path: Path, note: str) -> IO[bytes] | None:
     except BlockingIOError:
         handle.close()
         return None
+    try:
+        _write_note(handle, note)
+    except OSError as exc:  # a full disk: the lock let go, the failure names its file
+        with contextlib.suppress(OSError):
+            handle.close()
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+    return handle
+
+
+def _write_note(handle: IO[bytes], note: str) -> None:
     handle.seek(0)
     handle.truncate()
     handle.write(note.encode("utf-8"))
     handle.flush()
-    return handle
 
 
 def lock_holder(path: Path) -> str:

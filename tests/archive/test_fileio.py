@@ -15,6 +15,7 @@ from archive.fileio import (
     append_durably,
     append_whole,
     clear_stale_temps,
+    lock_exclusive,
     whole_lines,
     write_all,
     write_atomically,
@@ -248,3 +249,20 @@ def test_a_full_disk_under_write_atomically_names_the_file(tmp_path: Path) -> No
             fileio.write_atomically(target, b"{}" * 50_000)
         assert failed.value.filename == str(target)
         assert sorted(p.name for p in small.iterdir()) == ["filler"]
+
+
+def test_a_lock_whose_note_the_full_disk_refuses_names_its_file_and_lets_go(
+        tmp_path: Path) -> None:
+    """Writing who holds the lock is the first write of a corpus build or a crawl: on a full
+    disk it failed naming no file (the corpus build blamed the corpus) and kept the lock
+    held by a handle no one could close."""
+    with tmpfs(tmp_path / "small", "64k") as small:
+        lock = small / "_lock"
+        filler = fill(small)
+        with pytest.raises(OSError, match="No space left on device") as failed:
+            lock_exclusive(lock, "pid 1 on host, started now")
+        assert failed.value.filename == str(lock)
+        filler.unlink()
+        handle = lock_exclusive(lock, "pid 2")
+        assert handle is not None and lock.read_text("utf-8") == "pid 2"
+        handle.close()
