@@ -172,23 +172,39 @@ class _Spool:
         if len(self.kept) < KEPT_PROBLEMS:
             self.kept.append(problem)
             return
-        if self.spilled is None:  # closed by close(): it lives across calls
-            self.spilled = tempfile.TemporaryFile(  # noqa: SIM115
-                "w+", encoding="utf-8", dir=self.folder)
-        # ensure_ascii (the default): a file name's surrogate escapes survive the round trip
-        self.spilled.write(json.dumps([problem.file, problem.line, problem.reason,
-                                       problem.fatal]) + "\n")
+        try:
+            if self.spilled is None:  # closed by close(): it lives across calls
+                self.spilled = tempfile.TemporaryFile(  # noqa: SIM115
+                    "w+", encoding="utf-8", dir=self.folder)
+            # ensure_ascii (the default): a file name's surrogate escapes survive the round trip
+            self.spilled.write(json.dumps([problem.file, problem.line, problem.reason,
+                                           problem.fatal]) + "\n")
+        except OSError as exc:
+            raise self._named(exc, problem.file) from exc
 
     def __iter__(self) -> Iterator[Problem]:
         yield from self.kept
         if self.spilled is not None:
-            self.spilled.seek(0)
+            try:
+                self.spilled.seek(0)  # writes what the buffer holds: the disk may be full
+            except OSError as exc:
+                raise self._named(exc, self.kept[-1].file) from exc
             for line in self.spilled:
                 yield Problem(*json.loads(line))
 
+    def _named(self, exc: OSError, items: str) -> OSError:
+        """The spool has no name (an unlinked temporary file): its failure names the folder
+        it is in and what it held, not the corpus alone as if its data were at fault."""
+        return OSError(exc.errno, f"{exc.strerror or exc} (writing the rejected lines of "
+                       f"{items} beyond the first {KEPT_PROBLEMS} to an unnamed temporary "
+                       "file in this folder)", str(self.folder))
+
     def close(self) -> None:
+        """Drop the spool; its flush failing (the disk that failed a write) loses nothing
+        and must not hide the failure the build stops for."""
         if self.spilled is not None:
-            self.spilled.close()
+            with suppress(OSError):
+                self.spilled.close()
             self.spilled = None
 
 

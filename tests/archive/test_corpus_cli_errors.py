@@ -110,7 +110,9 @@ def test_a_build_on_a_full_disk_fails_cleanly_and_the_next_one_completes_it(
         corpus = small / "corpus"
         corpus.mkdir()
         filler = fill(small)
-        assert "No space left on device" in fails(1, "corpus", runs["data"], "-o", corpus)
+        error = fails(1, "corpus", runs["data"], "-o", corpus)
+        # the lock file's note is the first write: it named the corpus, as if its data failed
+        assert error == f"error: {corpus / '_lock'}: No space left on device", error
         assert not list(corpus.rglob("*.tmp"))
         _with_space_the_next_build_completes(runs, corpus, filler)
 
@@ -139,6 +141,36 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
     assert not [line for line in said if line.startswith(f"error: {corpus}: ")], said
     # the reason once ("[Errno 28] Error writing bytes to file. Detail: [errno 28] …" had two)
     assert not [line for line in said if line.lower().count("[errno") > 1], said
+
+
+def test_a_disk_that_fills_under_many_rejected_lines_names_their_spool_and_loses_none(
+        runs, tmp_path: Path) -> None:
+    """Rejected lines beyond the first thousand wait in an unnamed temporary file in the
+    corpus folder: its disk filling was "error: CORPUS: No space left on device" (naming no
+    file nor why), the spool's second failure when closed hid the first. It is one error
+    saying what was being written, and the next build with space records every line once."""
+    from archive.corpus import KEPT_PROBLEMS
+
+    bad = KEPT_PROBLEMS * 5
+    (runs["data"] / "items" / "belta-20260201T000000.jsonl").write_text(
+        "".join(f"{{not json, line {n}\n" for n in range(bad)), "utf-8")
+    with tmpfs(tmp_path / "small", "4m") as small:
+        corpus = small / "corpus"
+        filler = fill(small, leave=40 * 4096)  # room for the parts, not for the spool
+        res = run_archive("corpus", runs["data"], "-o", corpus)
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-3000:]
+        [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert error == (f"error: {corpus}: No space left on device (writing the rejected "
+                         f"lines of belta-20260201T000000.jsonl beyond the first "
+                         f"{KEPT_PROBLEMS} to an unnamed temporary file in this folder)"), error
+        assert not (corpus / "_rejects.jsonl").exists()
+        filler.unlink()
+        again = run_archive("corpus", runs["data"], "-o", corpus)
+        assert again.returncode == 1 and f"{bad} line(s) rejected" in again.stdout, again.stdout
+        rejects = (corpus / "_rejects.jsonl").read_text("utf-8").splitlines()
+        assert len(rejects) == len(set(rejects)) == bad
+        assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
+                                    "FROM versions").fetchone() == (9, 9)
 
 
 def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path) -> None:
