@@ -13,13 +13,14 @@ RECORD_KEPT = " (record kept)"  # ends the reason of a damaged record read all t
 class ArchiveWriteError(OSError):
     """Writing a WARC failed (disk full, unwritable folder...); earlier records stay intact."""
 
-    def __init__(self, path: str | Path, cause: BaseException):
+    def __init__(self, path: str | Path, cause: BaseException, what: str = "WARC"):
         self.path = str(path)
         self.cause = cause
-        super().__init__(f"cannot write WARC {self.path}: {cause}")
+        self.what = what  # the digest index fails with its WARCs' disk: not named a WARC
+        super().__init__(f"cannot write {what} {self.path}: {cause}")
 
     def __reduce__(self):
-        return type(self), (self.path, self.cause)
+        return type(self), (self.path, self.cause, self.what)
 
 
 class WarcFormatError(Exception):

@@ -41,6 +41,7 @@ from .httputil import normalize_response_headers, standard_reason
 from .model import PROBE_FIELD, RUN_FIELD, HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
 
+INDEX = "the digest index"  # what a write error of the index names, not a WARC
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 FIDELITY = (
     "HTTP bodies are stored as received, with their Content-Encoding (e.g. gzip) intact. "
@@ -114,7 +115,7 @@ class WarcWriter:
             except ArchiveWriteError:  # DigestIndexDamaged: says what to do
                 raise
             except Exception as exc:  # sqlite3.OperationalError when not writable
-                raise ArchiveWriteError(self.directory / DEFAULT_NAME, exc) from exc
+                raise ArchiveWriteError(self.directory / DEFAULT_NAME, exc, INDEX) from exc
         self.digest_index = digest_index
         self._fd: int | None = None
         self._open_path: Path | None = None
@@ -297,8 +298,8 @@ class WarcWriter:
             return call(*args)
         except sqlite3.Error as exc:
             path = self.digest_index.path
-            raise ArchiveWriteError(path, sqlite3.OperationalError(sqlite_failure(path, exc))
-                                    ) from exc
+            raise ArchiveWriteError(path, sqlite3.OperationalError(sqlite_failure(path, exc)),
+                                    INDEX) from exc
 
 
 def _link_no_replace(src: Path, dst: Path) -> None:

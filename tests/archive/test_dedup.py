@@ -87,3 +87,23 @@ def test_a_digest_index_on_a_disk_out_of_inodes_is_refused_naming_it_and_kept(
         assert "Move it aside" not in said and "left as it is" in said, said
         assert not isinstance(refused.value, DigestIndexDamaged)
         assert path.read_bytes() == before
+
+
+def test_a_digest_index_the_disk_fills_under_mid_run_is_named_as_the_index(
+        tmp_path: Path) -> None:
+    """The WARC appended, its digest's row then refused by the full disk: the crawl's one
+    error said "cannot write WARC …/digests.sqlite3", a WARC file no one could find."""
+    from tests.support.disk import fill, tmpfs
+    with tmpfs(tmp_path / "warc", "1m") as folder:
+        path = folder / "digests.sqlite3"
+        writer = WarcWriter(folder)
+        fill(folder, leave=16 * 4096)  # each digest commits a page to the WAL: it fills first
+        with pytest.raises(ArchiveWriteError) as refused:
+            for n in range(10_000):
+                writer.write_exchange(make_exchange(f"{URL}{n}", b"x"))
+        said = str(refused.value)
+        assert refused.value.path == str(path), said
+        assert said.startswith(f"cannot write the digest index {path}: ") and "full" in said
+        writer.close()  # the records written (the last one too, if unindexed) stay whole
+        (warc,) = folder.glob("*.warc.gz")
+        assert len([i for i in iter_records(warc) if i.record.rec_type == "response"]) == n + 1
