@@ -163,3 +163,34 @@ def test_a_stray_version_line_in_a_header_repeating_a_field_before_no_record_kee
         ("http://ex.com/next", len(FIRST) + len(rec))]
     assert [(e.offset, "without a colon passed over" in e.reason) for e in errors] == [
         (len(FIRST), True)]
+
+
+def _long_header(rec: bytes, pad: int) -> bytes:
+    """``rec`` with a field of ``pad`` bytes first in its header (a long cookie or link)."""
+    return rec.replace(b"WARC-Type", b"X-Pad: " + b"a" * pad + b"\r\nWARC-Type", 1)
+
+
+@pytest.mark.parametrize("pad", [5_000, 70_000])
+@pytest.mark.parametrize(("cut", "into"), CUTS)
+def test_a_torn_header_before_a_long_header_is_its_own_error_too(
+        tmp_path: Path, cut: bytes, into: int, pad: int) -> None:
+    """The next record's header longer than the reader's first read (4 KB): the torn header
+    was said only as "not terminated", with nothing naming it or where the next record
+    starts. Same error as before a short header; the next record read whole at its offset."""
+    torn = TORN[: TORN.index(cut) + into]
+    nxt = _long_header(NEXT, pad)
+    path = tmp_path / "long.warc"
+    path.write_bytes(FIRST + torn + nxt)
+    infos, errors = _read(path)
+    at = len(FIRST) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.problems) for i in infos] == [
+        ("http://ex.com/first", 0, []), ("http://ex.com/next", at, [])]
+    assert infos[1].record.block == NEXT[NEXT.index(b"\r\n\r\n") + 4:-4]
+    assert infos[1].record.get("X-Pad") == "a" * pad
+    assert [(type(e), e.offset) for e in errors] == [(WarcFormatError, len(FIRST))]
+    reason = errors[0].reason
+    assert "WARC header cut short" in reason and f"the record at offset {at}" in reason
+    assert "<urn:uuid:torn>" in reason
+    report = verify([path])
+    assert report.records == 2 and report.error_count == 1
+
