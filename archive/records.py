@@ -56,6 +56,8 @@ from .gzip_members import cut_member_reason as shared_cut_reason
 from .httputil import get_header
 from .record_model import (
     HEAD_END,
+    NEED_TARGET,
+    UNDATED_READ,
     RecordInfo,
     WarcRecord,
     check_record,
@@ -1046,15 +1048,19 @@ def _field_lines(texts: list[str]) -> list[tuple[int, str, str]]:
 
 
 def _taken_alone(fields: dict[str, str]) -> bool:
-    """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record the
-    readers take: typed, identified, its length a number, and what check_record asks."""
-    if not fields.get("warc-record-id") or content_length(list(fields.items())) is None:
+    """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record of its
+    own: typed, identified, its length a number, dated where its type must be and naming a
+    target where its type needs one. Their presence decides, not their values: a record
+    whose date or target the readers refuse is skipped at its own offset, by its own error,
+    where read as the torn header's tail it lent the torn record's type and target to its
+    block (a false capture)."""
+    rec_type = fields.get("warc-type")
+    if not rec_type or not fields.get("warc-record-id") or content_length(
+            list(fields.items())) is None:
         return False
-    try:
-        check_record(WarcRecord("WARC/1.0", list(fields.items()), b""))
-    except ValueError:
+    if rec_type not in UNDATED_READ and not fields.get("warc-date"):
         return False
-    return True
+    return rec_type not in NEED_TARGET or bool(fields.get("warc-target-uri"))
 
 
 def _inner_version_line(head: bytes) -> str | None:

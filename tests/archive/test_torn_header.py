@@ -13,7 +13,7 @@ from archive.errors import PassedOver, WarcFormatError
 from archive.records import iter_records, read_info_at
 from archive.repair import repair_open_files
 from archive.verify import verify
-from tests.support.warcs import response
+from tests.support.warcs import http_request, http_response, record, response
 
 FIRST = response("http://ex.com/first", b"<title>first</title>")
 TORN = response("http://ex.com/torn", b"<title>torn</title>", rec_id="<urn:uuid:torn>")
@@ -194,3 +194,39 @@ def test_a_torn_header_before_a_long_header_is_its_own_error_too(
     report = verify([path])
     assert report.records == 2 and report.error_count == 1
 
+
+# records whose header is whole but holds a value the readers refuse: each is skipped at its
+# own offset, by its own error
+REFUSED_BY_VALUE = {
+    "target without scheme": record("response", "ex.com/next", http_response(b"next")),
+    "bad date": record("warcinfo", None, b"software: x\r\n", date="yesterday",
+                       ctype="application/warc-fields"),
+    "port out of range": record("request", "http://ex.com:99999/", http_request(
+        "http://ex.com/")),
+}
+LAST = response("http://ex.com/last", b"<title>last</title>")
+
+
+@pytest.mark.parametrize("kind", sorted(REFUSED_BY_VALUE))
+@pytest.mark.parametrize(("cut", "into"), CUTS)
+def test_a_torn_header_before_a_record_skipped_for_a_value_lends_it_nothing(
+        tmp_path: Path, cut: bytes, into: int, kind: str) -> None:
+    """A torn header run into a whole header the readers refuse for a value (a target with
+    no scheme, a bad date, a port out of range): the two were read as one record with the
+    torn one's type and target and the next one's block, a capture of the torn URL no one
+    made. Now the torn header is its own error, the next record skipped at its own offset."""
+    torn = TORN[: TORN.index(cut) + into]
+    nxt = REFUSED_BY_VALUE[kind]
+    path = tmp_path / "refused.warc"
+    path.write_bytes(FIRST + torn + nxt + LAST)
+    infos, errors = _read(path)
+    at = len(FIRST) + len(torn)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/last", at + len(nxt))]
+    assert [e.offset for e in errors] == [len(FIRST), at]
+    assert "WARC header cut short" in errors[0].reason
+    assert f"the record at offset {at}" in errors[0].reason
+    assert "record skipped" in errors[1].reason
+    report = verify([path])
+    assert report.error_count == 2
+    assert ["cut short" in p.message for p in report.problems] == [True, False]
