@@ -350,6 +350,8 @@ def content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:
 # WARC-Date is still read, as a POST's request pairs its answer by WARC-Concurrent-To and a
 # warcinfo names its run (verify says the field is missing). Every other type needs the date.
 _UNDATED_READ = frozenset(("request", "warcinfo", "continuation"))
+NEED_TARGET = _NEED_TARGET  # (what a record's header must hold, as archive.records asks it)
+UNDATED_READ = _UNDATED_READ
 
 
 def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:

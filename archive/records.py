@@ -56,6 +56,8 @@ from .gzip_members import cut_member_reason as shared_cut_reason
 from .httputil import get_header
 from .record_model import (
     HEAD_END,
+    NEED_TARGET,
+    UNDATED_READ,
     RecordInfo,
     WarcRecord,
     check_record,
@@ -794,6 +796,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         try:
             if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
                 raise ValueError("gzip data holding no WARC record in an uncompressed WARC")
+            if not done and (torn := _torn_before(fh, offset + len(raw), raw, line)):
+                raise _TornHeader(*torn)
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")
@@ -970,6 +974,29 @@ def _torn_header_end(raw: bytes, start: int, fields: list[tuple[str, str]]
     return at, parse_text_fields(decode_lines(raw[start:at]), [])
 
 
+def _torn_before(fh, stop: int, raw: bytes, line: bytes
+                 ) -> tuple[int, list[tuple[str, str]]] | None:
+    """The torn-header check of a header the line-by-line read stopped at a version line
+    (at ``stop``, or a line cut short ending in one), without its blank line: judged on it and the header from there read as
+    one, as the one-read fast path judges a torn header run into a header that ends within
+    its read. Without this, a torn header was told apart only when the next record's header
+    was short. (The next header is read once more here, bounded like any header.)"""
+    if not _starts_record(raw, 0) or len(raw) >= _MAX_HEAD or not _is_field_line(
+            raw[len(line):].partition(b"\n")[0]):
+        return None
+    fh.seek(stop)
+    cut = fh.readline(_MAX_HEAD)  # a version line, or a line cut short ending in one
+    at = cut.upper().rfind(b"WARC/")
+    if at < 0 or (m := _VERSION_LINE.match(cut, at)) is None or m.end() != len(cut):
+        return None
+    more, done = _read_head(fh, cut[at:])
+    if not done or len(raw) + at + len(more) > _MAX_HEAD:
+        return None
+    both = raw + cut[:at] + more
+    fields = parse_text_fields(decode_lines(both[len(line):]), [])
+    return _torn_header_end(both, len(line), fields)
+
+
 # the fields check_record and a record's framing ask of a header (the first of each counts)
 _TAKEN_BY = ("warc-type", "warc-record-id", "warc-date", "warc-target-uri", "content-length")
 
@@ -1021,15 +1048,19 @@ def _field_lines(texts: list[str]) -> list[tuple[int, str, str]]:
 
 
 def _taken_alone(fields: dict[str, str]) -> bool:
-    """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record the
-    readers take: typed, identified, its length a number, and what check_record asks."""
-    if not fields.get("warc-record-id") or content_length(list(fields.items())) is None:
+    """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record of its
+    own: typed, identified, its length a number, dated where its type must be and naming a
+    target where its type needs one. Their presence decides, not their values: a record
+    whose date or target the readers refuse is skipped at its own offset, by its own error,
+    where read as the torn header's tail it lent the torn record's type and target to its
+    block (a false capture)."""
+    rec_type = fields.get("warc-type")
+    if not rec_type or not fields.get("warc-record-id") or content_length(
+            list(fields.items())) is None:
         return False
-    try:
-        check_record(WarcRecord("WARC/1.0", list(fields.items()), b""))
-    except ValueError:
+    if rec_type not in UNDATED_READ and not fields.get("warc-date"):
         return False
-    return True
+    return rec_type not in NEED_TARGET or bool(fields.get("warc-target-uri"))
 
 
 def _inner_version_line(head: bytes) -> str | None:

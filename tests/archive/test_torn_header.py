@@ -13,7 +13,7 @@ from archive.errors import PassedOver, WarcFormatError
 from archive.records import iter_records, read_info_at
 from archive.repair import repair_open_files
 from archive.verify import verify
-from tests.support.warcs import response
+from tests.support.warcs import http_request, http_response, record, response
 
 FIRST = response("http://ex.com/first", b"<title>first</title>")
 TORN = response("http://ex.com/torn", b"<title>torn</title>", rec_id="<urn:uuid:torn>")
@@ -163,3 +163,70 @@ def test_a_stray_version_line_in_a_header_repeating_a_field_before_no_record_kee
         ("http://ex.com/next", len(FIRST) + len(rec))]
     assert [(e.offset, "without a colon passed over" in e.reason) for e in errors] == [
         (len(FIRST), True)]
+
+
+def _long_header(rec: bytes, pad: int) -> bytes:
+    """``rec`` with a field of ``pad`` bytes first in its header (a long cookie or link)."""
+    return rec.replace(b"WARC-Type", b"X-Pad: " + b"a" * pad + b"\r\nWARC-Type", 1)
+
+
+@pytest.mark.parametrize("pad", [5_000, 70_000])
+@pytest.mark.parametrize(("cut", "into"), CUTS)
+def test_a_torn_header_before_a_long_header_is_its_own_error_too(
+        tmp_path: Path, cut: bytes, into: int, pad: int) -> None:
+    """The next record's header longer than the reader's first read (4 KB): the torn header
+    was said only as "not terminated", with nothing naming it or where the next record
+    starts. Same error as before a short header; the next record read whole at its offset."""
+    torn = TORN[: TORN.index(cut) + into]
+    nxt = _long_header(NEXT, pad)
+    path = tmp_path / "long.warc"
+    path.write_bytes(FIRST + torn + nxt)
+    infos, errors = _read(path)
+    at = len(FIRST) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.problems) for i in infos] == [
+        ("http://ex.com/first", 0, []), ("http://ex.com/next", at, [])]
+    assert infos[1].record.block == NEXT[NEXT.index(b"\r\n\r\n") + 4:-4]
+    assert infos[1].record.get("X-Pad") == "a" * pad
+    assert [(type(e), e.offset) for e in errors] == [(WarcFormatError, len(FIRST))]
+    reason = errors[0].reason
+    assert "WARC header cut short" in reason and f"the record at offset {at}" in reason
+    assert "<urn:uuid:torn>" in reason
+    report = verify([path])
+    assert report.records == 2 and report.error_count == 1
+
+
+# records whose header is whole but holds a value the readers refuse: each is skipped at its
+# own offset, by its own error
+REFUSED_BY_VALUE = {
+    "target without scheme": record("response", "ex.com/next", http_response(b"next")),
+    "bad date": record("warcinfo", None, b"software: x\r\n", date="yesterday",
+                       ctype="application/warc-fields"),
+    "port out of range": record("request", "http://ex.com:99999/", http_request(
+        "http://ex.com/")),
+}
+LAST = response("http://ex.com/last", b"<title>last</title>")
+
+
+@pytest.mark.parametrize("kind", sorted(REFUSED_BY_VALUE))
+@pytest.mark.parametrize(("cut", "into"), CUTS)
+def test_a_torn_header_before_a_record_skipped_for_a_value_lends_it_nothing(
+        tmp_path: Path, cut: bytes, into: int, kind: str) -> None:
+    """A torn header run into a whole header the readers refuse for a value (a target with
+    no scheme, a bad date, a port out of range): the two were read as one record with the
+    torn one's type and target and the next one's block, a capture of the torn URL no one
+    made. Now the torn header is its own error, the next record skipped at its own offset."""
+    torn = TORN[: TORN.index(cut) + into]
+    nxt = REFUSED_BY_VALUE[kind]
+    path = tmp_path / "refused.warc"
+    path.write_bytes(FIRST + torn + nxt + LAST)
+    infos, errors = _read(path)
+    at = len(FIRST) + len(torn)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/last", at + len(nxt))]
+    assert [e.offset for e in errors] == [len(FIRST), at]
+    assert "WARC header cut short" in errors[0].reason
+    assert f"the record at offset {at}" in errors[0].reason
+    assert "record skipped" in errors[1].reason
+    report = verify([path])
+    assert report.error_count == 2
+    assert ["cut short" in p.message for p in report.problems] == [True, False]
