@@ -115,12 +115,6 @@ def _outlet_of(url: str) -> Outlet | None:
         return None
 
 
-def date_hint(url: str, dates: dict[str, str], now: datetime | None = None) -> str | None:
-    """The hint the crawl would have asked for ``url`` with: its feed's date, else its
-    URL's day (:func:`url_day_hint`, as of ``now``); None without either."""
-    return listed_hint(url, dates) or url_day_hint(url, now)
-
-
 def listed_hint(url: str, dates: dict[str, str]) -> str | None:
     """The date a feed, news sitemap or day archive of the archive gave ``url`` (``dates``:
     :func:`feed_dates`), or None."""
