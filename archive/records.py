@@ -978,7 +978,9 @@ def _first_record_line(texts: list[str], versions: dict[int, int]) -> int | None
     """The first of header lines ``texts`` holding a version line (``versions``' keys)
     whose later lines are a record the readers take and repeat a record field of the lines
     up to it. Walked from the end: the first value of each field _TAKEN_BY asks in the
-    lines after, and the first line of any record field they hold, are kept as it goes."""
+    lines after, and the first line of any record field they hold, are kept as it goes;
+    whether those values are a record is judged once until one of them changes (a run of
+    version lines with no new value between costs one judgement, not one each)."""
     fields = _field_lines(texts)
     first_line: dict[str, int] = {}
     for at, name, _ in fields:
@@ -986,18 +988,22 @@ def _first_record_line(texts: list[str], versions: dict[int, int]) -> int | None
     first_line = {name: at for name, at in first_line.items() if name not in _REPEATABLE
                   and _is_record_field(name.encode("utf-8", "replace") + b":")}
     after: dict[str, str] = {}
+    taken: bool | None = None  # _taken_alone(after), None until asked after a change
     repeated_from = len(texts)  # the least first line of a record field the lines after hold
     found = None
     k = len(fields)
     for line in range(len(texts) - 1, -1, -1):
         if (line in versions and repeated_from <= line and line + 1 < len(texts)
-                and texts[line + 1][:1] not in (" ", "\t") and _taken_alone(after)):
-            found = line
+                and texts[line + 1][:1] not in (" ", "\t")):
+            if taken is None:
+                taken = _taken_alone(after)
+            if taken:
+                found = line
         while k and fields[k - 1][0] == line:
             k -= 1
             _, name, value = fields[k]
-            if name in _TAKEN_BY:
-                after[name] = value
+            if name in _TAKEN_BY and after.get(name) != value:
+                after[name], taken = value, None
             if name in first_line:
                 repeated_from = min(repeated_from, first_line[name])
     return found
@@ -1022,8 +1028,10 @@ def _field_lines(texts: list[str]) -> list[tuple[int, str, str]]:
 
 def _taken_alone(fields: dict[str, str]) -> bool:
     """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record the
-    readers take: typed, identified, its length a number, and what check_record asks."""
-    if not fields.get("warc-record-id") or content_length(list(fields.items())) is None:
+    readers take: typed, identified, its length a number, and what check_record asks (the
+    record is built for it only when the first three are there)."""
+    if (not fields.get("warc-type") or not fields.get("warc-record-id")
+            or content_length(list(fields.items())) is None):
         return False
     try:
         check_record(WarcRecord("WARC/1.0", list(fields.items()), b""))

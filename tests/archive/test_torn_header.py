@@ -163,3 +163,30 @@ def test_a_stray_version_line_in_a_header_repeating_a_field_before_no_record_kee
         ("http://ex.com/next", len(FIRST) + len(rec))]
     assert [(e.offset, "without a colon passed over" in e.reason) for e in errors] == [
         (len(FIRST), True)]
+
+
+# tails in a run before an untyped header's fields; tails each after one same type value
+TAIL_RUNS = [([b"WARC-Record-ID: <urn:uuid:a>", *[b"X:WARC/1.0"] * 50_000,
+               b"WARC-Record-ID: <urn:uuid:b>"], "missing WARC-Type"),
+             ([b"WARC-Type: response", *[b"X:WARC/1.0", b"WARC-Type: response"] * 25_000,
+               b"WARC-Record-ID: <urn:uuid:b>"], "no WARC-Date")]
+
+
+@pytest.mark.parametrize(("lines", "why"), TAIL_RUNS)
+def test_version_line_tails_with_no_new_value_between_are_judged_as_a_record_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], why: str) -> None:
+    """Each tail once had the fields after it built into a record for check_record, though
+    nothing between two tails changed what those fields are: 50,000 builds of one record."""
+    import archive.records as records
+
+    rec = _one_header([b"WARC/1.0", *lines])
+    path = tmp_path / "tails.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    built = []
+    check = records.check_record
+    monkeypatch.setattr(records, "check_record", lambda r, **k: (built.append(r), check(r, **k)))
+    infos, errors = _read(path)
+    assert [i.offset for i in infos] == [0, len(FIRST) + len(rec)]
+    assert [e.offset for e in errors] == [len(FIRST)]
+    assert why in errors[0].reason
+    assert len(built) < 10
