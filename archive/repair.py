@@ -362,8 +362,9 @@ def _remove_stale_creating(directory: Path) -> None:
 
 
 def _open_files(directory: Path) -> list[Path]:
-    """The unfinished WARCs of ``directory``: those the readers leave out and point here
-    (none in a folder not made yet: a first run's writer repairs before it writes)."""
+    """The unfinished WARC and ARC files of ``directory``: those the readers leave out and
+    point here (none in a folder not made yet: a first run's writer repairs before it
+    writes)."""
     names = tuple(suffix + OPEN_SUFFIX for suffix in OPEN_FORMS)
     if not directory.is_dir():
         return []

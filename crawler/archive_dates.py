@@ -25,12 +25,13 @@ from crawler.feeds import FeedSkips, document_element, feed_entries, gunzipped_d
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.sitediscovery import sitemap_records
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
 from crawler.spiders.listings import read_listing
 from crawler.urls import is_article_url, path_and_query
 
 logger = logging.getLogger(__name__)
-MAX_FEED_BYTES = 50 * 1024 * 1024  # a larger archived feed dates nothing
-MAX_ENTRIES = 50_000  # entries read of one feed version (a sitemap's protocol limit)
+MAX_FEED_BYTES = MAX_SITEMAP_BYTES  # a larger archived feed dates nothing
+MAX_ENTRIES = MAX_SITEMAP_URLS  # entries read of one feed version
 
 
 def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
@@ -112,12 +113,6 @@ def _outlet_of(url: str) -> Outlet | None:
         return outlet_for_url(url)
     except ValueError:  # a link no outlet can have is no article of this one
         return None
-
-
-def date_hint(url: str, dates: dict[str, str], now: datetime | None = None) -> str | None:
-    """The hint the crawl would have asked for ``url`` with: its feed's date, else its
-    URL's day (:func:`url_day_hint`, as of ``now``); None without either."""
-    return listed_hint(url, dates) or url_day_hint(url, now)
 
 
 def listed_hint(url: str, dates: dict[str, str]) -> str | None:

@@ -19,6 +19,7 @@ from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import decode_html, normalise_charset
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
 from crawler.urls import joined
 
 
@@ -381,10 +382,6 @@ def sitemap_entries(body: bytes, now: datetime | None = None,
         if loc:
             yield _local(node.tag), loc, publication_date(
                 parse_any(_child_text(node, "lastmod") or ""), now)
-
-
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
-MAX_SITEMAP_URLS = 50_000  # the protocol's limit of URLs in one sitemap
 
 
 def xml_stops(document: bytes) -> tuple[list[str], Callable[[str], None] | None]:

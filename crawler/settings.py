@@ -1,5 +1,8 @@
 """Scrapy settings for the news archive crawler. Everything can be overridden with ``-s NAME=VALUE``."""
 
+# a lower-case name: Scrapy takes every upper-case name of this module for a setting
+from crawler import sitemap_limits
+
 BOT_NAME = "news-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -45,10 +48,10 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # 5,000,000). A sitemap of 50,000 entries is 7 MB or more unpacked and its read takes turns
 # with the reactor for seconds (crawler/pacing.py): with 5 MB no request went out, for any
 # outlet, until that read ended (22 s on a busy machine). Room for one sitemap at its own
-# download bound (the protocol's 50 MB unpacked, crawler.feeds.MAX_SITEMAP_BYTES: sitemap
+# download bound (the protocol's 50 MB unpacked, sitemap_limits.MAX_SITEMAP_BYTES: sitemap
 # requests carry it, pages keep DOWNLOAD_MAXSIZE) and one page at DOWNLOAD_MAXSIZE beside it;
 # memory stays bounded.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 50 * 1024 * 1024 + DOWNLOAD_MAXSIZE
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = sitemap_limits.MAX_SITEMAP_BYTES + DOWNLOAD_MAXSIZE
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [403, 408, 429, 500, 502, 503, 504, 522, 524]

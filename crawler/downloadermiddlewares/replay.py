@@ -32,8 +32,8 @@ from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
-from crawler.feeds import MAX_SITEMAP_BYTES
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES
 
 logger = logging.getLogger(__name__)
 

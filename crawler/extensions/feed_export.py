@@ -147,7 +147,7 @@ class CheckedFeedExporter(FeedExporter):
         # file back to what it held before this run (a torn gzip member hides what follows)
         self.appended: dict[int, tuple[str, int]] = {}
         self.closed: Deferred[None] = Deferred()
-        self.reads_back = False  # every feed a local JSON-lines file (see open_spider)
+        self.reads_back = False  # every feed taking every item a local JSON-lines file (open_spider)
         self.read_back: dict[int, str] = {}  # id(slot) -> its file, watched by the state store
         self.run = uuid.uuid4().hex  # whose feed files the state store watches
         crawler.checked_feed_exporter = self

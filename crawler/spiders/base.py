@@ -36,8 +36,6 @@ from crawler.extensions.run_verdict import (
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import (
-    MAX_SITEMAP_BYTES,
-    MAX_SITEMAP_URLS,
     FeedSkips,
     TextSitemap,
     at_site_root,
@@ -64,6 +62,7 @@ from crawler.pacing import TURN, paced, turn_due
 from crawler.pageoutcomes import note_error_answer
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.sitediscovery import child_sitemap_order
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
 from crawler.spiders.listings import (
     ListingPage,
     in_bounds,

@@ -25,6 +25,19 @@ def _read(path: Path) -> tuple[list, list[WarcFormatError]]:
     return list(iter_records(path, errors.append)), errors
 
 
+def _read_as_one_record(tmp_path: Path, rec: bytes, target: str
+                        ) -> tuple[bytes, list[WarcFormatError]]:
+    """Read ``rec`` between FIRST and NEXT, asserting it is one record (of ``target``) at its
+    offset, never split, the other two whole at theirs: (its block, the errors)."""
+    path = tmp_path / "one.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), (target, len(FIRST)),
+        ("http://ex.com/next", len(FIRST) + len(rec))]
+    return infos[1].record.block, errors
+
+
 # where the header is cut: at a line start, inside a field's name, inside a value
 CUTS = [(b"Content-Type", 0), (b"WARC-Target-URI", 5), (b"http://ex.com/torn", 9)]
 
@@ -62,13 +75,8 @@ def test_a_headers_own_repeatable_fields_and_a_stray_version_line_keep_the_recor
            b"\r\nWARC-Target-URI: http://ex.com/odd\r\nWARC/1.0\r\nWARC-Type: resource\r\n"
            b"WARC-Concurrent-To: <urn:uuid:b>\r\nWARC-Record-ID: <urn:uuid:odd>\r\n"
            b"Content-Length: 5\r\n\r\n" + body + b"\r\n\r\n")
-    path = tmp_path / "odd.warc"
-    path.write_bytes(FIRST + rec + NEXT)
-    infos, errors = _read(path)
-    assert [(i.record.target_uri, i.offset) for i in infos] == [
-        ("http://ex.com/first", 0), ("http://ex.com/odd", len(FIRST)),
-        ("http://ex.com/next", len(FIRST) + len(rec))]
-    assert infos[1].record.block == body
+    block, errors = _read_as_one_record(tmp_path, rec, "http://ex.com/odd")
+    assert block == body
     assert not any("cut short" in e.reason for e in errors)
 
 
@@ -111,9 +119,7 @@ def test_a_header_of_many_version_line_tails_is_parsed_a_bounded_number_of_times
     rec = _one_header([b"WARC/1.0", b"WARC-Type: response", b"WARC-Type: response",
                        *[b"X:WARC/1.0"] * 50_000, b"WARC-Record-ID: <urn:uuid:x>",
                        b"WARC-Date: 2026-01-02T03:04:05Z", b"WARC-Target-URI: http://e.com/"])
-    path = tmp_path / "crafted.warc"
-    path.write_bytes(FIRST + rec + NEXT)
-    bound = 6 * path.read_bytes().count(b"\n")
+    bound = 6 * (FIRST + rec + NEXT).count(b"\n")
     decoded = 0
     decode = records.decode_lines
 
@@ -125,11 +131,7 @@ def test_a_header_of_many_version_line_tails_is_parsed_a_bounded_number_of_times
         return decode(raw)
 
     monkeypatch.setattr(records, "decode_lines", counted)
-    infos, errors = _read(path)
-    assert [(i.record.target_uri, i.offset) for i in infos] == [
-        ("http://ex.com/first", 0), ("http://e.com/", len(FIRST)),
-        ("http://ex.com/next", len(FIRST) + len(rec))]
-    assert infos[1].record.block == b"hi" and errors == []
+    assert _read_as_one_record(tmp_path, rec, "http://e.com/") == (b"hi", [])
 
 
 def test_a_field_value_ending_in_a_version_line_keeps_the_record(tmp_path: Path) -> None:
@@ -138,13 +140,7 @@ def test_a_field_value_ending_in_a_version_line_keeps_the_record(tmp_path: Path)
     rec = _one_header([b"WARC/1.0", b"WARC-Date: 2026-01-02T03:04:05Z",
                        b"WARC-Target-URI: http://ex.com/WARC/1.0", b"WARC-Type: response",
                        b"WARC-Record-ID: <urn:uuid:m>", b"WARC-Date: 2026-01-02T03:04:05Z"])
-    path = tmp_path / "uri.warc"
-    path.write_bytes(FIRST + rec + NEXT)
-    infos, errors = _read(path)
-    assert [(i.record.target_uri, i.offset) for i in infos] == [
-        ("http://ex.com/first", 0), ("http://ex.com/WARC/1.0", len(FIRST)),
-        ("http://ex.com/next", len(FIRST) + len(rec))]
-    assert infos[1].record.block == b"hi" and errors == []
+    assert _read_as_one_record(tmp_path, rec, "http://ex.com/WARC/1.0") == (b"hi", [])
 
 
 @pytest.mark.parametrize("version", [b"WARC/1.0", b"warc/1.0"])
@@ -155,12 +151,8 @@ def test_a_stray_version_line_in_a_header_repeating_a_field_before_no_record_kee
     rec = _one_header([b"WARC/1.0", b"WARC-Type: response", b"WARC-Record-ID: <urn:uuid:m>",
                        b"WARC-Date: 2026-01-02T03:04:05Z", b"WARC-Target-URI: http://ex.com/m",
                        version, b"WARC-Type: response", b"WARC-Record-ID: <urn:uuid:m2>"])
-    path = tmp_path / "stray.warc"
-    path.write_bytes(FIRST + rec + NEXT)
-    infos, errors = _read(path)
-    assert [(i.record.target_uri, i.offset) for i in infos] == [
-        ("http://ex.com/first", 0), ("http://ex.com/m", len(FIRST)),
-        ("http://ex.com/next", len(FIRST) + len(rec))]
+    block, errors = _read_as_one_record(tmp_path, rec, "http://ex.com/m")
+    assert block == b"hi"
     assert [(e.offset, "without a colon passed over" in e.reason) for e in errors] == [
         (len(FIRST), True)]
 

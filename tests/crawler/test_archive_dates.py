@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.reader import ArchiveLookup
 from archive.writer import WarcWriter
-from crawler.archive_dates import date_hint, feed_dates
+from crawler.archive_dates import feed_dates, listed_hint
 from tests.archive.conftest import make_exchange
 
 FEED = "https://www.belta.by/rss"
@@ -43,9 +43,9 @@ def test_each_article_keeps_the_date_of_the_oldest_feed_version_dating_it(tmp_pa
     with ArchiveLookup([tmp_path]) as lookup:
         assert len(list(lookup.versions(FEED))) == 2  # the unchanged feed is not read again
         dates = feed_dates(lookup)
-    assert date_hint(A, dates) == "2026-01-05T10:00:00+03:00"
-    assert date_hint(B, dates) == "2026-01-05T12:00:00+03:00"
-    assert date_hint(C, dates) is None  # neither the feed nor its URL dates it
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert listed_hint(B, dates) == "2026-01-05T12:00:00+03:00"
+    assert listed_hint(C, dates) is None  # the feed does not date it
 
 
 def test_a_feed_date_ahead_of_its_capture_is_no_hint_though_it_is_before_today(
@@ -57,8 +57,8 @@ def test_a_feed_date_ahead_of_its_capture_is_no_hint_though_it_is_before_today(
         w.write_exchange(make_exchange(FEED, feed, headers=RSS, date=_at(8)))
     with ArchiveLookup([tmp_path]) as lookup:
         dates = feed_dates(lookup)
-    assert date_hint(A, dates) is None
-    assert date_hint(B, dates) == "2026-01-05T12:00:00+03:00"
+    assert listed_hint(A, dates) is None
+    assert listed_hint(B, dates) == "2026-01-05T12:00:00+03:00"
 
 
 def test_a_damaged_feed_version_is_reported_and_the_others_read(tmp_path: Path):
@@ -74,8 +74,8 @@ def test_a_damaged_feed_version_is_reported_and_the_others_read(tmp_path: Path):
     errors = []
     with ArchiveLookup([tmp_path], on_error=errors.append) as lookup:
         dates = feed_dates(lookup)
-    assert date_hint(A, dates) == "2026-01-05T10:00:00+03:00"
-    assert date_hint(B, dates) is None
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert listed_hint(B, dates) is None
     assert errors and all(e.offset == bad.offset for e in errors)
 
 
@@ -106,9 +106,9 @@ def test_a_day_archive_page_dates_its_links_as_the_window_crawl_did(tmp_path: Pa
                                        date=_at(9)))
     with ArchiveLookup([tmp_path]) as lookup:
         dates = feed_dates(lookup)
-    assert date_hint(Z1, dates) == "2026-01-08T10:15:00+03:00"  # the feed's
-    assert date_hint(Z2, dates) == "2026-01-08T00:00:00+03:00"  # the day archive's
-    assert date_hint(A, dates) == "2026-01-07T00:00:00+03:00"  # page 2 of БЕЛТА's day
+    assert listed_hint(Z1, dates) == "2026-01-08T10:15:00+03:00"  # the feed's
+    assert listed_hint(Z2, dates) == "2026-01-08T00:00:00+03:00"  # the day archive's
+    assert listed_hint(A, dates) == "2026-01-07T00:00:00+03:00"  # page 2 of БЕЛТА's day
 
 
 def test_only_the_outlets_day_archive_pages_date_links() -> None:

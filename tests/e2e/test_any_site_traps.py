@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES
 from tests.e2e.test_any_site import WINDOW, assert_gold_items
 from tests.sites import anysite
 from tests.support.crawl import run_crawl
@@ -113,7 +114,7 @@ def test_gzipped_sitemaps_that_are_bombs_or_broken_are_said_and_counted(tmp_path
     assert "Traceback" not in result.log and "log_count/ERROR" not in result.stats
     assert result.stats["discovery/sitemap/unreadable"] == 2
     assert (f"the sitemap http://{host}/sitemaps/bomb.xml.gz was not read: gunzipped, it is "
-            "over 52428800 bytes" in result.log)
+            f"over {MAX_SITEMAP_BYTES} bytes" in result.log)
     assert f"the sitemap http://{host}/sitemaps/broken.xml.gz was not read: no gzip" in result.log
 
 
