@@ -32,6 +32,9 @@ class DigestIndexDamaged(ArchiveWriteError):
                          f"start afresh (a payload archived before is then written whole "
                          f"again, not as a revisit) or put back a copy; it was left as it is")
 
+    def __reduce__(self):  # its own arguments: the base's carry ``what``, never set here
+        return type(self), (self.path, self.cause)
+
 
 class DigestIndexUnusable(ArchiveWriteError):
     """The digest index is not damaged, yet cannot be opened or written (``refused``: what

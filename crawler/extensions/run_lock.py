@@ -72,7 +72,11 @@ class RunLock:
         self.refused = False
         for key in outlet_keys(crawler):
             path = lock_path(settings, key)
-            handle = acquire(path)
+            try:
+                handle = acquire(path)
+            except OSError:  # a full disk refusing this lock's note: the ones taken go too
+                self.release()
+                raise
             if handle is None:
                 logger.error("Another crawl of %s is running on this state store: %s is locked "
                              "by pid %s. Nothing was crawled; run again once it has finished.",

@@ -238,3 +238,29 @@ def test_export_txt_with_a_full_tmpdir_names_the_temporary_file_not_the_corpus(
                                capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(list(out.glob("*.txt"))) == 9
+
+
+def test_a_spool_shared_by_several_items_files_names_those_whose_lines_it_holds(
+        tmp_path: Path) -> None:
+    """The removals build keeps one spool across its files: when its flush fails, the error
+    names the files whose lines went to the spool, not the file of the thousandth line."""
+    import errno
+
+    from archive.corpus import KEPT_PROBLEMS, Problem, _Spool
+
+    spool = _Spool(tmp_path)
+    for line in range(KEPT_PROBLEMS):
+        spool.add(Problem("removals-A.jsonl", line, "not JSON", False))
+    for line in range(5):
+        spool.add(Problem("removals-B.jsonl", line, "not JSON", False))
+
+    def full(*_args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    spool.spilled.seek = full  # type: ignore[union-attr, method-assign]
+    with pytest.raises(OSError) as refused:
+        list(spool)
+    assert "rejected lines of removals-B.jsonl beyond" in str(refused.value)
+    assert "removals-A" not in str(refused.value)
+    assert refused.value.filename == str(tmp_path)
+    spool.close()

@@ -107,3 +107,22 @@ def test_a_digest_index_the_disk_fills_under_mid_run_is_named_as_the_index(
         writer.close()  # the records written (the last one too, if unindexed) stay whole
         (warc,) = folder.glob("*.warc.gz")
         assert len([i for i in iter_records(warc) if i.record.rec_type == "response"]) == n + 1
+
+
+def test_the_digest_index_errors_cross_a_process_boundary_whole(tmp_path: Path) -> None:
+    """Errors are pickled when a worker pool sends them back: each of the write errors comes
+    back with its class, path and message."""
+    import errno
+    import pickle
+
+    from archive.dedup import DigestIndexUnusable
+    from archive.errors import ArchiveWriteError
+
+    path = tmp_path / "digests.sqlite3"
+    full = OSError(errno.ENOSPC, "No space left on device")
+    for error in (ArchiveWriteError(path, full, "the digest index"),
+                  DigestIndexDamaged(path, ValueError("file is not a database")),
+                  DigestIndexUnusable(path, ValueError("locked"), full)):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert (back.path, str(back)) == (str(path), str(error))

@@ -83,3 +83,32 @@ def test_no_lock_when_off_or_without_a_shared_state(tmp_path: Path, settings: di
     with pytest.raises(NotConfigured):
         RunLock(crawler)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lock_the_full_disk_refuses_lets_the_outlets_locked_before_it_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two outlets, the disk full by the second one's note: the run fails, and the first
+    outlet's lock, taken a moment before, is not left held while the error is handled (the
+    next spider of a crawlall would find its own paper locked)."""
+    import errno
+
+    from scrapy.utils.test import get_crawler
+
+    import archive.fileio as fileio
+    from crawler.spiders.regional import RegionalSpider
+
+    real = fileio._write_note
+
+    def full_at_second(handle, text):
+        if handle.name.endswith("shklovinfo.by.lock"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(handle, text)
+
+    monkeypatch.setattr(fileio, "_write_note", full_at_second)
+    crawler = get_crawler(RegionalSpider, {"DATA_DIR": str(tmp_path)})
+    crawler.spider = RegionalSpider.from_crawler(crawler, sites="pvestnik.by,shklovinfo.by")
+    with pytest.raises(OSError, match="No space left") as refused:
+        RunLock(crawler)
+    taken = acquire(tmp_path / "state" / "pvestnik.by.lock")  # the error still at hand
+    assert taken is not None, f"the first outlet's lock was still held ({refused.value})"
+    taken.close()
