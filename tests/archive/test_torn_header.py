@@ -222,3 +222,25 @@ def test_a_torn_header_before_a_record_skipped_for_a_value_lends_it_nothing(
     report = verify([path])
     assert report.error_count == 2
     assert ["cut short" in p.message for p in report.problems] == [True, False]
+
+
+# tails in a run before an untyped header's fields; tails each after one same type value
+TAIL_RUNS = [([b"WARC-Record-ID: <urn:uuid:a>", *[b"X:WARC/1.0"] * 50_000,
+               b"WARC-Record-ID: <urn:uuid:b>"], "missing WARC-Type"),
+             ([b"WARC-Type: response", *[b"X:WARC/1.0", b"WARC-Type: response"] * 25_000,
+               b"WARC-Record-ID: <urn:uuid:b>"], "no WARC-Date")]
+
+
+@pytest.mark.parametrize(("lines", "why"), TAIL_RUNS)
+def test_a_run_of_version_line_tails_is_one_records_error(
+        tmp_path: Path, lines: list[bytes], why: str) -> None:
+    """50,000 field values ending in a version line, in one header: no split at any of them
+    (none is followed by a record of its own), one error for the header, the record after it
+    read at its own offset."""
+    rec = _one_header([b"WARC/1.0", *lines])
+    path = tmp_path / "tails.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    infos, errors = _read(path)
+    assert [i.offset for i in infos] == [0, len(FIRST) + len(rec)]
+    assert [e.offset for e in errors] == [len(FIRST)]
+    assert why in errors[0].reason
