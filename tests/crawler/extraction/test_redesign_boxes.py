@@ -1,0 +1,83 @@
+"""Boxes a redesign sets inside an article's body, read by the outlet's rules and by the
+generic path (a site no rule knows): the item's text is the article's paragraphs alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import siteoutlets
+from crawler.extraction import extract_article
+from crawler.items import Article, ArticlePage
+
+PARAGRAPHS = (
+    "Президент Беларуси провел сегодня телефонный разговор с Президентом России. Стороны "
+    "обсудили вопросы двустороннего сотрудничества и союзного строительства.",
+    "По информации пресс-службы, разговор продолжался около часа. Следующая встреча лидеров "
+    "может состояться уже в следующем месяце в Минске.",
+    "Отдельное внимание было уделено кооперации в машиностроении и энергетике. Строительство "
+    "моста через Днепр планируется завершить до конца следующего года.",
+    "Синоптики прогнозируют на выходных до +18 градусов и небольшие дожди. Аграрии приступили "
+    "к севу озимых культур на площади 20 тысяч гектаров.",
+)
+TITLE = "Лукашенко и Путин обсудили двустороннее сотрудничество и энергетику"
+SITE = siteoutlets.outlet_from_site_row({"url": "https://gorod-news.example/",
+                                         "timezone": "Europe/Minsk"})
+
+# A paywall's box, each under a class no drop rule names
+PAYWALLS = {
+    "heading-and-offer": ('<div class="access-box"><h3>Этот материал доступен по подписке</h3>'
+                          "<p>Чтобы читать дальше, оформите подписку всего за 5 рублей в "
+                          'месяц.</p><a class="btn" href="/subscribe">Оформить подписку</a>'
+                          '<p>Уже есть подписка? <a href="/login">Войти</a></p></div>'),
+    "one-line": ('<div class="locked"><p>Весь материал доступен только для подписчиков. '
+                 '<a href="/s">Оформить подписку</a></p></div>'),
+    "english": ('<div class="gate"><p>This article is available only to subscribers.</p>'
+                "<p>To continue reading, subscribe for just $1 a week.</p></div>"),
+}
+
+
+def page_with(box: str) -> str:
+    paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    paragraphs.insert(2, box)
+    return ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
+            f"<title>{TITLE}</title>"
+            '<meta property="article:published_time" content="2026-01-10T17:30:00+03:00">'
+            f'</head><body><header><a href="/">Новости</a></header><main><article><h1>{TITLE}'
+            '</h1><time datetime="2026-01-10T17:30:00+03:00">10 января 2026, 17:30</time>'
+            f'<div itemprop="articleBody">{"".join(paragraphs)}</div></article></main>'
+            "<footer>© 2026 Редакция</footer></body></html>")
+
+
+def extract(url: str, outlet: str, html: str) -> Article:
+    siteoutlets._LOCAL[SITE.key] = SITE
+    try:
+        return extract_article(ArticlePage(
+            url=url, outlet=outlet, body=html.encode(), status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            fetched_at="2026-01-12T10:00:00Z"))
+    finally:
+        siteoutlets._LOCAL.pop(SITE.key, None)
+
+
+@pytest.mark.parametrize("box", PAYWALLS.values(), ids=PAYWALLS.keys())
+@pytest.mark.parametrize(("url", "outlet"), [
+    ("https://news.zerkalo.io/economics/117501.html", "zerkalo"),
+    ("https://gorod-news.example/news/117501.html", SITE.key),
+], ids=["outlet-rules", "generic"])
+def test_a_paywall_box_inside_the_body_stays_out_of_the_text(url: str, outlet: str,
+                                                             box: str) -> None:
+    article = extract(url, outlet, page_with(box))
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert article.title == TITLE
+
+
+@pytest.mark.parametrize("sentence", [
+    "Депутаты обсудили, должен ли этот материал быть доступен по подписке или бесплатно.",
+    "Чтобы читать книги в библиотеке, жителям района теперь не нужно оформлять абонемент.",
+])
+def test_sentences_about_subscriptions_stay_in_the_text(sentence: str) -> None:
+    article = extract("https://gorod-news.example/news/117501.html", SITE.key,
+                      page_with(f"<p>{sentence}</p>"))
+    assert sentence in article.text.split("\n\n")
+
+
