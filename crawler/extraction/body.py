@@ -382,6 +382,7 @@ def readers_comments(lines: list[str], at: int) -> bool:
 
 INSERT_LOOKAHEAD = 3  # headlines a "read also" insert may hold before the article goes on
 MIN_PROSE_CHARS = 200  # a paragraph this long, ending a sentence, is the article's own
+INSERT_PROSE_RUN = 2  # shorter sentences in a row after an insert: the article goes on
 CALL_PROSE_CHARS = 100  # a paragraph of prose after a call to subscribe: the article goes on
 
 
@@ -395,9 +396,20 @@ def _inline_insert(lines: list[str], at: int) -> int | None:
     trafilatura put above the text ("Последние новости") went with the insert."""
     ahead = lines[at + 1:at + 1 + INSERT_LOOKAHEAD]
     for k, line in enumerate(ahead):
-        if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"":
+        if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"" \
+                or _prose_runs_on(lines, at + 1 + k):
             return next((j for j, before in enumerate(ahead[:k]) if _sentence(before)), k)
     return None
+
+
+def _prose_runs_on(lines: list[str], at: int) -> bool:
+    """Whether the article's prose goes on from ``at``: INSERT_PROSE_RUN sentences in a row
+    (``_sentence``). A news text of short paragraphs (150 characters) never reached
+    MIN_PROSE_CHARS, and a "Читайте также" insert set between them cut the rest of the body
+    off; a list of cards after the body alternates headlines and teasers, never two
+    sentences in a row."""
+    run = lines[at:at + INSERT_PROSE_RUN]
+    return len(run) == INSERT_PROSE_RUN and all(_sentence(line) for line in run)
 
 
 def _headlines_above(lines: list[str], at: int) -> int:

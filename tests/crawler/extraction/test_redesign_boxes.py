@@ -81,3 +81,41 @@ def test_sentences_about_subscriptions_stay_in_the_text(sentence: str) -> None:
     assert sentence in article.text.split("\n\n")
 
 
+
+READ_ALSO = {
+    "heading-and-list": ('<p><strong>Читайте также:</strong></p><ul><li><a href="/n/1">В Минске '
+                         'открыли новую станцию метро</a></li><li><a href="/n/2">Аграрии начали '
+                         "сев озимых</a></li></ul>"),
+    "heading-and-link": ('<h3>Читайте также</h3><p><a href="/n/1">В Минске открыли новую '
+                         "станцию метро</a></p>"),
+}
+OUTLET_URLS = {"zerkalo": "https://news.zerkalo.io/economics/117501.html",
+               "belta": "https://www.belta.by/president/view/lukashenko-i-putin-427800-2026/",
+               "runews24": "https://runews24.ru/world/10/01/2026/lukashenko-i-putin-501"}
+
+
+@pytest.mark.parametrize("insert", READ_ALSO.values(), ids=READ_ALSO.keys())
+@pytest.mark.parametrize("outlet", OUTLET_URLS)
+def test_a_read_also_insert_between_short_paragraphs_cuts_nothing_off(outlet: str,
+                                                                       insert: str) -> None:
+    """Paragraphs of 140 to 160 characters, as news often has: the rest of the article after
+    the insert is the article's, not the blocks after it."""
+    html = page_with(insert).replace('<div itemprop="articleBody">', {
+        "zerkalo": '<div itemprop="articleBody">',
+        "belta": '<div class="inner_content"><div class="js-mediator-article">',
+        "runews24": '<div class="b-article__text">'}[outlet])
+    if outlet == "belta":
+        html = html.replace("</div></article>", "</div></div></article>")
+    article = extract(OUTLET_URLS[outlet], outlet, html)
+    assert article.text == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_headline_list_after_the_body_under_read_also_stays_cut() -> None:
+    cards = "".join(f'<p><a href="/n/{n}">Новость номер {n} о событиях в районе</a></p>'
+                    f"<p>Короткий анонс новости номер {n}, в котором рассказывается о событиях "
+                    "прошедшей недели в районе и области.</p>" for n in range(3))
+    html = page_with("").replace("</div></article>",
+                                 f"<p><strong>Читайте также:</strong></p>{cards}</div></article>")
+    article = extract(OUTLET_URLS["zerkalo"], "zerkalo", html)
+    assert article.text == "\n\n".join(PARAGRAPHS)
+
