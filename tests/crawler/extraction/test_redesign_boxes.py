@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler import siteoutlets
-from crawler.extraction import extract_article
+from crawler.extraction import extract_article, rule_misses
 from crawler.items import Article, ArticlePage
 
 PARAGRAPHS = (
@@ -119,3 +119,24 @@ def test_a_headline_list_after_the_body_under_read_also_stays_cut() -> None:
     article = extract(OUTLET_URLS["zerkalo"], "zerkalo", html)
     assert article.text == "\n\n".join(PARAGRAPHS)
 
+
+CARD = ('<div class="news-card"><span class="rubric">Общество</span><h4><a href="/?p=9001">В '
+        'районе открыли новый фельдшерско-акушерский пункт</a></h4><span class="date">14 '
+        'сентября 2025</span><a href="/?p=9001">Читать новость</a></div>')
+
+
+def test_a_printed_date_rule_reading_a_card_inside_the_body_is_a_miss_not_the_date() -> None:
+    """RuNews24 after a redesign renamed its date block: its rule ``span.date`` matches only
+    the date of a card set inside the body; the article's own printed date, under the
+    headline, is the machine date's day."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + CARD + "".join(
+        f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    html = ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
+            f"<title>{TITLE}</title>"
+            '<meta property="article:published_time" content="2026-01-10T19:15:00+03:00">'
+            f'</head><body><div class="article-page"><h1 class="article-page__title">{TITLE}'
+            '</h1><div class="article-page__date">10.01.2026 19:15</div>'
+            f'<div class="article-page__text">{body}</div></div></body></html>')
+    article = extract(OUTLET_URLS["runews24"], "runews24", html)
+    assert article.published == "2026-01-10T19:15:00+03:00"
+    assert "published_visible" in rule_misses(article)
