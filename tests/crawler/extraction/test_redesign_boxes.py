@@ -33,6 +33,11 @@ PAYWALLS = {
                  '<a href="/s">Оформить подписку</a></p></div>'),
     "english": ('<div class="gate"><p>This article is available only to subscribers.</p>'
                 "<p>To continue reading, subscribe for just $1 a week.</p></div>"),
+    "belarusian": ('<div class="paywall-note"><p>Каб чытаць далей, аформіце падпіску.</p>'
+                   '<a href="/s">Аформіць падпіску</a></div>'),
+    "belarusian-in-full": '<div class="pw"><p>Каб прачытаць матэрыял цалкам, аформіце падпіску</p></div>',
+    "english-subscribe-first": '<div class="pw"><p>Subscribe to continue reading.</p></div>',
+    "english-become": '<div class="pw"><p>To keep reading, become a subscriber.</p></div>',
 }
 
 
@@ -74,12 +79,35 @@ def test_a_paywall_box_inside_the_body_stays_out_of_the_text(url: str, outlet: s
 @pytest.mark.parametrize("sentence", [
     "Депутаты обсудили, должен ли этот материал быть доступен по подписке или бесплатно.",
     "Чтобы читать книги в библиотеке, жителям района теперь не нужно оформлять абонемент.",
+    # a subscription campaign's article, a report quoting a paywall's message, an aside:
+    # they open as a paywall's line does and go on
+    "Чтобы читать районную газету в следующем году, оформите подписку до 25 декабря в любом "
+    "отделении почты. Стоимость на полугодие — 24 рубля.",
+    "To read the full report, which the agency sells by subscription, analysts pay up to "
+    "$5,000 a year.",
+    "«Чтобы прочитать статью полностью, оформите подписку» — такое сообщение с понедельника "
+    "видят читатели сайта газеты, которая ввела платный доступ.",
+    "\"To continue reading, subscribe\" is what readers of the paper's site now see, the "
+    "editor said.",
 ])
-def test_sentences_about_subscriptions_stay_in_the_text(sentence: str) -> None:
-    article = extract("https://gorod-news.example/news/117501.html", SITE.key,
-                      page_with(f"<p>{sentence}</p>"))
+@pytest.mark.parametrize(("url", "outlet"), [
+    ("https://news.zerkalo.io/economics/117501.html", "zerkalo"),
+    ("https://gorod-news.example/news/117501.html", SITE.key),
+], ids=["outlet-rules", "generic"])
+def test_sentences_about_subscriptions_stay_in_the_text(url: str, outlet: str,
+                                                       sentence: str) -> None:
+    article = extract(url, outlet, page_with(f"<p>{sentence}</p>"))
     assert sentence in article.text.split("\n\n")
 
+
+def test_lines_after_a_paywall_line_in_one_br_block_stay() -> None:
+    """A short block an old CMS parts with ``<br>``: its paywall line goes, the lines after
+    it, the article's, stay (the block as a whole is no paywall's line)."""
+    lines = ["Сев в районе завершат к концу недели.", "Урожай ожидают выше прошлогоднего."]
+    block = "<p>Чтобы читать дальше, оформите подписку.<br>" + "<br>".join(lines) + "</p>"
+    article = extract("https://gorod-news.example/news/117501.html", SITE.key, page_with(block))
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs == [*PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:]]
 
 
 READ_ALSO = {
