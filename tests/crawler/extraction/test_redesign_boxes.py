@@ -128,23 +128,47 @@ def test_a_read_also_insert_between_short_paragraphs_cuts_nothing_off(outlet: st
                                                                        insert: str) -> None:
     """Paragraphs of 140 to 160 characters, as news often has: the rest of the article after
     the insert is the article's, not the blocks after it."""
-    html = page_with(insert).replace('<div itemprop="articleBody">', {
+    article = extract(OUTLET_URLS[outlet], outlet, _with_body_of(outlet, page_with(insert)))
+    assert article.text == "\n\n".join(PARAGRAPHS)
+
+
+def _with_body_of(outlet: str, html: str) -> str:
+    """The test page with the body block ``outlet``'s rule names."""
+    html = html.replace('<div itemprop="articleBody">', {
         "zerkalo": '<div itemprop="articleBody">',
         "belta": '<div class="inner_content"><div class="js-mediator-article">',
         "runews24": '<div class="b-article__text">'}[outlet])
     if outlet == "belta":
         html = html.replace("</div></article>", "</div></div></article>")
-    article = extract(OUTLET_URLS[outlet], outlet, html)
-    assert article.text == "\n\n".join(PARAGRAPHS)
+    return html
 
 
-def test_a_headline_list_after_the_body_under_read_also_stays_cut() -> None:
-    cards = "".join(f'<p><a href="/n/{n}">Новость номер {n} о событиях в районе</a></p>'
-                    f"<p>Короткий анонс новости номер {n}, в котором рассказывается о событиях "
-                    "прошедшей недели в районе и области.</p>" for n in range(3))
-    html = page_with("").replace("</div></article>",
-                                 f"<p><strong>Читайте также:</strong></p>{cards}</div></article>")
-    article = extract(OUTLET_URLS["zerkalo"], "zerkalo", html)
+def _excerpt_cards(end: str) -> str:
+    """A related-posts list's entries: a linked headline and an excerpt of ~130 characters,
+    one paragraph each."""
+    return "".join(f'<p><a href="/n/{n}"><strong>В Шклове прошёл субботник {n}</strong></a> '
+                   "Участие в традиционной весенней акции приняли более двухсот работников "
+                   f"предприятий и учреждений района{end}</p>" for n in range(3))
+
+
+AFTER_BODY = {
+    "headline-then-teaser": "<p><strong>Читайте также:</strong></p>" + "".join(
+        f'<p><a href="/n/{n}">Новость номер {n} о событиях в районе</a></p>'
+        f"<p>Короткий анонс новости номер {n}, в котором рассказывается о событиях "
+        "прошедшей недели в районе и области.</p>" for n in range(3)),
+    "linked-headline-and-excerpt-ellipsis": "<h3>Читайте также</h3>" + _excerpt_cards("…"),
+    "linked-headline-and-excerpt-period": "<h3>Читайте также</h3>" + _excerpt_cards("."),
+}
+
+
+@pytest.mark.parametrize("tail", AFTER_BODY.values(), ids=AFTER_BODY.keys())
+@pytest.mark.parametrize("outlet", OUTLET_URLS)
+def test_a_headline_list_after_the_body_under_read_also_stays_cut(outlet: str,
+                                                                   tail: str) -> None:
+    """A paragraph that opens with a link is a related post's card, not the article going on
+    after the heading, however its excerpt ends."""
+    html = page_with("").replace("</div></article>", f"{tail}</div></article>")
+    article = extract(OUTLET_URLS[outlet], outlet, _with_body_of(outlet, html))
     assert article.text == "\n\n".join(PARAGRAPHS)
 
 
