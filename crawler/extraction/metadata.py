@@ -269,10 +269,11 @@ def _date(candidates: list[DateCandidate], now: datetime | None = None,
 def _stray_printed_date(machine: datetime | None, visible: datetime, page: ArticleDates,
                         tz: ZoneInfo | None) -> bool:
     """Whether the printed date a rule read is none of the article's: another day than the
-    machine date, while the date printed near the headline is the machine date's day. After a
-    redesign renamed the date's block, a rule as broad as ``span.date`` read the date of a
-    "Читать новость" card set inside the body, and that printed date overrode the article's
-    (months off); the rule counts as missed."""
+    machine date, while the date printed near the headline is the machine date's day (where
+    on the page the rule's date sits is not asked). After a redesign renamed the date's block,
+    a rule as broad as ``span.date`` read the date of a "Читать новость" card set inside the
+    body, and that printed date overrode the article's (months off); the rule counts as
+    missed."""
     if machine is None or tz is None:
         return False
     shown = page.visible()
@@ -759,7 +760,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     stray_visible = visible is not None and _stray_printed_date(published, visible, page, tz)
-    if stray_visible:  # the rule read another date than the one printed with the article
+    if stray_visible:  # the rule read another day than the one printed near the headline
         visible, visible_src = page.visible(), VISIBLE
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it; on a page no

@@ -177,10 +177,10 @@ CARD = ('<div class="news-card"><span class="rubric">Общество</span><h4>
         'сентября 2025</span><a href="/?p=9001">Читать новость</a></div>')
 
 
-def test_a_printed_date_rule_reading_a_card_inside_the_body_is_a_miss_not_the_date() -> None:
+def test_a_printed_date_rule_reading_another_day_than_the_headline_date_is_a_miss() -> None:
     """RuNews24 after a redesign renamed its date block: its rule ``span.date`` matches only
-    the date of a card set inside the body; the article's own printed date, under the
-    headline, is the machine date's day."""
+    the date of a card (here set inside the body; where it sits is not asked), a day other
+    than the machine date's, which the date printed near the headline carries."""
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + CARD + "".join(
         f"<p>{p}</p>" for p in PARAGRAPHS[2:])
     html = ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">'
