@@ -282,6 +282,31 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None
     return spec, block_texts(body), None
 
 
+def link_led_lines(tree: etree._Element, rules: ArticleRules, title: str | None = None
+                   ) -> frozenset[str]:
+    """The paragraphs of the body match that open with a link (their first text is a link's):
+    a related post's card ("<a>Headline</a> its excerpt…"), however long its excerpt and
+    however it ends, is no sentence of the article's prose."""
+    _spec, nodes = body_match(tree, rules, title)
+    return frozenset(clean_line(block.text_content()) for node in nodes
+                     for block in node.iter("p", "li") if _opens_with_link(block))
+
+
+def _opens_with_link(block: etree._Element) -> bool:
+    """Whether the first text of ``block`` (not white space) sits inside an ``<a>``."""
+    first = block.xpath("(.//text()[normalize-space()])[1]")
+    if not first:
+        return False
+    owner = first[0].getparent()
+    if first[0].is_tail:
+        owner = owner.getparent()
+    while owner is not None and owner is not block:
+        if isinstance(owner.tag, str) and owner.tag.lower() == "a":
+            return True
+        owner = owner.getparent()
+    return False
+
+
 def is_teaser(paragraphs: list[str]) -> bool:
     """Whether a body block closes with a "read more" link (its last non-empty paragraph)."""
     last = next((clean_line(p) for p in reversed(paragraphs) if p.strip()), "")
@@ -382,22 +407,37 @@ def readers_comments(lines: list[str], at: int) -> bool:
 
 INSERT_LOOKAHEAD = 3  # headlines a "read also" insert may hold before the article goes on
 MIN_PROSE_CHARS = 200  # a paragraph this long, ending a sentence, is the article's own
+INSERT_PROSE_RUN = 2  # shorter sentences in a row after an insert: the article goes on
 CALL_PROSE_CHARS = 100  # a paragraph of prose after a call to subscribe: the article goes on
 
 
-def _inline_insert(lines: list[str], at: int) -> int | None:
+def _inline_insert(lines: list[str], at: int, cards: frozenset[str] = frozenset()
+                   ) -> int | None:
     """How many lines after the block heading at ``at`` belong to it, when it is an insert in
     the middle of the article ("Читайте также: …" between two paragraphs): the article's prose
     goes on within a few lines. None when nothing but headlines or nothing follows: the
     heading opens the blocks after the article, and the body ends there. A sentence of
     prose (CARD_PROSE_CHARS or more, ending as one) before that paragraph is the article's
     too: a headline ends in no full stop, and a short first paragraph under a heading
-    trafilatura put above the text ("Последние новости") went with the insert."""
+    trafilatura put above the text ("Последние новости") went with the insert. A paragraph
+    that opens with a link (``cards``: a related post's headline and excerpt) is no prose."""
     ahead = lines[at + 1:at + 1 + INSERT_LOOKAHEAD]
     for k, line in enumerate(ahead):
-        if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"":
+        if line not in cards and len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"" \
+                or _prose_runs_on(lines, at + 1 + k, cards):
             return next((j for j, before in enumerate(ahead[:k]) if _sentence(before)), k)
     return None
+
+
+def _prose_runs_on(lines: list[str], at: int, cards: frozenset[str] = frozenset()) -> bool:
+    """Whether the article's prose goes on from ``at``: INSERT_PROSE_RUN sentences in a row
+    (``_sentence``). A news text of short paragraphs (150 characters) never reached
+    MIN_PROSE_CHARS, and a "Читайте также" insert set between them cut the rest of the body
+    off; a list of cards after the body alternates headlines and teasers, never two
+    sentences in a row."""
+    run = lines[at:at + INSERT_PROSE_RUN]
+    return len(run) == INSERT_PROSE_RUN and all(
+        _sentence(line) and line not in cards for line in run)
 
 
 def _headlines_above(lines: list[str], at: int) -> int:
@@ -472,12 +512,14 @@ def card_lists(lines: list[str]) -> set[int]:
 
 
 def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
-         subtitle: str | None) -> tuple[list[str], list[str]]:
+         subtitle: str | None, link_led: frozenset[str] = frozenset()
+         ) -> tuple[list[str], list[str]]:
     """Clean, cut at end markers, drop credits, repeated headings, card lists and the lines
     of page furniture (crawler.extraction.boilerplate); return (body, in-body authors).
 
     The outlet's markers and the common calls to subscribe end the body wherever a paragraph
-    starts with them; the common block headings only where the paragraph is such a heading."""
+    starts with them; the common block headings only where the paragraph is such a heading.
+    ``link_led``: the paragraphs that open with a link (``link_led_lines``)."""
     own = rules.cut_markers if rules else ()
     markers = own + _COMMON_CALLS
     block_markers = tuple(m for m in COMMON_HEADING_MARKERS if m not in own)
@@ -502,7 +544,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if readers_comments(lines, n):
             break
         if _block_heading(line, block_markers) and not _subheading(lines, n, block_markers):
-            skip = _inline_insert(lines, n)
+            skip = _inline_insert(lines, n, link_led)
             if skip is None and body:
                 break
             if skip is None:  # a block above the text (trafilatura's order): no end of it
@@ -630,7 +672,8 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
                 prov.record(rules, "text", None)
                 return [], [], TEASER
         else:
-            paragraphs, authors = tidy(found, rules, title, subtitle)
+            paragraphs, authors = tidy(found, rules, title, subtitle,
+                                       link_led_lines(tree, rules, title))
             chars = sum(map(len, paragraphs))
             if spec and chars >= MIN_BODY_CHARS:
                 if chars < SHORT_RULE_CHARS:  # a short match may be the lead of a moved body

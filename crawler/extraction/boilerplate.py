@@ -55,6 +55,28 @@ _CONSENT_BUTTON = rf"({_CONSENT_ACT}|согласен|согласна|поня�
 _NETWORKS = (r"вконтакте|vkontakte|vk|facebook|twitter|x|telegram|whatsapp|viber|"
              r"одноклассники|однокласснікі|ok|linkedin|pinterest|reddit|e-?mail|мой мир|"
              r"livejournal|threads|bluesky")
+# Parts of a paywall's words (see _PATTERNS)
+_NO_QUOTE = r"[^\w«\"„“]*"  # what may open the line: no quote (a report quoting a paywall)
+_SUBSCRIBE_BUTTON = (r"(оформить|купить|приобрести|оформіць|аформіць|купіць|оформити|придбати)"
+                     r"\s+(подписку|падпіску|передплату)")
+# "чтобы читать дальше", "каб прачытаць матэрыял цалкам", "to continue reading the article":
+# to read on, or this text, nothing else ("Чтобы читать районную газету…" is a campaign)
+_TO_READ_ON = (
+    r"(чтобы|что бы|каб|щоб|to)\s+(читать|прочитать|дочитать|продолжить чтение|чытаць|"
+    r"прачытаць|дачытаць|працягнуць чытанне|читати|прочитати|дочитати|продовжити читання|"
+    r"continue reading|keep reading|read on|read|reading)"
+    r"(\s+(дальше|далее|далей|далі|полностью|целиком|до конца|цалкам|да канца|повністю|до кінця|"
+    r"без ограничений|(эт(у|от|ой)|весь|всю|гэты|гэтую|увесь|усю|цей|цю)?\s*(стать\w*|"
+    r"материал\w*|текст\w*|публикаци\w*|новост\w*|артыкул\w*|матэрыял\w*|публікацы\w*|навін\w*|"
+    r"статт\w*|матеріал\w*|публікаці\w*|новин\w*)|(the|this)(\s+(full|whole|entire|rest of "
+    r"the))?\s+(article|story|text|piece)|more|on|in full)){0,2}")
+_SUBSCRIBE_NOW = (r"(оформите|купите|приобретите|подключите|подпишитесь|оформіце|аформіце|"
+                  r"купіце|падпішыцеся|оформіть|придбайте|передплатіть|підпишіться|subscribe|"
+                  r"become a (paying )?(subscriber|member)|sign up|buy a subscription|get a "
+                  r"subscription)\b")
+# the rest of one short sentence to the end of the line ("…всего за 5 рублей в месяц.")
+_SHORT_END = r"([^.!?\n]|\.\d){0,60}[.!?…]*\W*$"
+
 _PATTERNS = (
     # subscription, newsletter and app promos
     r"^(sign up|subscribe|register|join|inscrivez-vous|εγγραφείτε)\b.{0,80}\bnewsletters?\b",
@@ -106,6 +128,26 @@ _PATTERNS = (
     r"\b(поддержите|падтрымайце|підтримайте) нас\b[^\n]{0,120}\b(донат\w*|подписк\w+|"
     r"журналисти\w+|редакци\w+|работать дальше|продолжать работу)",
     r"^\W*(поддержать|падтрымаць|підтримати|задонатить|donate|support us)( [^\W\d_]+)?\W*$",
+    # a paywall's box, left in the body whatever its block is named ("Этот материал доступен
+    # по подписке", "Чтобы читать дальше, оформите подписку…", "Уже есть подписка? Войти");
+    # each the whole line, one short sentence, and not opening with a quote (a paywall's
+    # message quoted in a report on it)
+    r"^" + _NO_QUOTE + r"(этот|данный|весь|гэты|дадзены|увесь|цей|this)\s+(материал|текст|"
+    r"контент|матэрыял|матеріал|article|story|content)(\s+(полностью|целиком|цалкам|повністю|"
+    r"in full))?\s+(доступен|доступний|даступны|is available)\s+(только\s+|толькі\s+|лише\s+|"
+    r"only\s+)?(по подписке|для подписчиков|па падпісцы|для падпісчыкаў|за передплатою|для "
+    r"передплатників|(to|for) (paying )?subscribers)\b[^.!?]{0,80}([.!?]\s*(" + _SUBSCRIBE_BUTTON
+    + r"|subscribe( now)?))?\W*$",
+    # "Чтобы читать дальше, оформите подписку за 5 рублей", "To keep reading, become a
+    # subscriber": what to read is the rest of this text, not a paper to subscribe to
+    r"^" + _NO_QUOTE + _TO_READ_ON + r"\s*,\s*" + _SUBSCRIBE_NOW + _SHORT_END,
+    # ... the other way round ("Оформите подписку, чтобы читать дальше", "Subscribe to
+    # continue reading")
+    r"^" + _NO_QUOTE + _SUBSCRIBE_NOW + r"(\s+(подписку|падпіску|передплату|now|today))?\s*,?\s*"
+    + _TO_READ_ON + r"\W*$",
+    r"^\W*" + _SUBSCRIBE_BUTTON + r"\W*$",
+    r"^\W*(уже есть подписка|уже подписаны|ужо ёсць падпіска|вже є передплата|already a "
+    r"subscriber)\W*(войти|войдите|увайсці|увійти|log ?in|sign ?in)?\W*$",
     # a cookie notice's forms ("Продолжая пользоваться сайтом, вы соглашаетесь…") and its
     # buttons, left alone in the text ("Принять все", "Согласен")
     r"^(продолжая|оставаясь|працягваючы|продовжуючи)\b[^.!?]{0,60}\b(сайт|сайце|сайті)\w*\b.{0,200}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -263,6 +264,21 @@ def _date(candidates: list[DateCandidate], now: datetime | None = None,
                 and not _in_template(parsed, template):
             return parsed, source
     return None, None
+
+
+def _stray_printed_date(machine: datetime | None, visible: datetime, page: ArticleDates,
+                        tz: ZoneInfo | None) -> bool:
+    """Whether the printed date a rule read is none of the article's: another day than the
+    machine date, while the date printed near the headline is the machine date's day (where
+    on the page the rule's date sits is not asked). After a redesign renamed the date's block,
+    a rule as broad as ``span.date`` read the date of a "Читать новость" card set inside the
+    body, and that printed date overrode the article's (months off); the rule counts as
+    missed."""
+    if machine is None or tz is None:
+        return False
+    shown = page.visible()
+    day = dates.localise(machine, tz).date()
+    return shown is not None and shown.date() == day and dates.localise(visible, tz).date() != day
 
 
 def _in_template(moment: datetime | None, template: Collection[datetime]) -> bool:
@@ -743,6 +759,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     machine_found = published is not None
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
+    stray_visible = visible is not None and _stray_printed_date(published, visible, page, tz)
+    if stray_visible:  # the rule read another day than the one printed near the headline
+        visible, visible_src = page.visible(), VISIBLE
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it; on a page no
         # rule knows, not one days after the fetch (an event the page announces, a year's
@@ -805,6 +824,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # a machine date in UTC (or none) is the outlet's wall clock mislabelled or not, as
         # only its printed date tells (BELTA's is): that check lost is a miss of its own, and
         # so is a printed date that lost the time it carries ("08 января 2026"): the day only
+        prov.misses[VISIBLE_DATE] = rules.published_visible
+    if rules and stray_visible:
         prov.misses[VISIBLE_DATE] = rules.published_visible
     prov.record(rules, "modified", modified_src if meta.modified else None, expected=False)
 
