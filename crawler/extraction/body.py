@@ -284,16 +284,22 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None
 
 def link_led_lines(tree: etree._Element, rules: ArticleRules, title: str | None = None
                    ) -> frozenset[str]:
-    """The paragraphs of the body match that open with a link (their first text is a link's):
-    a related post's card ("<a>Headline</a> its excerpt…"), however long its excerpt and
-    however it ends, is no sentence of the article's prose."""
+    """The paragraphs of the body match that open with a linked headline (their first text
+    is a link's, of CARD_LINK_WORDS words or more): a related post's card ("<a>Headline</a>
+    its excerpt…"), however long its excerpt and however it ends, is no sentence of the
+    article's prose. A paragraph opening with a linked name or tag ("<a>Александр
+    Лукашенко</a> заявил …") is prose."""
     _spec, nodes = body_match(tree, rules, title)
     return frozenset(clean_line(block.text_content()) for node in nodes
-                     for block in node.iter("p", "li") if _opens_with_link(block))
+                     for block in node.iter("p", "li") if _opens_with_headline_link(block))
 
 
-def _opens_with_link(block: etree._Element) -> bool:
-    """Whether the first text of ``block`` (not white space) sits inside an ``<a>``."""
+CARD_LINK_WORDS = 4  # a card's linked headline has this many words; a linked name fewer
+
+
+def _opens_with_headline_link(block: etree._Element) -> bool:
+    """Whether the first text of ``block`` (not white space) sits inside an ``<a>`` whose
+    own text reads as a headline (CARD_LINK_WORDS words or more)."""
     first = block.xpath("(.//text()[normalize-space()])[1]")
     if not first:
         return False
@@ -302,7 +308,7 @@ def _opens_with_link(block: etree._Element) -> bool:
         owner = owner.getparent()
     while owner is not None and owner is not block:
         if isinstance(owner.tag, str) and owner.tag.lower() == "a":
-            return True
+            return len(owner.text_content().split()) >= CARD_LINK_WORDS
         owner = owner.getparent()
     return False
 

@@ -56,7 +56,8 @@ _NETWORKS = (r"вконтакте|vkontakte|vk|facebook|twitter|x|telegram|whats
              r"одноклассники|однокласснікі|ok|linkedin|pinterest|reddit|e-?mail|мой мир|"
              r"livejournal|threads|bluesky")
 # Parts of a paywall's words (see _PATTERNS)
-_NO_QUOTE = r"[^\w«\"„“]*"  # what may open the line: no quote (a report quoting a paywall)
+# what may open the line: no quote, no dialogue dash (a report quoting a paywall's words)
+_NO_QUOTE = r"[^\w«\"„“'‘‚‹—–-]*"
 _SUBSCRIBE_BUTTON = (r"(оформить|купить|приобрести|оформіць|аформіць|купіць|оформити|придбати)"
                      r"\s+(подписку|падпіску|передплату)")
 # "чтобы читать дальше", "каб прачытаць матэрыял цалкам", "to continue reading the article":
@@ -66,7 +67,7 @@ _TO_READ_ON = (
     r"прачытаць|дачытаць|працягнуць чытанне|читати|прочитати|дочитати|продовжити читання|"
     r"continue reading|keep reading|read on|read|reading)"
     r"(\s+(дальше|далее|далей|далі|полностью|целиком|до конца|цалкам|да канца|повністю|до кінця|"
-    r"без ограничений|(эт(у|от|ой)|весь|всю|гэты|гэтую|увесь|усю|цей|цю)?\s*(стать\w*|"
+    r"без ограничений|((эт(у|от|ой)|весь|всю|гэты|гэтую|увесь|усю|цей|цю)\s+)?(стать\w*|"
     r"материал\w*|текст\w*|публикаци\w*|новост\w*|артыкул\w*|матэрыял\w*|публікацы\w*|навін\w*|"
     r"статт\w*|матеріал\w*|публікаці\w*|новин\w*)|(the|this)(\s+(full|whole|entire|rest of "
     r"the))?\s+(article|story|text|piece)|more|on|in full)){0,2}")
@@ -75,7 +76,7 @@ _SUBSCRIBE_NOW = (r"(оформите|купите|приобретите|под
                   r"become a (paying )?(subscriber|member)|sign up|buy a subscription|get a "
                   r"subscription)\b")
 # the rest of one short sentence to the end of the line ("…всего за 5 рублей в месяц.")
-_SHORT_END = r"([^.!?\n]|\.\d){0,60}[.!?…]*\W*$"
+_SHORT_END = r"([^.!?\n—–]|\.\d){0,60}[.!?…]*\W*$"  # a dash: words said of it follow
 
 _PATTERNS = (
     # subscription, newsletter and app promos
@@ -140,10 +141,11 @@ _PATTERNS = (
     + r"|subscribe( now)?))?\W*$",
     # "Чтобы читать дальше, оформите подписку за 5 рублей", "To keep reading, become a
     # subscriber": what to read is the rest of this text, not a paper to subscribe to
-    r"^" + _NO_QUOTE + _TO_READ_ON + r"\s*,\s*" + _SUBSCRIBE_NOW + _SHORT_END,
+    r"^" + _NO_QUOTE + _TO_READ_ON + r"\s*[,:—–-]\s*((войдите|авторизуйтесь|увайдзіце|увійдіть|"
+    r"log in|sign in)\s+(или|або|ці|or)\s+)?" + _SUBSCRIBE_NOW + _SHORT_END,
     # ... the other way round ("Оформите подписку, чтобы читать дальше", "Subscribe to
     # continue reading")
-    r"^" + _NO_QUOTE + _SUBSCRIBE_NOW + r"(\s+(подписку|падпіску|передплату|now|today))?\s*,?\s*"
+    r"^" + _NO_QUOTE + _SUBSCRIBE_NOW + r"(\s+(подписку|падпіску|передплату|now|today))?(\s*,\s*|\s+)"
     + _TO_READ_ON + r"\W*$",
     r"^\W*" + _SUBSCRIBE_BUTTON + r"\W*$",
     r"^\W*(уже есть подписка|уже подписаны|ужо ёсць падпіска|вже є передплата|already a "

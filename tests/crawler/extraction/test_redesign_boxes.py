@@ -3,6 +3,8 @@ generic path (a site no rule knows): the item's text is the article's paragraphs
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler import siteoutlets
@@ -38,6 +40,10 @@ PAYWALLS = {
     "belarusian-in-full": '<div class="pw"><p>Каб прачытаць матэрыял цалкам, аформіце падпіску</p></div>',
     "english-subscribe-first": '<div class="pw"><p>Subscribe to continue reading.</p></div>',
     "english-become": '<div class="pw"><p>To keep reading, become a subscriber.</p></div>',
+    "dash": '<div class="pw"><p>Чтобы читать дальше — оформите подписку</p></div>',
+    "colon": '<div class="pw"><p>Чтобы читать дальше: оформите подписку.</p></div>',
+    "log-in-or": ('<div class="pw"><p>Чтобы читать дальше, войдите или оформите подписку</p>'
+                  "</div>"),
 }
 
 
@@ -89,6 +95,9 @@ def test_a_paywall_box_inside_the_body_stays_out_of_the_text(url: str, outlet: s
     "видят читатели сайта газеты, которая ввела платный доступ.",
     "\"To continue reading, subscribe\" is what readers of the paper's site now see, the "
     "editor said.",
+    "— Чтобы читать дальше, оформите подписку, — объясняет главный редактор газеты.",
+    "'To keep reading, subscribe,' the banner says.",
+    "Чтобы читать дальше, оформите подписку — такое сообщение видят читатели",
 ])
 @pytest.mark.parametrize(("url", "outlet"), [
     ("https://news.zerkalo.io/economics/117501.html", "zerkalo"),
@@ -130,6 +139,31 @@ def test_a_read_also_insert_between_short_paragraphs_cuts_nothing_off(outlet: st
     the insert is the article's, not the blocks after it."""
     article = extract(OUTLET_URLS[outlet], outlet, _with_body_of(outlet, page_with(insert)))
     assert article.text == "\n\n".join(PARAGRAPHS)
+
+
+LINKED_NAMES = {  # the article's own paragraphs that open with a link, not a headline's
+    "name": ('<a href="/tag/lukashenko">Александр Лукашенко</a> заявил на совещании, что '
+             "строительство моста через Днепр должно быть завершено до конца следующего года, а "
+             "подрядчики, сорвавшие сроки, понесут ответственность. Он поручил правительству "
+             "подготовить доклад к марту."),
+    "source": ('<a href="/news/1">Как сообщало «Зеркало»</a>, мост начали строить в 2024 году. '
+               "Его длина составит почти километр, а движение по нему откроют осенью, когда "
+               "строители закончат подходы с обоих берегов и проверят опоры под нагрузкой."),
+}
+
+
+@pytest.mark.parametrize("opening", LINKED_NAMES.values(), ids=LINKED_NAMES.keys())
+@pytest.mark.parametrize("outlet", OUTLET_URLS)
+def test_a_paragraph_opening_with_a_linked_name_after_an_insert_is_the_articles(
+        outlet: str, opening: str) -> None:
+    """After a "Читайте также" insert, a paragraph whose first words are a linked name, tag
+    or source is the article going on, not a related post's card: the rest is kept."""
+    short = "Напомним, мост начали строить в 2024 году."  # no sentence of a run: one line
+    insert = READ_ALSO["heading-and-link"] + f"<p>{opening}</p><p>{short}</p>"
+    html = page_with(insert).replace(f"<p>{PARAGRAPHS[2]}</p>", "")  # one paragraph after
+    article = extract(OUTLET_URLS[outlet], outlet, _with_body_of(outlet, html))
+    plain = re.sub(r"<[^>]+>", "", opening)
+    assert article.text == "\n\n".join([*PARAGRAPHS[:2], plain, short, PARAGRAPHS[3]])
 
 
 def _with_body_of(outlet: str, html: str) -> str:
