@@ -38,6 +38,7 @@ from crawler.failures import describe, exception_reason
 from crawler.feeds import (
     MAX_SITEMAP_BYTES,
     MAX_SITEMAP_URLS,
+    SITEMAP_WARN_BYTES,
     FeedSkips,
     TextSitemap,
     at_site_root,
@@ -254,12 +255,18 @@ class OutletSpider(scrapy.Spider):
     def sitemap_meta(self) -> dict[str, int]:
         """Request meta of a sitemap: its bytes bounded by the protocol's 50 MB (unpacked), not
         by DOWNLOAD_MAXSIZE, a page's bound (32 MiB), which cancelled a sitemap between the two;
-        nothing when DOWNLOAD_MAXSIZE is 0 (no bound) or above it. Scrapy's download handler
-        and its decompression read ``download_maxsize`` from the request."""
+        nothing when DOWNLOAD_MAXSIZE is 0 (no bound) or above it. Its warning comes near that
+        bound (SITEMAP_WARN_BYTES), not at a page's DOWNLOAD_WARNSIZE (8 MiB), which every
+        large sitemap passed; none when DOWNLOAD_WARNSIZE is 0. Scrapy's download handler and
+        its decompression read ``download_maxsize`` and ``download_warnsize`` from the request."""
+        meta: dict[str, int] = {}
+        page_warn = self.setting_int("DOWNLOAD_WARNSIZE", 0)
+        if page_warn and page_warn < SITEMAP_WARN_BYTES:
+            meta["download_warnsize"] = SITEMAP_WARN_BYTES
         page_bound = self.setting_int("DOWNLOAD_MAXSIZE", 0)
-        if not page_bound or page_bound >= MAX_SITEMAP_BYTES:
-            return {}
-        return {"download_maxsize": MAX_SITEMAP_BYTES}
+        if page_bound and page_bound < MAX_SITEMAP_BYTES:
+            meta["download_maxsize"] = MAX_SITEMAP_BYTES
+        return meta
 
     def feed_max_entries(self) -> int:
         """Entries read of one feed (FEED_MAX_ENTRIES)."""
