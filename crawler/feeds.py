@@ -7,6 +7,7 @@ import codecs
 import json
 import re
 import struct
+import unicodedata
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -438,6 +439,8 @@ class TextSitemap:
     first_junk: str | None = None  # "line N <why>: <the line>", for the log
     over_limit: int = 0  # non-blank lines after the bound's last URL, not read
     too_long: int = 0  # lines past MAX_TEXT_LINE_BYTES, passed over (counted in junk too)
+    cleaned: int = 0  # URL lines read once control characters at their ends were cut
+    first_cleaned: str | None = None  # "line N: <the line>", for the log
 
 
 def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = None
@@ -499,16 +502,27 @@ def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap
     return len(document)
 
 
+# C0 controls, space and DEL: cut at a line's ends (a file padded with NULs, a stray ^Z or
+# ESC after the URL); inside a URL they make the line junk, never a request
+_EDGE_BYTES = bytes(range(0x21)) + b"\x7f"
+
+
 def _read_text_line(number: int, line: bytes, found: TextSitemap, limit: int) -> str | None:
     """Line ``number`` of a text sitemap: its URL within ``limit``, else None, counted."""
-    if not line.strip():
+    stripped = line.strip(_EDGE_BYTES)
+    if not stripped:
         return None
     if found.urls >= limit:
         found.over_limit += 1
         return None
-    url, why = _text_line_url(line)
+    url, why = _text_line_url(stripped)
     if url is not None:
         found.urls += 1
+        if stripped != line.strip():  # whitespace aside, its ends held control characters
+            found.cleaned += 1
+            if found.first_cleaned is None:
+                shown = line.strip()[:120].decode("utf-8", "replace")
+                found.first_cleaned = f"line {number}: {shown!r}"
         return url
     found.junk += 1
     if found.first_junk is None:
@@ -529,6 +543,8 @@ def _text_line_url(line: bytes) -> tuple[str | None, str | None]:
         parts.port  # noqa: B018 - raises on a port that is none (past 65535)
     except ValueError:  # an IPv6 host left open, a port that is none
         absolute = False
+    if absolute and any(unicodedata.category(c) == "Cc" for c in text):
+        return None, "holds a control character"
     if absolute and not any(c.isspace() for c in text):
         return text, None
     return None, "is no absolute http(s) URL"

@@ -704,6 +704,10 @@ class OutletSpider(scrapy.Spider):
                                 text.junk, text.first_junk)
         if text.too_long:  # among the junk: lines passed over unread
             stats.inc_value("discovery/text_sitemap_long_lines", text.too_long)
+        if text.cleaned:
+            stats.inc_value("discovery/text_sitemap_cleaned", text.cleaned)
+            self.logger.warning("Sitemap %s (plain text): %d URL lines ended in control "
+                                "characters, cut off; %s", url, text.cleaned, text.first_cleaned)
         if text.over_limit:
             stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
             self.logger.warning("Sitemap %s (plain text) lists more than SITEMAP_MAX_ENTRIES=%d "

@@ -579,3 +579,18 @@ def test_a_sitemap_read_short_says_why_and_a_text_sitemap_is_none() -> None:
     text = b"http://e.com/1\nhttp://e.com/2\n"
     stops, on_stop = feeds.xml_stops(text)
     assert on_stop is None and list(sitemap_entries(text)) == []
+
+
+def test_control_characters_in_a_text_sitemap_line_never_reach_a_request() -> None:
+    """A URL line ending in NUL (a file padded with NULs), ^Z or ESC was read with them, a
+    request for a URL no site has; now they are cut off its ends, counted and the first line
+    named; one inside a URL makes the line junk, said; a line of NULs alone is blank."""
+    body = (b"https://ex.org/a\x00\nhttps://ex.org/b\x1a\r\n\x1b https://ex.org/c \x7f\n"
+            b"https://ex.org/d\x00e\nhttps://ex.org/\xc2\x85f\n\x00\x00\x00\nhttps://ex.org/g\n")
+    assert (read := read_text_sitemap(body)) is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a", "https://ex.org/b", "https://ex.org/c",
+                    "https://ex.org/g"]
+    assert found.cleaned == 3 and found.first_cleaned == "line 1: 'https://ex.org/a\\x00'"
+    assert found.junk == 2
+    assert found.first_junk == "line 4 holds a control character: 'https://ex.org/d\\x00e'"
