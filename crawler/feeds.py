@@ -71,11 +71,16 @@ def _as_declared(data: bytes) -> bytes:
     declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
     valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
-    A UTF-8 byte order mark is left to the parser; a UTF-16 or UTF-32 one is read here, the
-    document given on in UTF-8. A declaration of UTF-16 or
-    UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it is UTF-8."""
+    A UTF-8 byte order mark is left to the parser when UTF-8 follows it; before bytes that
+    are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
+    and every Cyrillic link was U+FFFD and a 404) it is dropped and the bytes judged as any. A
+    UTF-16 or UTF-32 one is read here, the document given on in UTF-8. A declaration of
+    UTF-16 or UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it
+    is UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        return data
+        if _is_utf8(data):
+            return data
+        data = data[len(codecs.BOM_UTF8):]
     for bom, codec in _WIDE_BOMS:  # read here: "&" is rewritten byte by byte (_as_references)
         if data.startswith(bom):
             text = data.decode(codec, errors="replace")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 from datetime import UTC, datetime, timedelta, timezone
@@ -594,3 +595,26 @@ def test_control_characters_in_a_text_sitemap_line_never_reach_a_request() -> No
     assert found.cleaned == 3 and found.first_cleaned == "line 1: 'https://ex.org/a\\x00'"
     assert found.junk == 2
     assert found.first_junk == "line 4 holds a control character: 'https://ex.org/d\\x00e'"
+
+
+CP1251_TITLES = ["Лукашенко провел совещание по вопросам экономики",
+                 "В Минске открылась новая станция метро",
+                 "Погода на выходные: ожидается похолодание до минус десяти"]
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="windows-1251"?>',
+                                         '<?xml version="1.0"?>', ""],
+                         ids=["declared", "undeclared", "no_declaration"])
+def test_a_utf8_bom_before_windows_1251_bytes_gives_cyrillic_links(declaration: str) -> None:
+    """A UTF-8 byte order mark ahead of a feed or sitemap in windows-1251 (a PHP include
+    saved with one): the parser believed the mark, and every Cyrillic link and title came
+    out as U+FFFD (a request for a URL no site has). Now the bytes are read as they are."""
+    links = [f"https://ex.by/новости/{n}" for n in range(len(CP1251_TITLES))]
+    items = "".join(f"<item><title>{t}</title><link>{u}</link><description>{t}</description>"
+                    "</item>" for t, u in zip(CP1251_TITLES, links, strict=True))
+    rss = f'{declaration}<rss version="2.0"><channel><title>Новости</title>{items}</channel></rss>'
+    entries = list(feed_entries(codecs.BOM_UTF8 + rss.encode("cp1251")))
+    assert [(e.url, e.title) for e in entries] == list(zip(links, CP1251_TITLES, strict=True))
+    urlset = (f'{declaration}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              + "".join(f"<url><loc>{u}</loc></url>" for u in links) + "</urlset>")
+    assert [e[1] for e in sitemap_entries(codecs.BOM_UTF8 + urlset.encode("cp1251"))] == links
