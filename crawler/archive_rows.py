@@ -174,7 +174,8 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         kind = archived.content_type() or ""
         try:
             if root in FEED_ROOTS:
-                entries = list(feed_entries(body, FeedSkips(), archived.date))
+                entries = list(feed_entries(body, FeedSkips(), archived.date,
+                                            archived.header("Content-Type")))
                 channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
                              if e.published is not None)

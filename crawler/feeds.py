@@ -13,6 +13,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html.entities import html5
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -64,13 +65,15 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 first
 
 
-def _as_declared(data: bytes) -> bytes:
+def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     """The document with an XML declaration that tells the charset its bytes are in.
 
     CMSs declare UTF-8 and send windows-1251, and the reverse; libxml2 believes the
     declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
     valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
-    others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
+    others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them,
+    the charset of the HTTP ``content_type`` first (a short feed's few words were guessed
+    mac-cyrillic, where the server said windows-1251).
     A UTF-8 byte order mark is left to the parser when UTF-8 follows it; before bytes that
     are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
     and every Cyrillic link was U+FFFD and a 404) it is dropped and the bytes judged as any. A
@@ -96,7 +99,7 @@ def _as_declared(data: bytes) -> bytes:
             rb"\1utf-8\3", data, count=1)
     if declared not in ("utf-8", None):
         return data  # a single-byte charset, as declared
-    text, _codec = decode_html(data)
+    text, _codec = decode_html(data, content_type)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 
 
@@ -168,7 +171,8 @@ _CHUNK = 64 * 1024
 
 
 def iter_records(body: bytes, names: tuple[str, ...],
-                 on_stop: Callable[[str], None] | None = None) -> Iterator[etree._Element]:
+                 on_stop: Callable[[str], None] | None = None,
+                 content_type: str | None = None) -> Iterator[etree._Element]:
     """Each element named one of ``names`` (local name), as soon as it is parsed.
 
     Read as a stream and each record dropped once the caller has looked at it: a feed or
@@ -177,7 +181,7 @@ def iter_records(body: bytes, names: tuple[str, ...],
     parser gives up (no document, or one nesting past libxml2's 256 levels), the records
     before stay and ``on_stop`` is told why: the rest of a feed was lost unsaid.
     """
-    data = _as_references(_as_declared(body.strip()))
+    data = _as_references(_as_declared(body.strip(), content_type))
     parser = _safe_parser()
     try:
         for start in range(0, len(data), _CHUNK):
@@ -299,12 +303,20 @@ class FeedSkips:
             self.first_no_link = f"item {number}" + (f" {title[:120]!r}" if title else "")
 
 
-def feed_entries(body: bytes, skips: FeedSkips | None = None,
-                 now: datetime | None = None) -> Iterator[FeedEntry]:
+def content_type_of(response: Any) -> str | None:
+    """A Scrapy response's Content-Type header as text (its charset reads a feed no
+    declaration names), None without one."""
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | None = None,
+                 content_type: str | None = None) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
     an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
     told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
-    that a replay bounds its dates as the crawl did; the machine's clock without it)."""
+    that a replay bounds its dates as the crawl did; the machine's clock without it).
+    ``content_type``: the HTTP header, whose charset reads bytes no declaration names."""
     body, unreadable = gunzipped_document(body)
     if unreadable is not None:
         if skips is not None:
@@ -315,7 +327,8 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None,
         return
     # (an HTML page answering a feed's address is said so by the caller, not as unread)
     on_stop = skips.stopped if skips is not None and kind != "html" else None
-    for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop), 1):
+    for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop,
+                                               content_type), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _preferred_text(node, "pubdate", "date", "published")

@@ -42,6 +42,7 @@ from crawler.feeds import (
     FeedSkips,
     TextSitemap,
     at_site_root,
+    content_type_of,
     document_element,
     feed_entries,
     gunzipped_document,
@@ -363,7 +364,7 @@ class OutletSpider(scrapy.Spider):
         linked = 0
         # streamed, never held whole; dated no later than its fetch allows
         now = fetch_time(response)  # a replay's capture time: dates judged as then
-        for entry in feed_entries(response.body, skips, now):
+        for entry in feed_entries(response.body, skips, now, content_type_of(response)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break

@@ -618,3 +618,15 @@ def test_a_utf8_bom_before_windows_1251_bytes_gives_cyrillic_links(declaration: 
     urlset = (f'{declaration}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
               + "".join(f"<url><loc>{u}</loc></url>" for u in links) + "</urlset>")
     assert [e[1] for e in sitemap_entries(codecs.BOM_UTF8 + urlset.encode("cp1251"))] == links
+
+
+def test_a_short_feed_with_no_declaration_is_read_in_the_charset_http_names() -> None:
+    """A windows-1251 feed of one item, no XML declaration, its charset in the HTTP header
+    only: its few words were guessed mac-cyrillic ("Ћукашенко"); the header's charset reads
+    them, as it reads a page's."""
+    rss = ('<rss version="2.0"><channel><title>Лента</title><item><title>Лукашенко провел '
+           "совещание</title><link>https://ex.by/новости/1</link></item></channel></rss>")
+    entries = list(feed_entries(rss.encode("cp1251"), None, None,
+                                "application/rss+xml; charset=windows-1251"))
+    assert [(e.url, e.title) for e in entries] == [
+        ("https://ex.by/новости/1", "Лукашенко провел совещание")]

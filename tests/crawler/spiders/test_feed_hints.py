@@ -119,3 +119,23 @@ def test_a_replayed_sitemap_of_the_site_spider_dates_its_entries_by_its_capture_
                  for found in state.candidates.values()}
     assert published == {"novost-1.html": datetime(2026, 1, 5, 10, tzinfo=timezone(
         timedelta(hours=3))), "novost-2.html": None}
+
+
+def test_a_short_feed_in_the_charset_only_http_names_gives_its_links_and_titles() -> None:
+    """A windows-1251 feed of one item with no XML declaration, the charset in the
+    Content-Type header only: its few words were guessed mac-cyrillic (a capital letter
+    another: "Ћукашенко", in a link another URL); the header's charset reads them."""
+    from crawler.items import META_FEED_TITLE
+
+    spider = ZerkaloSpider.from_crawler(get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}}),
+                                        since="2026-03-12", until="2026-03-12")
+    link = "https://news.zerkalo.io/life/117505.html"
+    body = ('<rss version="2.0"><channel><title>Лента</title><item><title>Лукашенко провел '
+            f"совещание</title><link>{link}</link><category>новости</category>"
+            "<pubDate>Thu, 12 Mar 2026 14:05:00 +0300"
+            "</pubDate></item></channel></rss>").encode("cp1251")
+    response = XmlResponse(FEED, body=body, request=Request(FEED), headers={
+        "Content-Type": "application/rss+xml; charset=windows-1251"})
+    (request,) = spider.feed_outputs(response, "zerkalo")
+    assert request.url == link
+    assert request.meta[META_FEED_TITLE] == "Лукашенко провел совещание"
