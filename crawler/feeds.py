@@ -258,6 +258,14 @@ def _permalink_guid(item: etree._Element) -> str | None:
     return text if permalink and text.startswith("/") else None
 
 
+def _url_id(entry: etree._Element) -> str | None:
+    """An Atom entry's ``<id>`` when it is an absolute http(s) URL: its address when it
+    names no alternate link (as an RSS item's permalink ``<guid>`` is); a ``tag:`` or
+    ``urn:`` id is none (that entry was skipped, though its id was a URL)."""
+    text = (_child_text(entry, "id") or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
 def _based(node: etree._Element, href: str) -> str:
     """``href`` resolved against the ``xml:base`` of ``node`` and its ancestors (Atom, RFC
     4287): a feed at ``/feeds/atom.xml`` may name its entries relative to ``/news/``. What
@@ -313,9 +321,10 @@ def content_type_of(response: Any) -> str | None:
 def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | None = None,
                  content_type: str | None = None) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
-    an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
-    told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
-    that a replay bounds its dates as the crawl did; the machine's clock without it).
+    an item with no link (no <link>, no permalink <guid>, no rel=alternate nor URL <id>, no
+    url) is none, told to ``skips``. ``now``: when the feed was fetched (its capture time in
+    a replay, so that a replay bounds its dates as the crawl did; the machine's clock
+    without it).
     ``content_type``: the HTTP header, whose charset reads bytes no declaration names."""
     body, unreadable = gunzipped_document(body)
     if unreadable is not None:
@@ -335,7 +344,7 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | No
         else:
             link = next((_based(c, c.get("href", "").strip()) for c in node
                          if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
-                         and c.get("href")), None)
+                         and c.get("href")), None) or _url_id(node)
             # <published>, wherever it stands: WordPress writes <updated> first, an edit's time
             date = _preferred_text(node, "published", "updated")
         if link and link.strip():

@@ -630,3 +630,18 @@ def test_a_short_feed_with_no_declaration_is_read_in_the_charset_http_names() ->
                                 "application/rss+xml; charset=windows-1251"))
     assert [(e.url, e.title) for e in entries] == [
         ("https://ex.by/новости/1", "Лукашенко провел совещание")]
+
+
+def test_an_atom_entry_named_by_its_url_id_alone_gives_that_url() -> None:
+    """Atom entries with no alternate link, only an ``<id>``: one that is an http(s) URL was
+    skipped as linkless (an RSS item's permalink guid is read); now it is the entry's link.
+    A ``tag:`` id and an entry of enclosure or related links only stay linkless, counted."""
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>a</title>'
+            "<id>https://ex.by/news/a</id></entry><entry><title>b</title>"
+            "<id>tag:ex.by,2026:1</id></entry><entry><title>c</title><id>urn:uuid:1</id>"
+            '<link rel="enclosure" href="https://ex.by/x.mp3"/></entry><entry><title>d</title>'
+            '<id>https://ex.by/?p=4</id><link href="https://ex.by/news/d"/></entry></feed>')
+    skips = feeds.FeedSkips()
+    assert [e.url for e in feed_entries(atom.encode(), skips)] == [
+        "https://ex.by/news/a", "https://ex.by/news/d"]
+    assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
