@@ -20,7 +20,7 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
-from crawler.extraction.encoding import decode_html, normalise_charset
+from crawler.extraction.encoding import decode_html, mostly_utf8, normalise_charset
 from crawler.urls import joined
 
 
@@ -74,14 +74,15 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them,
     the charset of the HTTP ``content_type`` first (a short feed's few words were guessed
     mac-cyrillic, where the server said windows-1251).
-    A UTF-8 byte order mark is left to the parser when UTF-8 follows it; before bytes that
-    are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
+    A UTF-8 byte order mark is left to the parser when (nearly all) UTF-8 follows it, as
+    :func:`decode_html` judges UTF-8 (a description cut mid-character spoils no feed); before
+    bytes that are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
     and every Cyrillic link was U+FFFD and a 404) it is dropped and the bytes judged as any. A
     UTF-16 or UTF-32 one is read here, the document given on in UTF-8. A declaration of
     UTF-16 or UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it
     is UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        if _is_utf8(data):
+        if _is_utf8(data) or mostly_utf8(data):
             return data
         data = data[len(codecs.BOM_UTF8):]
     for bom, codec in _WIDE_BOMS:  # read here: "&" is rewritten byte by byte (_as_references)

@@ -645,3 +645,36 @@ def test_an_atom_entry_named_by_its_url_id_alone_gives_that_url() -> None:
     assert [e.url for e in feed_entries(atom.encode(), skips)] == [
         "https://ex.by/news/a", "https://ex.by/news/d"]
     assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
+
+
+@pytest.mark.parametrize("declaration", ["", '<?xml version="1.0" encoding="utf-8"?>',
+                                         codecs.BOM_UTF8.decode("utf-8")],
+                         ids=["no_declaration", "false_utf8", "bom"])
+def test_a_short_windows_1251_feed_a_server_calls_latin_1_gives_its_cyrillic_links(
+        declaration: str) -> None:
+    """A short windows-1251 feed whose server says ``charset=ISO-8859-1`` (Apache's default):
+    the Latin charset read its Cyrillic links as Latin letters ("íîâîñòè"), a 404 each; a
+    Cyrillic charset whose words are clean reads it."""
+    rss = ('<rss version="2.0"><channel><title>Навіны</title><item><title>Мінск</title>'
+           "<link>https://ex.by/навіны/мінск-1</link></item></channel></rss>")
+    body = declaration.encode("utf-8") + rss.encode("cp1251")
+    entries = list(feed_entries(body, None, None, "text/xml; charset=ISO-8859-1"))
+    assert [(e.url, e.title) for e in entries] == [("https://ex.by/навіны/мінск-1", "Мінск")]
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="windows-1251"?>',
+                                         '<?xml version="1.0" encoding="utf-8"?>', ""],
+                         ids=["false_1251", "utf8", "no_declaration"])
+def test_a_utf8_bom_before_utf8_with_one_broken_character_keeps_utf8(declaration: str) -> None:
+    """A UTF-8 feed with a byte order mark whose one description is cut mid-character: the
+    mark was dropped for any byte that is no UTF-8, and the feed read as windows-1251
+    mojibake ("Р›СѓРєР°"). Nearly all UTF-8 after the mark (as decode_html judges) is UTF-8."""
+    items = b"".join(
+        b"<item><title>" + t.encode() + b"</title><link>https://ex.by/%d</link><description>" % n
+        + (t.encode()[:17] if n == 0 else t.encode()) + b"</description></item>"
+        for n, t in enumerate(CP1251_TITLES))
+    body = (codecs.BOM_UTF8 + declaration.encode() + b'<rss version="2.0"><channel><title>'
+            + "Новости".encode() + b"</title>" + items + b"</channel></rss>")
+    entries = list(feed_entries(body))
+    assert [(e.url, e.title) for e in entries] == [
+        (f"https://ex.by/{n}", t) for n, t in enumerate(CP1251_TITLES)]
