@@ -184,10 +184,10 @@ class WarcReplayMiddleware:
             raise IgnoreRequest(f"not replayed: {self.index_error}")
         bound = request.meta.get("download_maxsize", self.page_bound)
         archived, over = self._within(request.url, _method_query(request), bound)
-        if archived is None and over:  # every capture of it is past its bound: refused, as live
+        if archived is None and over:  # no capture like it fits its bound: refused, as live
             raise DownloadCancelledError(
-                f"replay: every capture of {request.url} is over download_maxsize {bound} "
-                f"(the newest {over} bytes)")
+                f"replay: {request.url}: its capture is over download_maxsize {bound} "
+                f"({over} bytes), and no other of its status fits")
         if archived is None:
             self._missing(request.url)
             return Response(request.url, status=404, request=request, flags=[REPLAY_MISSING])
@@ -207,16 +207,22 @@ class WarcReplayMiddleware:
         request's ``bound``, and the size of the newest one passed over for being past it (0
         when none was). A page's capture made with no bound (another tool, DOWNLOAD_MAXSIZE=0)
         was served and then refused by Scrapy, the URL lost though an older capture fit; each
-        one passed over is counted (``replay/over_maxsize``) and said."""
-        first_over = 0
+        one passed over is counted (``replay/over_maxsize``) and said. Only a capture of the
+        same status stands in (any 2xx for a 2xx): an older 404, 503 or redirect answered for
+        the page that was there."""
+        first_over, over_status = 0, 0
         for archived in self.lookup.readable(url, self.at, method=method):
+            if over_status and not _same_answer(archived.status, over_status):
+                continue
             size = self._body_size(archived, bound)
             if size is None:
                 return archived, first_over
-            first_over = first_over or size
+            if not first_over:
+                first_over, over_status = size, archived.status
             self.stats.inc_value("replay/over_maxsize")
             logger.warning("%s: capture of %s (%s at offset %d) is %d bytes, over its "
-                           "download_maxsize %d (refused as live); an older one is looked for",
+                           "download_maxsize %d (refused as live); another capture of its "
+                           "status is looked for",
                            url, f"{archived.date:%Y-%m-%d %H:%M:%S}", archived.ref.path
                            or archived.ref.file, archived.ref.offset, size, bound)
         return None, first_over
@@ -233,6 +239,12 @@ class WarcReplayMiddleware:
         if coding and content_problem(archived.payload, coding, bound) is not None:
             return bound + 1  # decodes within max_decoded (the lookup's check), not within bound
         return None
+
+
+def _same_answer(status: int, passed_over: int) -> bool:
+    """Whether a capture answering ``status`` may stand in for one answering ``passed_over``:
+    the same status, or both a success."""
+    return status == passed_over or (200 <= status < 300 and 200 <= passed_over < 300)
 
 
 def replay_of(crawler: Any) -> WarcReplayMiddleware | None:
