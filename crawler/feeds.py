@@ -259,12 +259,28 @@ def _permalink_guid(item: etree._Element) -> str | None:
     return text if permalink and text.startswith("/") else None
 
 
-def _url_id(entry: etree._Element) -> str | None:
-    """An Atom entry's ``<id>`` when it is an absolute http(s) URL: its address when it
-    names no alternate link (as an RSS item's permalink ``<guid>`` is); a ``tag:`` or
-    ``urn:`` id is none (that entry was skipped, though its id was a URL)."""
+def _url_id(entry: etree._Element, id_link: Callable[[str], bool] | None) -> str | None:
+    """An Atom entry's ``<id>`` when it is an absolute http(s) URL ``id_link`` takes: its
+    address when it names no alternate link (as an RSS item's permalink ``<guid>`` is); a
+    ``tag:`` or ``urn:`` id is none. An id is a name, not always an address: one on a host
+    that is not the site's (the site's old host, an API's) is no page of it."""
     text = (_child_text(entry, "id") or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) else None
+    if id_link is None or not text.lower().startswith(("http://", "https://")):
+        return None
+    return text if id_link(text) else None
+
+
+def same_host(url: str) -> Callable[[str], bool]:
+    """Whether a URL is on ``url``'s host (an Atom id a feed's own link, where no outlet's
+    hosts are known)."""
+    host = urlsplit(url).hostname
+
+    def on_it(other: str) -> bool:
+        try:
+            return host is not None and urlsplit(other).hostname == host
+        except ValueError:
+            return False
+    return on_it
 
 
 def _based(node: etree._Element, href: str) -> str:
@@ -320,13 +336,16 @@ def content_type_of(response: Any) -> str | None:
 
 
 def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | None = None,
-                 content_type: str | None = None) -> Iterator[FeedEntry]:
+                 content_type: str | None = None,
+                 id_link: Callable[[str], bool] | None = None) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
     an item with no link (no <link>, no permalink <guid>, no rel=alternate nor URL <id>, no
     url) is none, told to ``skips``. ``now``: when the feed was fetched (its capture time in
     a replay, so that a replay bounds its dates as the crawl did; the machine's clock
     without it).
-    ``content_type``: the HTTP header, whose charset reads bytes no declaration names."""
+    ``content_type``: the HTTP header, whose charset reads bytes no declaration names.
+    ``id_link``: whether an Atom entry's URL <id> on that URL's host may be its link (the
+    feed's host or its site's; None: no id is)."""
     body, unreadable = gunzipped_document(body)
     if unreadable is not None:
         if skips is not None:
@@ -345,7 +364,7 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | No
         else:
             link = next((_based(c, c.get("href", "").strip()) for c in node
                          if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
-                         and c.get("href")), None) or _url_id(node)
+                         and c.get("href")), None) or _url_id(node, id_link)
             # <published>, wherever it stands: WordPress writes <updated> first, an edit's time
             date = _preferred_text(node, "published", "updated")
         if link and link.strip():

@@ -1019,7 +1019,8 @@ class SiteCrawl(OutletSpider):
         entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
         for entry in feed_entries(response.body, skips, fetch_time(response),
-                                  content_type_of(response)):
+                                  content_type_of(response),
+                                  self.own_link(state.outlet, response.url)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break

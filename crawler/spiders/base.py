@@ -7,7 +7,7 @@ feeds, listings (paged in window runs when the outlet says how), day archives an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
@@ -46,6 +46,7 @@ from crawler.feeds import (
     document_element,
     feed_entries,
     gunzipped_document,
+    same_host,
     sitemap_entries,
     text_sitemap_lines,
     xml_stops,
@@ -236,6 +237,13 @@ class OutletSpider(scrapy.Spider):
             self._resolver = OutletResolver(self.outlets(), self.base_urls)
         return self._resolver.resolve(url)
 
+    def own_link(self, outlet: Outlet, feed: str) -> Callable[[str], bool]:
+        """Whether a URL is on the ``feed``'s host or ``outlet``'s: what an Atom entry's
+        URL <id> must be to stand for its link (an id on the site's old host or an API's is
+        a name, no page)."""
+        on_feed_host = same_host(feed)
+        return lambda url: on_feed_host(url) or self.outlet_of(url) is outlet
+
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
         return is_article_url(outlet, url)
 
@@ -364,7 +372,8 @@ class OutletSpider(scrapy.Spider):
         linked = 0
         # streamed, never held whole; dated no later than its fetch allows
         now = fetch_time(response)  # a replay's capture time: dates judged as then
-        for entry in feed_entries(response.body, skips, now, content_type_of(response)):
+        for entry in feed_entries(response.body, skips, now, content_type_of(response),
+                                  self.own_link(outlet, response.url)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break

@@ -642,9 +642,27 @@ def test_an_atom_entry_named_by_its_url_id_alone_gives_that_url() -> None:
             '<link rel="enclosure" href="https://ex.by/x.mp3"/></entry><entry><title>d</title>'
             '<id>https://ex.by/?p=4</id><link href="https://ex.by/news/d"/></entry></feed>')
     skips = feeds.FeedSkips()
-    assert [e.url for e in feed_entries(atom.encode(), skips)] == [
-        "https://ex.by/news/a", "https://ex.by/news/d"]
+    assert [e.url for e in feed_entries(atom.encode(), skips, id_link=feeds.same_host(
+        "https://ex.by/feed"))] == ["https://ex.by/news/a", "https://ex.by/news/d"]
     assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
+
+
+def test_an_atom_url_id_on_another_host_is_no_link() -> None:
+    """An Atom id is a name: on the site's old host or an API's it is no page of the site
+    (a request for each, a 404 or a JSON answer). Only an id on the host the caller takes
+    (the feed's, the site's) is the entry's link; the others stay linkless, counted."""
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>https://ex.by/feed</id>'
+            b"<entry><title>a</title><id>https://old-ex.by/2019/01/a</id>"
+            b'<link rel="related" href="https://ex.by/a"/></entry>'
+            b"<entry><title>b</title><id>https://api.ex.by/v1/news/12345</id>"
+            b'<link rel="self" href="https://api.ex.by/v1/news/12345.json"/></entry>'
+            b"<entry><title>c</title><id>https://ex.by/entry/77</id></entry></feed>")
+    skips = feeds.FeedSkips()
+    entries = feed_entries(atom, skips, id_link=feeds.same_host("https://ex.by/atom.xml"))
+    assert [e.url for e in entries] == ["https://ex.by/entry/77"]
+    assert skips.no_link == 2 and skips.first_no_link == "item 1 'a'"
+    skips = feeds.FeedSkips()
+    assert list(feed_entries(atom, skips)) == [] and skips.no_link == 3  # no host taken
 
 
 @pytest.mark.parametrize("declaration", ["", '<?xml version="1.0" encoding="utf-8"?>',
