@@ -475,6 +475,8 @@ _MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
 MAX_TEXT_LINE_BYTES = 8 * 1024
 _LINE_END = re.compile(rb"\r\n?|\n")  # CR LF, CR alone (old Mac files), LF alone
 _SKIP_STEP = 1 << 20  # bytes of an over-long line looked through for its end a step
+_TAIL_STEP = 64 * 1024  # bytes of a document's end looked through for its content's end
+_PAD_SHOWN = 16  # bytes of a last line's cut tail kept to count and show it
 
 
 @dataclass
@@ -505,16 +507,39 @@ def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = 
     if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
         return
     start = len(codecs.BOM_UTF8) if document.startswith(codecs.BOM_UTF8) else 0
+    size = _content_end(document, start)  # a file padded with NULs: the pad is no line
     number = 0
-    while start < len(document):
+    while start < size:
         number += 1
-        end = _LINE_END.search(document, start, start + MAX_TEXT_LINE_BYTES + 1)
-        if end is None and len(document) - start > MAX_TEXT_LINE_BYTES:
-            start = yield from _pass_long_line(document, start, number, found, limit)
+        end = _LINE_END.search(document, start, min(size, start + MAX_TEXT_LINE_BYTES + 1))
+        if end is None and size - start > MAX_TEXT_LINE_BYTES:
+            start = yield from _pass_long_line(document, start, number, found, limit, size)
             continue
-        stop, after = (end.start(), _after(document, end)) if end else (len(document),) * 2
-        yield _read_text_line(number, document[start:stop], found, limit)
-        start = after
+        if end is None:  # the last line, shown with the first of the pad cut after it
+            yield _read_text_line(number, document[start:size] + _pad_start(document, size),
+                                  found, limit)
+            break
+        yield _read_text_line(number, document[start:end.start()], found, limit)
+        start = _after(document, end)
+
+
+def _content_end(document: bytes, start: int) -> int:
+    """Where ``document``'s content ends, before the control characters and spaces it ends
+    with (from ``start``): a pad of NULs past MAX_TEXT_LINE_BYTES made its last URL line one
+    too long, junk. Looked for a bounded piece at a time from the end, never a copy whole."""
+    end = len(document)
+    while end > start:
+        piece = document[max(start, end - _TAIL_STEP):end].rstrip(_EDGE_BYTES)
+        if piece:
+            return end - min(_TAIL_STEP, end - start) + len(piece)
+        end -= _TAIL_STEP
+    return start
+
+
+def _pad_start(document: bytes, size: int) -> bytes:
+    """The first bytes of the control characters ending ``document`` after ``size`` up to a
+    line end: the last line's own tail, cut and counted as any line's."""
+    return _LINE_END.split(document[size:size + _PAD_SHOWN], maxsplit=1)[0]
 
 
 def _after(document: bytes, end: re.Match[bytes]) -> int:
@@ -525,11 +550,11 @@ def _after(document: bytes, end: re.Match[bytes]) -> int:
 
 
 def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap,
-                    limit: int) -> Generator[None, None, int]:
+                    limit: int, size: int) -> Generator[None, None, int]:
     """Pass over line ``number``, longer than MAX_TEXT_LINE_BYTES, from ``start``: its end
     looked for _SKIP_STEP bytes a step (None each, at least one: a file of long lines is
     read a step a line, as any), counted as junk (past ``limit``'s last URL, as a line not
-    read); where the next line starts."""
+    read); where the next line starts (``size`` at most, where the content ends)."""
     if found.urls >= limit:
         found.over_limit += 1
     else:
@@ -540,13 +565,13 @@ def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap
             found.first_junk = (f"line {number} is longer than {MAX_TEXT_LINE_BYTES} bytes, "
                                 f"no URL: {shown!r}…")
     position = start + MAX_TEXT_LINE_BYTES
-    while position < len(document):
+    while position < size:
         yield None
-        end = _LINE_END.search(document, position, position + _SKIP_STEP + 1)
+        end = _LINE_END.search(document, position, min(size, position + _SKIP_STEP + 1))
         if end is not None:
             return _after(document, end)
         position += _SKIP_STEP
-    return len(document)
+    return size
 
 
 # C0 controls, space and DEL: cut at a line's ends (a file padded with NULs, a stray ^Z or

@@ -696,3 +696,19 @@ def test_a_utf8_bom_before_utf8_with_one_broken_character_keeps_utf8(declaration
     entries = list(feed_entries(body))
     assert [(e.url, e.title) for e in entries] == [
         (f"https://ex.by/{n}", t) for n, t in enumerate(CP1251_TITLES)]
+
+
+@pytest.mark.parametrize("pad", [b"\x00" * 9000, b"\x00" * 200_000, b"\r\n" + b"\x00" * 9000,
+                                 b"\x1a" + b" " * 70_000 + b"\x00"])
+def test_a_text_sitemap_padded_with_control_characters_keeps_its_last_url(pad: bytes) -> None:
+    """A text sitemap whose file is padded after its last URL (NULs past 8 KiB, no line
+    end): that URL and its pad were one line too long, junk, the URL lost. The pad ending
+    the document is no line; cut off the last line, it is counted as any line's tail."""
+    assert (read := read_text_sitemap(b"https://ex.org/a\nhttps://ex.org/b" + pad)) is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a", "https://ex.org/b"]
+    assert (found.junk, found.too_long) == (0, 0)
+    assert found.cleaned == (0 if pad.startswith(b"\r") else 1)
+    # a line too long before the pad is junk still, and the URL before it read
+    assert (read := read_text_sitemap(b"https://ex.org/a\n" + b"x" * 9000 + pad)) is not None
+    assert read[0] == ["https://ex.org/a"] and (read[1].junk, read[1].too_long) == (1, 1)
