@@ -170,10 +170,10 @@ class CheckedFeedExporter(FeedExporter):
         # recorded (exported again); it is written first, so it is no proof needed.
         unfiltered = [slot for slot in self.slots if not filtered(slot)]
         self.reads_back = bool(unfiltered) and all(_read_back_path(s) for s in unfiltered)
-        if self.slots and not unfiltered:
-            logger.warning("Every feed of this run is filtered (%s): none is read back, so an "
-                           "article a kill stops between its export and its record is exported "
-                           "again by the next run", ", ".join(s.uri_template for s in self.slots))
+        if self.slots and not self.reads_back:
+            logger.warning("No feed of this run is read back (%s), so an article a kill stops "
+                           "between its export and its record is exported again by the next "
+                           "run", ", ".join(map(_why_not_read_back, self.slots)))
         for slot in unfiltered:
             self._watch(slot)
 
@@ -456,6 +456,13 @@ def filtered(slot: FeedSlot) -> bool:
         return True
     classes = tuple(item_filter.item_classes or ())
     return bool(classes) and not issubclass(Article, classes)
+
+
+def _why_not_read_back(slot: FeedSlot) -> str:
+    """A feed named with what keeps the run from reading its feeds back."""
+    why = "filtered" if filtered(slot) else "a local JSON-lines file" if _read_back_path(slot) \
+        else "no local JSON-lines file"
+    return f"{slot.uri_template}: {why}"
 
 
 def _read_back_path(slot: FeedSlot) -> str | None:

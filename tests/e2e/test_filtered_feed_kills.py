@@ -157,7 +157,7 @@ def test_a_run_whose_only_feed_takes_the_article_class_is_read_back_after_a_kill
     assert [u for u, n in urls.items() if n > 1] == [], f"{held} exported twice"
     assert sorted(urls) == sorted(g.url for g in site.golds)
     assert recorded(data_dir) == len(site.golds)
-    assert "Every feed of this run is filtered" not in log
+    assert "No feed of this run is read back" not in log
 
 
 def test_a_run_whose_every_feed_is_filtered_says_at_start_a_kill_exports_again(
@@ -171,7 +171,7 @@ def test_a_run_whose_every_feed_is_filtered_says_at_start_a_kill_exports_again(
         proc = classed_crawl(data_dir, server, feed, "crawler.items.ArticlePage", log)
         proc.wait(timeout=180)
     text = log.read_text()
-    said = text.find(f"Every feed of this run is filtered ({feed}): none is read back, so an "
-                     "article a kill stops between its export and its record is exported "
-                     "again by the next run")
+    said = text.find(f"No feed of this run is read back ({feed}: filtered), so an article a "
+                     "kill stops between its export and its record is exported again by the "
+                     "next run")
     assert 0 <= said < text.find("Closing spider"), text[-3000:]  # as it opens
