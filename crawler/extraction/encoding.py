@@ -45,7 +45,7 @@ _WORD = re.compile(r"\S+")  # the words of str.split()
 # a longer word is no prose; a page of one 10-million-letter word made a list of 10 million
 # letters here
 MAX_SAMPLE_WORD = MAX_WORD_CHARS
-_LETTER_RUN = re.compile("[^\\W\\d_]*[\u0400-\u04ff][^\\W\\d_]*")  # a word with Cyrillic
+_LETTER_RUN = re.compile(r"[^\W\d_]+")  # a word of letters (one pass: no backtracking)
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")  # a word's non-ASCII bytes: one charset's, in a mix
 MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold (a sentence)
@@ -113,10 +113,15 @@ def _clean_share(text: str) -> float:
     Cyrillic letters, 0 without any: told for a text too short for a plausibility ("café"
     read as windows-1251, "cafй", is not clean). A word here is a run of letters, so that
     markup around it (``<title>Лента</title>``) spoils none."""
+    if _CYRILLIC.search(text) is None:
+        return 0.0
     total = clean = 0
     for match in _LETTER_RUN.finditer(text):
+        word = match.group()
+        if _CYRILLIC.search(word) is None:
+            continue
         total += 1
-        clean += _clean_word(match.group()[:MAX_SAMPLE_WORD])
+        clean += _clean_word(word[:MAX_SAMPLE_WORD])
         if total == SAMPLE_WORDS:
             break
     return clean / total if total else 0.0
@@ -290,14 +295,16 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
                default=None)
     if best is not None and scores[best] >= PLAUSIBLE:
         return decoded[best], best
-    clean = {c: _clean_share(t) for c, t in decoded.items()}
-    rival = max((c for c in decoded if c in _CYRILLIC_SINGLE_BYTE), key=clean.__getitem__,
+    clean: dict[str, float] = {}
+    if any(c in decoded and c not in _CYRILLIC_SINGLE_BYTE for c in declared):
+        clean = {c: _clean_share(t) for c, t in decoded.items()}  # (only then: a pass each)
+    rival = max((c for c in clean if c in _CYRILLIC_SINGLE_BYTE), key=clean.__getitem__,
                 default=None)
     for codec in declared:
         if codec in decoded and (codec in _CYRILLIC_SINGLE_BYTE or rival is None
                                  or clean[rival] < PLAUSIBLE or clean[codec] >= clean[rival]):
             return decoded[codec], codec  # nothing reads better than what the page says
-    if declared and rival is not None:
+    if rival is not None:
         return decoded[rival], rival  # a Latin charset declared, clean Cyrillic words read
     guess = from_bytes(body[:65536]).best()
     codec = normalise_charset(guess.encoding) if guess else None
