@@ -21,7 +21,13 @@ from crawler.archive_join import article_key, decoded_body
 from crawler.archive_rows import FEED_ROOTS
 from crawler.extraction.dates import iso, localise
 from crawler.extraction.encoding import decode_html
-from crawler.feeds import FeedSkips, document_element, feed_entries, gunzipped_document
+from crawler.feeds import (
+    FeedSkips,
+    document_element,
+    feed_entries,
+    gunzipped_document,
+    same_host,
+)
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.sitediscovery import sitemap_records
@@ -59,7 +65,7 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
                 continue
             if day is not None:
                 _day_entries(body, version, outlet, day, days)
-            elif not _date_entries(body, version.url or url, version.date, dates):
+            elif not _date_entries(body, version, version.url or url, dates):
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
 
@@ -77,13 +83,16 @@ def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: da
                         iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
 
 
-def _date_entries(body: bytes, base: str, captured: datetime, dates: dict[str, str]) -> bool:
+def _date_entries(body: bytes, version: ArchivedResponse, base: str,
+                  dates: dict[str, str]) -> bool:
     """Add the dated entries of one feed or news sitemap version (an entry dated before
-    keeps its date), bounded by its capture time as the crawl that fetched it bounded them;
-    False when the document is neither."""
-    root = document_element(body)
+    keeps its date), bounded by its capture time as the crawl that fetched it bounded them
+    and read in the charset its Content-Type names as the crawl read it; False when the
+    document is neither."""
+    root, captured = document_element(body), version.date
     if root in FEED_ROOTS:
-        entries = ((e.url, e.published) for e in feed_entries(body, FeedSkips(), captured))
+        entries = ((e.url, e.published) for e in feed_entries(
+            body, FeedSkips(), captured, version.header("Content-Type"), same_host(base)))
     elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
         document, unreadable = gunzipped_document(body)
         if unreadable is not None:

@@ -35,7 +35,14 @@ from archive.urls import normalize_url, site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
-from crawler.feeds import JSON_FEED, FeedSkips, document_element, feed_entries, sitemap_entries
+from crawler.feeds import (
+    JSON_FEED,
+    FeedSkips,
+    document_element,
+    feed_entries,
+    same_host,
+    sitemap_entries,
+)
 from crawler.outlets.base import ascii_host
 from crawler.sitediscovery import (
     channel_votes,
@@ -174,7 +181,8 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         kind = archived.content_type() or ""
         try:
             if root in FEED_ROOTS:
-                entries = list(feed_entries(body, FeedSkips(), archived.date))
+                entries = list(feed_entries(body, FeedSkips(), archived.date,
+                                            archived.header("Content-Type"), same_host(found)))
                 channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
                              if e.published is not None)

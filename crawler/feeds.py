@@ -7,18 +7,20 @@ import codecs
 import json
 import re
 import struct
+import unicodedata
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html.entities import html5
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
-from crawler.extraction.encoding import decode_html, normalise_charset
+from crawler.extraction.encoding import decode_html, mostly_utf8, normalise_charset
 from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
 from crawler.urls import joined
 
@@ -64,18 +66,26 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 first
 
 
-def _as_declared(data: bytes) -> bytes:
+def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     """The document with an XML declaration that tells the charset its bytes are in.
 
     CMSs declare UTF-8 and send windows-1251, and the reverse; libxml2 believes the
     declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
     valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
-    others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
-    A UTF-8 byte order mark is left to the parser; a UTF-16 or UTF-32 one is read here, the
-    document given on in UTF-8. A declaration of UTF-16 or
-    UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it is UTF-8."""
+    others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them,
+    the charset of the HTTP ``content_type`` first (a short feed's few words were guessed
+    mac-cyrillic, where the server said windows-1251).
+    A UTF-8 byte order mark is left to the parser when (nearly all) UTF-8 follows it, as
+    :func:`decode_html` judges UTF-8 (a description cut mid-character spoils no feed); before
+    bytes that are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
+    and every Cyrillic link was U+FFFD and a 404) it is dropped and the bytes judged as any. A
+    UTF-16 or UTF-32 one is read here, the document given on in UTF-8. A declaration of
+    UTF-16 or UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it
+    is UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        return data
+        if _is_utf8(data) or mostly_utf8(data):
+            return data
+        data = data[len(codecs.BOM_UTF8):]
     for bom, codec in _WIDE_BOMS:  # read here: "&" is rewritten byte by byte (_as_references)
         if data.startswith(bom):
             text = data.decode(codec, errors="replace")
@@ -91,7 +101,7 @@ def _as_declared(data: bytes) -> bytes:
             rb"\1utf-8\3", data, count=1)
     if declared not in ("utf-8", None):
         return data  # a single-byte charset, as declared
-    text, _codec = decode_html(data)
+    text, _codec = decode_html(data, content_type)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 
 
@@ -163,7 +173,8 @@ _CHUNK = 64 * 1024
 
 
 def iter_records(body: bytes, names: tuple[str, ...],
-                 on_stop: Callable[[str], None] | None = None) -> Iterator[etree._Element]:
+                 on_stop: Callable[[str], None] | None = None,
+                 content_type: str | None = None) -> Iterator[etree._Element]:
     """Each element named one of ``names`` (local name), as soon as it is parsed.
 
     Read as a stream and each record dropped once the caller has looked at it: a feed or
@@ -172,7 +183,7 @@ def iter_records(body: bytes, names: tuple[str, ...],
     parser gives up (no document, or one nesting past libxml2's 256 levels), the records
     before stay and ``on_stop`` is told why: the rest of a feed was lost unsaid.
     """
-    data = _as_references(_as_declared(body.strip()))
+    data = _as_references(_as_declared(body.strip(), content_type))
     parser = _safe_parser()
     try:
         for start in range(0, len(data), _CHUNK):
@@ -249,6 +260,30 @@ def _permalink_guid(item: etree._Element) -> str | None:
     return text if permalink and text.startswith("/") else None
 
 
+def _url_id(entry: etree._Element, id_link: Callable[[str], bool] | None) -> str | None:
+    """An Atom entry's ``<id>`` when it is an absolute http(s) URL ``id_link`` takes: its
+    address when it names no alternate link (as an RSS item's permalink ``<guid>`` is); a
+    ``tag:`` or ``urn:`` id is none. An id is a name, not always an address: one on a host
+    that is not the site's (the site's old host, an API's) is no page of it."""
+    text = (_child_text(entry, "id") or "").strip()
+    if id_link is None or not text.lower().startswith(("http://", "https://")):
+        return None
+    return text if id_link(text) else None
+
+
+def same_host(url: str) -> Callable[[str], bool]:
+    """Whether a URL is on ``url``'s host (an Atom id a feed's own link, where no outlet's
+    hosts are known)."""
+    host = urlsplit(url).hostname
+
+    def on_it(other: str) -> bool:
+        try:
+            return host is not None and urlsplit(other).hostname == host
+        except ValueError:
+            return False
+    return on_it
+
+
 def _based(node: etree._Element, href: str) -> str:
     """``href`` resolved against the ``xml:base`` of ``node`` and its ancestors (Atom, RFC
     4287): a feed at ``/feeds/atom.xml`` may name its entries relative to ``/news/``. What
@@ -294,12 +329,24 @@ class FeedSkips:
             self.first_no_link = f"item {number}" + (f" {title[:120]!r}" if title else "")
 
 
-def feed_entries(body: bytes, skips: FeedSkips | None = None,
-                 now: datetime | None = None) -> Iterator[FeedEntry]:
+def content_type_of(response: Any) -> str | None:
+    """A Scrapy response's Content-Type header as text (its charset reads a feed no
+    declaration names), None without one."""
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | None = None,
+                 content_type: str | None = None,
+                 id_link: Callable[[str], bool] | None = None) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
-    an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
-    told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
-    that a replay bounds its dates as the crawl did; the machine's clock without it)."""
+    an item with no link (no <link>, no permalink <guid>, no rel=alternate nor URL <id>, no
+    url) is none, told to ``skips``. ``now``: when the feed was fetched (its capture time in
+    a replay, so that a replay bounds its dates as the crawl did; the machine's clock
+    without it).
+    ``content_type``: the HTTP header, whose charset reads bytes no declaration names.
+    ``id_link``: whether an Atom entry's URL <id> on that URL's host may be its link (the
+    feed's host or its site's; None: no id is)."""
     body, unreadable = gunzipped_document(body)
     if unreadable is not None:
         if skips is not None:
@@ -310,14 +357,15 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None,
         return
     # (an HTML page answering a feed's address is said so by the caller, not as unread)
     on_stop = skips.stopped if skips is not None and kind != "html" else None
-    for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop), 1):
+    for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop,
+                                               content_type), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _preferred_text(node, "pubdate", "date", "published")
         else:
             link = next((_based(c, c.get("href", "").strip()) for c in node
                          if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
-                         and c.get("href")), None)
+                         and c.get("href")), None) or _url_id(node, id_link)
             # <published>, wherever it stands: WordPress writes <updated> first, an edit's time
             date = _preferred_text(node, "published", "updated")
         if link and link.strip():
@@ -421,6 +469,8 @@ _MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
 MAX_TEXT_LINE_BYTES = 8 * 1024
 _LINE_END = re.compile(rb"\r\n?|\n")  # CR LF, CR alone (old Mac files), LF alone
 _SKIP_STEP = 1 << 20  # bytes of an over-long line looked through for its end a step
+_TAIL_STEP = 64 * 1024  # bytes of a document's end looked through for its content's end
+_PAD_SHOWN = 16  # bytes of a last line's cut tail kept to count and show it
 
 
 @dataclass
@@ -432,6 +482,8 @@ class TextSitemap:
     first_junk: str | None = None  # "line N <why>: <the line>", for the log
     over_limit: int = 0  # non-blank lines after the bound's last URL, not read
     too_long: int = 0  # lines past MAX_TEXT_LINE_BYTES, passed over (counted in junk too)
+    cleaned: int = 0  # URL lines read once control characters at their ends were cut
+    first_cleaned: str | None = None  # "line N: <the line>", for the log
 
 
 def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = None
@@ -449,16 +501,39 @@ def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = 
     if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
         return
     start = len(codecs.BOM_UTF8) if document.startswith(codecs.BOM_UTF8) else 0
+    size = _content_end(document, start)  # a file padded with NULs: the pad is no line
     number = 0
-    while start < len(document):
+    while start < size:
         number += 1
-        end = _LINE_END.search(document, start, start + MAX_TEXT_LINE_BYTES + 1)
-        if end is None and len(document) - start > MAX_TEXT_LINE_BYTES:
-            start = yield from _pass_long_line(document, start, number, found, limit)
+        end = _LINE_END.search(document, start, min(size, start + MAX_TEXT_LINE_BYTES + 1))
+        if end is None and size - start > MAX_TEXT_LINE_BYTES:
+            start = yield from _pass_long_line(document, start, number, found, limit, size)
             continue
-        stop, after = (end.start(), _after(document, end)) if end else (len(document),) * 2
-        yield _read_text_line(number, document[start:stop], found, limit)
-        start = after
+        if end is None:  # the last line, shown with the first of the pad cut after it
+            yield _read_text_line(number, document[start:size] + _pad_start(document, size),
+                                  found, limit)
+            break
+        yield _read_text_line(number, document[start:end.start()], found, limit)
+        start = _after(document, end)
+
+
+def _content_end(document: bytes, start: int) -> int:
+    """Where ``document``'s content ends, before the control characters and spaces it ends
+    with (from ``start``): a pad of NULs past MAX_TEXT_LINE_BYTES made its last URL line one
+    too long, junk. Looked for a bounded piece at a time from the end, never a copy whole."""
+    end = len(document)
+    while end > start:
+        piece = document[max(start, end - _TAIL_STEP):end].rstrip(_EDGE_BYTES)
+        if piece:
+            return end - min(_TAIL_STEP, end - start) + len(piece)
+        end -= _TAIL_STEP
+    return start
+
+
+def _pad_start(document: bytes, size: int) -> bytes:
+    """The first bytes of the control characters ending ``document`` after ``size`` up to a
+    line end: the last line's own tail, cut and counted as any line's."""
+    return _LINE_END.split(document[size:size + _PAD_SHOWN], maxsplit=1)[0]
 
 
 def _after(document: bytes, end: re.Match[bytes]) -> int:
@@ -469,11 +544,11 @@ def _after(document: bytes, end: re.Match[bytes]) -> int:
 
 
 def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap,
-                    limit: int) -> Generator[None, None, int]:
+                    limit: int, size: int) -> Generator[None, None, int]:
     """Pass over line ``number``, longer than MAX_TEXT_LINE_BYTES, from ``start``: its end
     looked for _SKIP_STEP bytes a step (None each, at least one: a file of long lines is
     read a step a line, as any), counted as junk (past ``limit``'s last URL, as a line not
-    read); where the next line starts."""
+    read); where the next line starts (``size`` at most, where the content ends)."""
     if found.urls >= limit:
         found.over_limit += 1
     else:
@@ -484,25 +559,36 @@ def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap
             found.first_junk = (f"line {number} is longer than {MAX_TEXT_LINE_BYTES} bytes, "
                                 f"no URL: {shown!r}…")
     position = start + MAX_TEXT_LINE_BYTES
-    while position < len(document):
+    while position < size:
         yield None
-        end = _LINE_END.search(document, position, position + _SKIP_STEP + 1)
+        end = _LINE_END.search(document, position, min(size, position + _SKIP_STEP + 1))
         if end is not None:
             return _after(document, end)
         position += _SKIP_STEP
-    return len(document)
+    return size
+
+
+# C0 controls, space and DEL: cut at a line's ends (a file padded with NULs, a stray ^Z or
+# ESC after the URL); inside a URL they make the line junk, never a request
+_EDGE_BYTES = bytes(range(0x21)) + b"\x7f"
 
 
 def _read_text_line(number: int, line: bytes, found: TextSitemap, limit: int) -> str | None:
     """Line ``number`` of a text sitemap: its URL within ``limit``, else None, counted."""
-    if not line.strip():
+    stripped = line.strip(_EDGE_BYTES)
+    if not stripped:
         return None
     if found.urls >= limit:
         found.over_limit += 1
         return None
-    url, why = _text_line_url(line)
+    url, why = _text_line_url(stripped)
     if url is not None:
         found.urls += 1
+        if stripped != line.strip():  # whitespace aside, its ends held control characters
+            found.cleaned += 1
+            if found.first_cleaned is None:
+                shown = line.strip()[:120].decode("utf-8", "replace")
+                found.first_cleaned = f"line {number}: {shown!r}"
         return url
     found.junk += 1
     if found.first_junk is None:
@@ -523,6 +609,8 @@ def _text_line_url(line: bytes) -> tuple[str | None, str | None]:
         parts.port  # noqa: B018 - raises on a port that is none (past 65535)
     except ValueError:  # an IPv6 host left open, a port that is none
         absolute = False
+    if absolute and any(unicodedata.category(c) == "Cc" for c in text):
+        return None, "holds a control character"
     if absolute and not any(c.isspace() for c in text):
         return text, None
     return None, "is no absolute http(s) URL"

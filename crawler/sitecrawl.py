@@ -51,6 +51,7 @@ from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_r
 from crawler.feeds import (
     FeedSkips,
     TextSitemap,
+    content_type_of,
     document_element,
     feed_entries,
     gunzipped_document,
@@ -1017,7 +1018,9 @@ class SiteCrawl(OutletSpider):
         address with its home page gave a warning for each of the 14 paths tried."""
         entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
-        for entry in feed_entries(response.body, skips, fetch_time(response)):
+        for entry in feed_entries(response.body, skips, fetch_time(response),
+                                  content_type_of(response),
+                                  self.own_link(state.outlet, response.url)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break

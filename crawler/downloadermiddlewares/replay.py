@@ -20,13 +20,13 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
-from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import UnservedRecord
-from archive.httputil import DEFAULT_MAX_DECODED, encoding_not_applied
+from archive.httputil import DEFAULT_MAX_DECODED, content_problem, encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
@@ -109,7 +109,9 @@ class WarcReplayMiddleware:
         # one: within a sitemap's bound, the largest a request carries (a page's body past
         # DOWNLOAD_MAXSIZE is refused by that middleware, by its request's bound, as live)
         page_bound = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self.page_bound = page_bound
         max_decoded = max(page_bound, MAX_SITEMAP_BYTES) if page_bound else DEFAULT_MAX_DECODED
+        self.max_decoded = max_decoded
         try:
             self.lookup: ArchiveLookup | None = ArchiveLookup(paths, on_error=self._bad_record,
                                                               max_decoded=max_decoded)
@@ -180,7 +182,12 @@ class WarcReplayMiddleware:
         request.meta[REPLAYED] = True
         if self.lookup is None:  # the run is closing (spider_opened)
             raise IgnoreRequest(f"not replayed: {self.index_error}")
-        archived = self.lookup.get(request.url, at=self.at, method=_method_query(request))
+        bound = request.meta.get("download_maxsize", self.page_bound)
+        archived, over = self._within(request.url, _method_query(request), bound)
+        if archived is None and over:  # no capture like it fits its bound: refused, as live
+            raise DownloadCancelledError(
+                f"replay: {request.url}: its capture is over download_maxsize {bound} "
+                f"({over} bytes), and no other of its status fits")
         if archived is None:
             self._missing(request.url)
             return Response(request.url, status=404, request=request, flags=[REPLAY_MISSING])
@@ -193,6 +200,51 @@ class WarcReplayMiddleware:
         request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived, decoded)
+
+
+    def _within(self, url: str, method: str, bound: int) -> tuple[ArchivedResponse | None, int]:
+        """The best capture of ``url`` whose body (undone of its Content-Encoding) fits the
+        request's ``bound``, and the size of the newest one passed over for being past it (0
+        when none was). A page's capture made with no bound (another tool, DOWNLOAD_MAXSIZE=0)
+        was served and then refused by Scrapy, the URL lost though an older capture fit; each
+        one passed over is counted (``replay/over_maxsize``) and said. Only a capture of the
+        same status stands in (any 2xx for a 2xx): an older 404, 503 or redirect answered for
+        the page that was there."""
+        first_over, over_status = 0, 0
+        for archived in self.lookup.readable(url, self.at, method=method):
+            if over_status and not _same_answer(archived.status, over_status):
+                continue
+            size = self._body_size(archived, bound)
+            if size is None:
+                return archived, first_over
+            if not first_over:
+                first_over, over_status = size, archived.status
+            self.stats.inc_value("replay/over_maxsize")
+            logger.warning("%s: capture of %s (%s at offset %d) is %d bytes, over its "
+                           "download_maxsize %d (refused as live); another capture of its "
+                           "status is looked for",
+                           url, f"{archived.date:%Y-%m-%d %H:%M:%S}", archived.ref.path
+                           or archived.ref.file, archived.ref.offset, size, bound)
+        return None, first_over
+
+    def _body_size(self, archived: ArchivedResponse, bound: int) -> int | None:
+        """None when ``archived``'s body fits ``bound`` (0: none), stored and decoded; else
+        its size (stored, or at least ``bound`` + 1 when its decoding passes the bound)."""
+        size = len(archived.payload)
+        if not bound or size > bound:
+            return None if not bound else size
+        if bound >= self.max_decoded:  # the lookup decoded it within that already
+            return None
+        coding = archived.content_encoding()
+        if coding and content_problem(archived.payload, coding, bound) is not None:
+            return bound + 1  # decodes within max_decoded (the lookup's check), not within bound
+        return None
+
+
+def _same_answer(status: int, passed_over: int) -> bool:
+    """Whether a capture answering ``status`` may stand in for one answering ``passed_over``:
+    the same status, or both a success."""
+    return status == passed_over or (200 <= status < 300 and 200 <= passed_over < 300)
 
 
 def replay_of(crawler: Any) -> WarcReplayMiddleware | None:

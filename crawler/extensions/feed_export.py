@@ -38,6 +38,7 @@ from twisted.internet.defer import Deferred
 
 from archive.fileio import create_exclusive
 from crawler.extensions.run_verdict import REFUSED_REASONS
+from crawler.items import Article
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,10 @@ class CheckedFeedExporter(FeedExporter):
         # recorded (exported again); it is written first, so it is no proof needed.
         unfiltered = [slot for slot in self.slots if not filtered(slot)]
         self.reads_back = bool(unfiltered) and all(_read_back_path(s) for s in unfiltered)
+        if self.slots and not self.reads_back:
+            logger.warning("No feed of this run is read back (%s), so an article a kill stops "
+                           "between its export and its record is exported again by the next "
+                           "run", ", ".join(map(_why_not_read_back, self.slots)))
         for slot in unfiltered:
             self._watch(slot)
 
@@ -443,9 +448,21 @@ class _Opened:
 
 def filtered(slot: FeedSlot) -> bool:
     """Whether a feed takes only some items: an ``item_filter`` of its own, or
-    ``item_classes`` for Scrapy's."""
+    ``item_classes`` for Scrapy's that leave out the Article the pipelines export (every item
+    a feed gets: ``item_classes`` naming it, or a base of it, take them all, and the feed is
+    read back as an unfiltered one)."""
     item_filter = slot.filter
-    return type(item_filter) is not ItemFilter or bool(item_filter.item_classes)
+    if type(item_filter) is not ItemFilter:
+        return True
+    classes = tuple(item_filter.item_classes or ())
+    return bool(classes) and not issubclass(Article, classes)
+
+
+def _why_not_read_back(slot: FeedSlot) -> str:
+    """A feed named with what keeps the run from reading its feeds back."""
+    why = "filtered" if filtered(slot) else "a local JSON-lines file" if _read_back_path(slot) \
+        else "no local JSON-lines file"
+    return f"{slot.uri_template}: {why}"
 
 
 def _read_back_path(slot: FeedSlot) -> str | None:

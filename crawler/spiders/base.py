@@ -7,7 +7,7 @@ feeds, listings (paged in window runs when the outlet says how), day archives an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
@@ -39,9 +39,11 @@ from crawler.feeds import (
     FeedSkips,
     TextSitemap,
     at_site_root,
+    content_type_of,
     document_element,
     feed_entries,
     gunzipped_document,
+    same_host,
     sitemap_entries,
     text_sitemap_lines,
     xml_stops,
@@ -62,7 +64,7 @@ from crawler.pacing import TURN, paced, turn_due
 from crawler.pageoutcomes import note_error_answer
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.sitediscovery import child_sitemap_order
-from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS, SITEMAP_WARN_BYTES
 from crawler.spiders.listings import (
     ListingPage,
     in_bounds,
@@ -233,6 +235,13 @@ class OutletSpider(scrapy.Spider):
             self._resolver = OutletResolver(self.outlets(), self.base_urls)
         return self._resolver.resolve(url)
 
+    def own_link(self, outlet: Outlet, feed: str) -> Callable[[str], bool]:
+        """Whether a URL is on the ``feed``'s host or ``outlet``'s: what an Atom entry's
+        URL <id> must be to stand for its link (an id on the site's old host or an API's is
+        a name, no page)."""
+        on_feed_host = same_host(feed)
+        return lambda url: on_feed_host(url) or self.outlet_of(url) is outlet
+
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
         return is_article_url(outlet, url)
 
@@ -253,12 +262,18 @@ class OutletSpider(scrapy.Spider):
     def sitemap_meta(self) -> dict[str, int]:
         """Request meta of a sitemap: its bytes bounded by the protocol's 50 MB (unpacked), not
         by DOWNLOAD_MAXSIZE, a page's bound (32 MiB), which cancelled a sitemap between the two;
-        nothing when DOWNLOAD_MAXSIZE is 0 (no bound) or above it. Scrapy's download handler
-        and its decompression read ``download_maxsize`` from the request."""
+        nothing when DOWNLOAD_MAXSIZE is 0 (no bound) or above it. Its warning comes near that
+        bound (SITEMAP_WARN_BYTES), not at a page's DOWNLOAD_WARNSIZE (8 MiB), which every
+        large sitemap passed; none when DOWNLOAD_WARNSIZE is 0. Scrapy's download handler and
+        its decompression read ``download_maxsize`` and ``download_warnsize`` from the request."""
+        meta: dict[str, int] = {}
+        page_warn = self.setting_int("DOWNLOAD_WARNSIZE", 0)
+        if page_warn and page_warn < SITEMAP_WARN_BYTES:
+            meta["download_warnsize"] = SITEMAP_WARN_BYTES
         page_bound = self.setting_int("DOWNLOAD_MAXSIZE", 0)
-        if not page_bound or page_bound >= MAX_SITEMAP_BYTES:
-            return {}
-        return {"download_maxsize": MAX_SITEMAP_BYTES}
+        if page_bound and page_bound < MAX_SITEMAP_BYTES:
+            meta["download_maxsize"] = MAX_SITEMAP_BYTES
+        return meta
 
     def feed_max_entries(self) -> int:
         """Entries read of one feed (FEED_MAX_ENTRIES)."""
@@ -355,7 +370,8 @@ class OutletSpider(scrapy.Spider):
         linked = 0
         # streamed, never held whole; dated no later than its fetch allows
         now = fetch_time(response)  # a replay's capture time: dates judged as then
-        for entry in feed_entries(response.body, skips, now):
+        for entry in feed_entries(response.body, skips, now, content_type_of(response),
+                                  self.own_link(outlet, response.url)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break
@@ -696,6 +712,10 @@ class OutletSpider(scrapy.Spider):
                                 text.junk, text.first_junk)
         if text.too_long:  # among the junk: lines passed over unread
             stats.inc_value("discovery/text_sitemap_long_lines", text.too_long)
+        if text.cleaned:
+            stats.inc_value("discovery/text_sitemap_cleaned", text.cleaned)
+            self.logger.warning("Sitemap %s (plain text): %d URL lines ended in control "
+                                "characters, cut off; %s", url, text.cleaned, text.first_cleaned)
         if text.over_limit:
             stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
             self.logger.warning("Sitemap %s (plain text) lists more than SITEMAP_MAX_ENTRIES=%d "

@@ -122,3 +122,19 @@ def test_only_the_outlets_day_archive_pages_date_links() -> None:
         "/all_news/page/3/?day=31&month=12&year=25") == date(2025, 12, 31)
     for other in ("/archive/", "/archive/31.02.2026.html", "/latest/", "/archive/8.1.2026.html"):
         assert ZERKALO.discovery.archive.day_of(other) is None
+
+
+def test_a_short_feed_is_read_in_the_charset_its_capture_names(tmp_path: Path) -> None:
+    """A short windows-1251 feed with no XML declaration, its charset in the captured
+    Content-Type only: read without it, its few words were guessed mac-cyrillic and the
+    link's "Л" became "Ћ", another URL no article had; the crawl read it by the header."""
+    link = "https://www.belta.by/president/view/Лукашенко-провел-427701-2026/"
+    feed = ('<rss version="2.0"><channel><title>Лента</title><item><title>Лукашенко провел '
+            f"совещание</title><link>{link}</link><pubDate>Mon, 05 Jan 2026 10:00:00 +0300"
+            "</pubDate></item></channel></rss>").encode("cp1251")
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(FEED, feed, date=_at(8), headers=[
+            ("Content-Type", "application/rss+xml; charset=windows-1251")]))
+    with ArchiveLookup([tmp_path]) as lookup:
+        dates = feed_dates(lookup)
+    assert listed_hint(link, dates) == "2026-01-05T10:00:00+03:00"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 from datetime import UTC, datetime, timedelta, timezone
@@ -579,3 +580,135 @@ def test_a_sitemap_read_short_says_why_and_a_text_sitemap_is_none() -> None:
     text = b"http://e.com/1\nhttp://e.com/2\n"
     stops, on_stop = feeds.xml_stops(text)
     assert on_stop is None and list(sitemap_entries(text)) == []
+
+
+def test_control_characters_in_a_text_sitemap_line_never_reach_a_request() -> None:
+    """A URL line ending in NUL (a file padded with NULs), ^Z or ESC was read with them, a
+    request for a URL no site has; now they are cut off its ends, counted and the first line
+    named; one inside a URL makes the line junk, said; a line of NULs alone is blank."""
+    body = (b"https://ex.org/a\x00\nhttps://ex.org/b\x1a\r\n\x1b https://ex.org/c \x7f\n"
+            b"https://ex.org/d\x00e\nhttps://ex.org/\xc2\x85f\n\x00\x00\x00\nhttps://ex.org/g\n")
+    assert (read := read_text_sitemap(body)) is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a", "https://ex.org/b", "https://ex.org/c",
+                    "https://ex.org/g"]
+    assert found.cleaned == 3 and found.first_cleaned == "line 1: 'https://ex.org/a\\x00'"
+    assert found.junk == 2
+    assert found.first_junk == "line 4 holds a control character: 'https://ex.org/d\\x00e'"
+
+
+CP1251_TITLES = ["Лукашенко провел совещание по вопросам экономики",
+                 "В Минске открылась новая станция метро",
+                 "Погода на выходные: ожидается похолодание до минус десяти"]
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="windows-1251"?>',
+                                         '<?xml version="1.0"?>', ""],
+                         ids=["declared", "undeclared", "no_declaration"])
+def test_a_utf8_bom_before_windows_1251_bytes_gives_cyrillic_links(declaration: str) -> None:
+    """A UTF-8 byte order mark ahead of a feed or sitemap in windows-1251 (a PHP include
+    saved with one): the parser believed the mark, and every Cyrillic link and title came
+    out as U+FFFD (a request for a URL no site has). Now the bytes are read as they are."""
+    links = [f"https://ex.by/новости/{n}" for n in range(len(CP1251_TITLES))]
+    items = "".join(f"<item><title>{t}</title><link>{u}</link><description>{t}</description>"
+                    "</item>" for t, u in zip(CP1251_TITLES, links, strict=True))
+    rss = f'{declaration}<rss version="2.0"><channel><title>Новости</title>{items}</channel></rss>'
+    entries = list(feed_entries(codecs.BOM_UTF8 + rss.encode("cp1251")))
+    assert [(e.url, e.title) for e in entries] == list(zip(links, CP1251_TITLES, strict=True))
+    urlset = (f'{declaration}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              + "".join(f"<url><loc>{u}</loc></url>" for u in links) + "</urlset>")
+    assert [e[1] for e in sitemap_entries(codecs.BOM_UTF8 + urlset.encode("cp1251"))] == links
+
+
+def test_a_short_feed_with_no_declaration_is_read_in_the_charset_http_names() -> None:
+    """A windows-1251 feed of one item, no XML declaration, its charset in the HTTP header
+    only: its few words were guessed mac-cyrillic ("Ћукашенко"); the header's charset reads
+    them, as it reads a page's."""
+    rss = ('<rss version="2.0"><channel><title>Лента</title><item><title>Лукашенко провел '
+           "совещание</title><link>https://ex.by/новости/1</link></item></channel></rss>")
+    entries = list(feed_entries(rss.encode("cp1251"), None, None,
+                                "application/rss+xml; charset=windows-1251"))
+    assert [(e.url, e.title) for e in entries] == [
+        ("https://ex.by/новости/1", "Лукашенко провел совещание")]
+
+
+def test_an_atom_entry_named_by_its_url_id_alone_gives_that_url() -> None:
+    """Atom entries with no alternate link, only an ``<id>``: one that is an http(s) URL was
+    skipped as linkless (an RSS item's permalink guid is read); now it is the entry's link.
+    A ``tag:`` id and an entry of enclosure or related links only stay linkless, counted."""
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>a</title>'
+            "<id>https://ex.by/news/a</id></entry><entry><title>b</title>"
+            "<id>tag:ex.by,2026:1</id></entry><entry><title>c</title><id>urn:uuid:1</id>"
+            '<link rel="enclosure" href="https://ex.by/x.mp3"/></entry><entry><title>d</title>'
+            '<id>https://ex.by/?p=4</id><link href="https://ex.by/news/d"/></entry></feed>')
+    skips = feeds.FeedSkips()
+    assert [e.url for e in feed_entries(atom.encode(), skips, id_link=feeds.same_host(
+        "https://ex.by/feed"))] == ["https://ex.by/news/a", "https://ex.by/news/d"]
+    assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
+
+
+def test_an_atom_url_id_on_another_host_is_no_link() -> None:
+    """An Atom id is a name: on the site's old host or an API's it is no page of the site
+    (a request for each, a 404 or a JSON answer). Only an id on the host the caller takes
+    (the feed's, the site's) is the entry's link; the others stay linkless, counted."""
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>https://ex.by/feed</id>'
+            b"<entry><title>a</title><id>https://old-ex.by/2019/01/a</id>"
+            b'<link rel="related" href="https://ex.by/a"/></entry>'
+            b"<entry><title>b</title><id>https://api.ex.by/v1/news/12345</id>"
+            b'<link rel="self" href="https://api.ex.by/v1/news/12345.json"/></entry>'
+            b"<entry><title>c</title><id>https://ex.by/entry/77</id></entry></feed>")
+    skips = feeds.FeedSkips()
+    entries = feed_entries(atom, skips, id_link=feeds.same_host("https://ex.by/atom.xml"))
+    assert [e.url for e in entries] == ["https://ex.by/entry/77"]
+    assert skips.no_link == 2 and skips.first_no_link == "item 1 'a'"
+    skips = feeds.FeedSkips()
+    assert list(feed_entries(atom, skips)) == [] and skips.no_link == 3  # no host taken
+
+
+@pytest.mark.parametrize("declaration", ["", '<?xml version="1.0" encoding="utf-8"?>',
+                                         codecs.BOM_UTF8.decode("utf-8")],
+                         ids=["no_declaration", "false_utf8", "bom"])
+def test_a_short_windows_1251_feed_a_server_calls_latin_1_gives_its_cyrillic_links(
+        declaration: str) -> None:
+    """A short windows-1251 feed whose server says ``charset=ISO-8859-1`` (Apache's default):
+    the Latin charset read its Cyrillic links as Latin letters ("íîâîñòè"), a 404 each; a
+    Cyrillic charset whose words are clean reads it."""
+    rss = ('<rss version="2.0"><channel><title>Навіны</title><item><title>Мінск</title>'
+           "<link>https://ex.by/навіны/мінск-1</link></item></channel></rss>")
+    body = declaration.encode("utf-8") + rss.encode("cp1251")
+    entries = list(feed_entries(body, None, None, "text/xml; charset=ISO-8859-1"))
+    assert [(e.url, e.title) for e in entries] == [("https://ex.by/навіны/мінск-1", "Мінск")]
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="windows-1251"?>',
+                                         '<?xml version="1.0" encoding="utf-8"?>', ""],
+                         ids=["false_1251", "utf8", "no_declaration"])
+def test_a_utf8_bom_before_utf8_with_one_broken_character_keeps_utf8(declaration: str) -> None:
+    """A UTF-8 feed with a byte order mark whose one description is cut mid-character: the
+    mark was dropped for any byte that is no UTF-8, and the feed read as windows-1251
+    mojibake ("Р›СѓРєР°"). Nearly all UTF-8 after the mark (as decode_html judges) is UTF-8."""
+    items = b"".join(
+        b"<item><title>" + t.encode() + b"</title><link>https://ex.by/%d</link><description>" % n
+        + (t.encode()[:17] if n == 0 else t.encode()) + b"</description></item>"
+        for n, t in enumerate(CP1251_TITLES))
+    body = (codecs.BOM_UTF8 + declaration.encode() + b'<rss version="2.0"><channel><title>'
+            + "Новости".encode() + b"</title>" + items + b"</channel></rss>")
+    entries = list(feed_entries(body))
+    assert [(e.url, e.title) for e in entries] == [
+        (f"https://ex.by/{n}", t) for n, t in enumerate(CP1251_TITLES)]
+
+
+@pytest.mark.parametrize("pad", [b"\x00" * 9000, b"\x00" * 200_000, b"\r\n" + b"\x00" * 9000,
+                                 b"\x1a" + b" " * 70_000 + b"\x00"])
+def test_a_text_sitemap_padded_with_control_characters_keeps_its_last_url(pad: bytes) -> None:
+    """A text sitemap whose file is padded after its last URL (NULs past 8 KiB, no line
+    end): that URL and its pad were one line too long, junk, the URL lost. The pad ending
+    the document is no line; cut off the last line, it is counted as any line's tail."""
+    assert (read := read_text_sitemap(b"https://ex.org/a\nhttps://ex.org/b" + pad)) is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a", "https://ex.org/b"]
+    assert (found.junk, found.too_long) == (0, 0)
+    assert found.cleaned == (0 if pad.startswith(b"\r") else 1)
+    # a line too long before the pad is junk still, and the URL before it read
+    assert (read := read_text_sitemap(b"https://ex.org/a\n" + b"x" * 9000 + pad)) is not None
+    assert read[0] == ["https://ex.org/a"] and (read[1].junk, read[1].too_long) == (1, 1)

@@ -660,6 +660,30 @@ def test_a_plain_text_sitemap_is_read(tmp_path: Path, form: str) -> None:
     assert "line 5 is no absolute http(s) URL: '# sitemap of gazeta-gorod'" in result.log
 
 
+def test_control_characters_in_text_sitemap_lines_are_never_requested(tmp_path: Path) -> None:
+    """URL lines of a text sitemap ending in NULs (a file padded with them) or ^Z: the URLs
+    were requested with them (a 404 each, the articles lost); now they are cut off, counted
+    and the first line named, and a line holding one inside its URL is junk, said. No
+    request carries a control character."""
+    shape, junk = anysite.text_sitemap_site("named")
+    page = shape.site.pages["/maps/urls.txt"]
+    first, second = (g.url.encode() for g in shape.golds[:2])
+    assert page.body.count(first + b"\n") == page.body.count(second + b"\n") == 1
+    inner = f"http://{shape.site.host}/society/bad\x00line/".encode()
+    page.body = page.body.replace(first + b"\n", first + b"\x00\x00\n").replace(
+        second + b"\n", second + b"\x1a\n" + inner + b"\n")
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        paths = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "text", "title", "published")
+    assert not [p for p in paths if any(ord(c) < 32 or "%00" in p or "%1A" in p.upper()
+                                        for c in p)]
+    assert result.stats.get("discovery/text_sitemap_cleaned") == 2, result.log[-3000:]
+    assert result.stats.get("discovery/text_sitemap_junk") == junk + 1
+    assert f"2 URL lines ended in control characters, cut off; line 1: '{first.decode()}" \
+        "\\x00\\x00'" in result.log
+
+
 def test_a_what_is_new_run_takes_the_recent_dated_lines_of_a_text_sitemap(tmp_path: Path
                                                                            ) -> None:
     """Without a window a text sitemap (the whole site, no dates) gives the entries its URLs

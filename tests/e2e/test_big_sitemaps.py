@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pytest
 
-from crawler.feeds import MAX_SITEMAP_BYTES
+from crawler.sitemap_limits import MAX_SITEMAP_BYTES, SITEMAP_WARN_BYTES
 from tests.e2e.test_any_site import WINDOW, assert_gold_items
 from tests.e2e.test_discovery_bounds import index_of
 from tests.e2e.test_district_hostile import GOLK, PUBLISHED, article
@@ -64,6 +64,24 @@ def test_a_sitemap_over_the_page_bound_is_read(tmp_path) -> None:
     assert "downloader/exception_type_count/scrapy.exceptions.DownloadCancelledError" \
         not in result.stats, result.log[-3000:]
     assert_gold_items(result, shape, "title", "published")
+
+
+def test_a_large_sitemap_within_its_bound_is_read_without_a_size_warning(tmp_path) -> None:
+    """A plain urlset of 10 MB (past a page's DOWNLOAD_WARNSIZE, 8 MiB; far from the
+    protocol's 50 MB) is read with no "larger than download warn size" line: every ordinary
+    large sitemap logged one, as a page that size would."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    shape.site.add("/sitemap_index.xml",
+                   anysite.sitemap_index(host, [(BIG, datetime(2026, 1, 5, 12))]))
+    body = padded_urlset(host, [(g.url, g.published) for g in shape.golds], 10_000_000)
+    assert 8 * 1024 * 1024 < len(body) < SITEMAP_WARN_BYTES
+    shape.site.add(BIG, Page(body, content_type="application/xml"))
+    shape.site.pages.pop("/society/")  # no listing naming them: the sitemap alone does
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert "warn size" not in result.log, result.log[-3000:]
 
 
 def test_an_outlet_spiders_gzip_sent_sitemap_over_the_page_bound_is_read(tmp_path) -> None:

@@ -47,8 +47,15 @@ def killed_before_recording(data_dir: Path, server: FixtureServer, site, filtere
                             pattern: str, log: Path) -> str:
     """Run until the first article is exported, its record held up by a lock another
     process holds on the state store, and kill the run there; the article's URL."""
+    return kill_before_recording(data_dir, site, lambda: crawl(
+        data_dir, server, filtered, pattern, log), lambda: exported_items(data_dir), log)
+
+
+def kill_before_recording(data_dir: Path, site, start, exported, log: Path) -> str:
+    """Start the run ``start`` gives, kill it once ``exported`` gives its first article
+    (its record held up by a lock another process holds on the state store); that URL."""
     gate = site.hold(free=0)
-    proc = crawl(data_dir, server, filtered, pattern, log)
+    proc = start()
     state = data_dir / "state" / "state.sqlite3"
     try:
         wait_for(lambda: "Spider opened" in log.read_text(), "opened", proc, log)
@@ -56,14 +63,14 @@ def killed_before_recording(data_dir: Path, server: FixtureServer, site, filtere
         with sqlite3.connect(state, isolation_level=None) as lock:
             lock.execute("BEGIN EXCLUSIVE")
             gate.set()
-            wait_for(lambda: exported_items(data_dir), "first item", proc, log)
+            wait_for(exported, "first item", proc, log)
             time.sleep(1)  # the run now waits for the lock to record it
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
             lock.execute("ROLLBACK")
     finally:
         gate.set()
-    held = [i["url"] for i in exported_items(data_dir)]
+    held = [i["url"] for i in exported()]
     assert len(held) == 1 and recorded(data_dir) == 0, log.read_text()[-3000:]
     return held[0]
 
@@ -114,3 +121,57 @@ def test_an_item_a_filtered_feed_failed_to_take_is_exported_again(tmp_path: Path
     wanted = sorted(g.url for g in site.golds if re.search(regex, g.url))
     assert sorted(i["url"] for i in whole_items(good)) == wanted
     assert recorded(data_dir) == len(site.golds)
+
+
+def classed_crawl(data_dir: Path, server: FixtureServer, feed: Path, item_class: str,
+                  log: Path) -> subprocess.Popen:
+    """``scrapy crawl belta`` whose only feed is ``feed``, of Scrapy's ``item_classes``
+    [``item_class``] (no DATA_DIR/items, no -O), with a JOBDIR, its log written to ``log``."""
+    cmd, env, _ = crawl_command("belta", data_dir, server, settings={
+        "ITEMS_TO_DATA_DIR": False, "JOBDIR": str(data_dir / "job"),
+        "FEEDS": {str(feed): {"format": "jsonlines", "item_classes": [item_class]}}})
+    del cmd[cmd.index("-O"):cmd.index("-O") + 2]
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=log.open("w"), start_new_session=True)
+
+
+def test_a_run_whose_only_feed_takes_the_article_class_is_read_back_after_a_kill(
+        tmp_path: Path) -> None:
+    """The run's only feed has ``item_classes`` naming the Article the pipelines export (so
+    it takes every item): it was taken for a filtered feed, never read back, and the article
+    a kill caught between its export and its record was exported to it again. Now it is read
+    back: over both runs each article is in it once, and all are recorded."""
+    data_dir, feed = tmp_path / "data", tmp_path / "classed.jsonl"
+    site = old_site()
+    article = "crawler.items.Article"
+    with FixtureServer([site.site]) as server:
+        held = kill_before_recording(
+            data_dir, site, lambda: classed_crawl(data_dir, server, feed, article,
+                                                  tmp_path / "killed.log"),
+            lambda: whole_items(feed) if feed.exists() else [], tmp_path / "killed.log")
+        again = classed_crawl(data_dir, server, feed, article, tmp_path / "again.log")
+        again.wait(timeout=180)
+    log = (tmp_path / "again.log").read_text()
+    assert again.returncode == 0, log[-3000:]
+    urls = Counter(i["url"] for i in whole_items(feed))
+    assert [u for u, n in urls.items() if n > 1] == [], f"{held} exported twice"
+    assert sorted(urls) == sorted(g.url for g in site.golds)
+    assert recorded(data_dir) == len(site.golds)
+    assert "No feed of this run is read back" not in log
+
+
+def test_a_run_whose_every_feed_is_filtered_says_at_start_a_kill_exports_again(
+        tmp_path: Path) -> None:
+    """A run whose only feed's ``item_classes`` leave the Article out is read back from no
+    feed: it says so at its start, naming the feed."""
+    data_dir, feed = tmp_path / "data", tmp_path / "pages.jsonl"
+    log = tmp_path / "run.log"
+    site = old_site()
+    with FixtureServer([site.site]) as server:
+        proc = classed_crawl(data_dir, server, feed, "crawler.items.ArticlePage", log)
+        proc.wait(timeout=180)
+    text = log.read_text()
+    said = text.find(f"No feed of this run is read back ({feed}: filtered), so an article a "
+                     "kill stops between its export and its record is exported again by the "
+                     "next run")
+    assert 0 <= said < text.find("Closing spider"), text[-3000:]  # as it opens

@@ -313,3 +313,53 @@ def test_a_replay_whose_index_cannot_be_written_fails_with_one_error_and_a_repor
     assert any("the replay's index of the archive could not be written" in a
                for a in verdict["alarms"])
     assert replay.items == []
+
+
+PAGE_LIMIT = 32 * 1024 * 1024  # the project's DOWNLOAD_MAXSIZE
+
+
+def _oversized_captures(site, golds, folder) -> None:
+    """A WARC in ``folder`` holding, a minute from now (newer than any live capture), each of
+    the first two articles' page grown past DOWNLOAD_MAXSIZE (within the sitemap bound the
+    replay's lookup decodes to): stored plain, and sent gzip-encoded (5 MB stored, 40 MB
+    decoded). Captures another tool made with no bound."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.warcs import gz, record
+
+    when = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pad = b"<!--" + b"x" * 40_000_000 + b"-->"
+    records = []
+    for gold, coding in zip(golds[:2], ("", "gzip"), strict=True):
+        page = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
+        body = page.replace(b"</body>", pad + b"</body>", 1)
+        stored = gz(body) if coding else body
+        head = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + (f"Content-Encoding: {coding}\r\n" if coding else "")
+                + f"Content-Length: {len(stored)}\r\n\r\n")
+        url = gold.url.replace("https://", "http://", 1)  # as the crawl asked for it
+        records.append(gz(record("response", url, head.encode() + stored, date=when)))
+    folder.mkdir()
+    (folder / "grown.warc.gz").write_bytes(b"".join(records))
+
+
+def test_a_capture_past_the_page_bound_gives_way_to_an_older_one_that_fits(tmp_path) -> None:
+    """A page's newest capture past DOWNLOAD_MAXSIZE (plain, or decoding past it) was
+    served and refused by Scrapy as live, the article lost though an older capture fit:
+    now the older one answers, and each passed over is counted and said (URL, size)."""
+    site, golds = belta.build(count=3)
+    data = tmp_path / "data"
+    with FixtureServer([site]) as server:
+        live = run_crawl("belta", data, server, settings=REFETCH_ALL)
+    assert live.returncode == 0, live.log[-2000:]
+    _oversized_captures(site, golds, tmp_path / "grown")
+    replay = run_crawl("belta", tmp_path / "replay", None, env=NO_NETWORK, timeout=300,
+                       settings={"WARC_REPLAY": f"{data / 'warc'},{tmp_path / 'grown'}",
+                                 "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    texts = {i["url"]: i["text"] for i in replay.items}
+    assert {g.url: texts.get(g.url) for g in golds[:2]} == {g.url: g.text for g in golds[:2]}, \
+        replay.log[-3000:]
+    assert replay.stats.get("replay/over_maxsize") == 2
+    for gold in golds[:2]:
+        assert f"{gold.url.replace('https://', 'http://', 1)}: capture of " in replay.log
+    assert f"over its download_maxsize {PAGE_LIMIT}" in replay.log

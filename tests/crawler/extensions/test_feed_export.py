@@ -140,5 +140,37 @@ def test_a_feed_is_filtered_by_an_item_filter_of_its_own_or_item_classes() -> No
 
     assert not filtered(slot(ItemFilter({})))
     assert not filtered(slot(ItemFilter(None)))
-    assert filtered(slot(ItemFilter({"item_classes": ["crawler.items.Article"]})))
+    assert not filtered(slot(ItemFilter({"item_classes": ["crawler.items.Article"]})))
+    assert filtered(slot(ItemFilter({"item_classes": ["crawler.items.ArticlePage"]})))
     assert filtered(slot(UrlPattern({"url_pattern": "x"})))
+
+
+@pytest.mark.parametrize(("feeds", "said"), [
+    ({"a.jsonl": "jsonlines"}, None),
+    ({"a.json": "json"}, "a.json: no local JSON-lines file"),
+    ({"a.jsonl": "jsonlines", "b.csv": "csv"},
+     "a.jsonl: a local JSON-lines file, {d}/b.csv: no local JSON-lines file"),
+])
+def test_a_run_none_of_whose_feeds_is_read_back_says_so_at_its_start(
+        tmp_path, caplog, feeds: dict[str, str], said: str | None) -> None:
+    """Not only a run whose every feed is filtered: one whose feed is no JSON-lines file
+    (``-O items.json``) is read back from none either; a kill between an article's export
+    and its record exports it again, and the run says so as it opens."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings
+
+    crawler = get_crawler(Spider, settings_dict={"FEED_STORAGES": settings.FEED_STORAGES,
+                                                 "FEEDS": {str(tmp_path / name): {"format": kind}
+                                                           for name, kind in feeds.items()}})
+    exporter = CheckedFeedExporter.from_crawler(crawler)
+    exporter.open_spider(Spider("x"))
+    warned = [r.getMessage() for r in caplog.records if "is read back" in r.getMessage()]
+    if said is None:
+        assert exporter.reads_back and warned == []
+    else:
+        assert not exporter.reads_back
+        assert warned == [f"No feed of this run is read back ({tmp_path}/"
+                          f"{said.format(d=tmp_path)}), so an article a kill stops between "
+                          "its export and its record is exported again by the next run"]

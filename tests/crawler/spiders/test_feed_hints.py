@@ -119,3 +119,43 @@ def test_a_replayed_sitemap_of_the_site_spider_dates_its_entries_by_its_capture_
                  for found in state.candidates.values()}
     assert published == {"novost-1.html": datetime(2026, 1, 5, 10, tzinfo=timezone(
         timedelta(hours=3))), "novost-2.html": None}
+
+
+def test_a_short_feed_in_the_charset_only_http_names_gives_its_links_and_titles() -> None:
+    """A windows-1251 feed of one item with no XML declaration, the charset in the
+    Content-Type header only: its few words were guessed mac-cyrillic (a capital letter
+    another: "Ћукашенко", in a link another URL); the header's charset reads them."""
+    from crawler.items import META_FEED_TITLE
+
+    spider = ZerkaloSpider.from_crawler(get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}}),
+                                        since="2026-03-12", until="2026-03-12")
+    link = "https://news.zerkalo.io/life/117505.html"
+    body = ('<rss version="2.0"><channel><title>Лента</title><item><title>Лукашенко провел '
+            f"совещание</title><link>{link}</link><category>новости</category>"
+            "<pubDate>Thu, 12 Mar 2026 14:05:00 +0300"
+            "</pubDate></item></channel></rss>").encode("cp1251")
+    response = XmlResponse(FEED, body=body, request=Request(FEED), headers={
+        "Content-Type": "application/rss+xml; charset=windows-1251"})
+    (request,) = spider.feed_outputs(response, "zerkalo")
+    assert request.url == link
+    assert request.meta[META_FEED_TITLE] == "Лукашенко провел совещание"
+
+
+def test_an_atom_entry_named_by_an_id_on_the_outlets_host_alone_is_requested() -> None:
+    """Atom entries with no alternate link, only an http(s) ``<id>``: the one on the
+    outlet's host is its article's address; one on the site's old host or an API's is a
+    name, no page: not requested, counted as an entry with no link."""
+    spider = ZerkaloSpider.from_crawler(get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}}),
+                                        since="2026-03-12", until="2026-03-12")
+    spider.crawler.stats.open_spider()
+    entries = [("https://news.zerkalo.io/life/117505.html", "a"),
+               ("https://old-zerkalo.example/2019/01/b", "b"),
+               ("https://api.zerkalo.example/v1/news/12345", "c")]
+    body = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>' + "".join(
+        f"<entry><title>{title}</title><id>{url}</id>"
+        "<published>2026-03-12T14:05:00+03:00</published></entry>" for url, title in entries)
+        + "</feed>").encode()
+    requests = [r for r in spider.feed_outputs(
+        XmlResponse(FEED, body=body, request=Request(FEED)), "zerkalo") if isinstance(r, Request)]
+    assert [r.url for r in requests] == ["https://news.zerkalo.io/life/117505.html"]
+    assert spider.crawler.stats.get_value("discovery/feed/no_link") == 2

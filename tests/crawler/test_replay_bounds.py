@@ -1,0 +1,87 @@
+"""The replay answers a request within its download_maxsize, as a live download would."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
+from tests.support.warcs import gz, http_response, record
+
+URL = "http://ex.by/news/a.html"
+BOUND = 1000
+
+
+def middleware(tmp_path, captures: list[tuple[str, bytes]], status: dict[str, str] | None = None,
+               **settings: str) -> WarcReplayMiddleware:
+    """The replay over one WARC of ``captures`` (date, body) of URL, pages bounded at BOUND;
+    ``status``: a capture's HTTP status by its date (200 OK without)."""
+    status = status or {}
+    warc = tmp_path / "a.warc.gz"
+    warc.write_bytes(b"".join(
+        gz(record("response", URL, http_response(body, status.get(date, "200 OK")), date=date))
+        for date, body in captures))
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warc), "DOWNLOAD_MAXSIZE": BOUND,
+                                         **settings})
+    crawler.stats.open_spider()
+    return WarcReplayMiddleware(crawler)
+
+
+def test_a_capture_over_the_bound_gives_way_to_an_older_one(tmp_path) -> None:
+    mw = middleware(tmp_path, [("2026-01-01T00:00:00Z", b"old page"),
+                               ("2026-02-01T00:00:00Z", b"x" * (BOUND + 1))])
+    assert mw.process_request(Request(URL)).body == b"old page"
+    assert mw.stats.get_value("replay/over_maxsize") == 1
+    # a request bounded higher (a sitemap's) takes the newest
+    assert len(mw.process_request(Request(URL, meta={"download_maxsize": 5000})).body) \
+        == BOUND + 1
+
+
+def test_a_url_whose_every_capture_is_over_the_bound_is_refused_as_live(tmp_path) -> None:
+    """No 200 the crawl would then refuse, nor a 404 for a URL the archive holds: the
+    download fails as a live one past DOWNLOAD_MAXSIZE does (its reason: maxsize)."""
+    mw = middleware(tmp_path, [("2026-02-01T00:00:00Z", b"x" * (BOUND + 1))])
+    with pytest.raises(DownloadCancelledError, match=f"over download_maxsize {BOUND}"):
+        mw.process_request(Request(URL))
+    assert mw.stats.get_value("replay/over_maxsize") == 1
+    assert mw.stats.get_value("replay/missing") is None
+
+
+@pytest.mark.parametrize("older", ["404 Not Found", "503 Service Unavailable",
+                                   "301 Moved Permanently"])
+def test_an_older_capture_of_another_status_never_stands_in_for_one_over_the_bound(
+        tmp_path, older: str) -> None:
+    """The newest capture, a 200 past the bound; an older one a 404, 503 or redirect: that
+    older answer replaced the page the site had. The download fails as live (maxsize)."""
+    mw = middleware(tmp_path, [("2026-01-01T00:00:00Z", b"gone"),
+                               ("2026-02-01T00:00:00Z", b"x" * (BOUND + 1))],
+                    {"2026-01-01T00:00:00Z": older})
+    with pytest.raises(DownloadCancelledError, match=f"over download_maxsize {BOUND}"):
+        mw.process_request(Request(URL))
+    assert mw.stats.get_value("replay/over_maxsize") == 1
+
+
+def test_another_success_past_an_older_error_stands_in_for_a_capture_over_the_bound(
+        tmp_path) -> None:
+    """A 2xx passed over gives way to another 2xx (a 203 here), the 404 between passed by."""
+    mw = middleware(tmp_path, [("2026-01-01T00:00:00Z", b"first page"),
+                               ("2026-01-15T00:00:00Z", b"gone"),
+                               ("2026-02-01T00:00:00Z", b"x" * (BOUND + 1))],
+                    {"2026-01-01T00:00:00Z": "203 Non-Authoritative Information",
+                     "2026-01-15T00:00:00Z": "404 Not Found"})
+    answer = mw.process_request(Request(URL))
+    assert (answer.status, answer.body) == (203, b"first page")
+
+
+def test_a_newer_capture_stands_in_at_warc_replay_at_and_the_log_says_another(
+        tmp_path, caplog) -> None:
+    """WARC_REPLAY_AT chooses the nearest capture, so the one standing in may be newer: the
+    warning says "another capture", not "an older one"."""
+    mw = middleware(tmp_path, [("2026-02-01T00:00:00Z", b"x" * (BOUND + 1)),
+                               ("2026-03-01T00:00:00Z", b"newer page")],
+                    WARC_REPLAY_AT="20260201000000")
+    assert mw.process_request(Request(URL)).body == b"newer page"
+    assert "another capture of its status is looked for" in caplog.text
+    assert "older" not in caplog.text
