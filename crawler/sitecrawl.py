@@ -140,6 +140,7 @@ class AliasSeen(NamedTuple):
     story: disc.PageStory
     hint: str | None
     feed_title: str | None
+    fetched: datetime | None = None  # the alias page's capture: its URL's day judged as then
 
 
 def frame_depth(response: Response) -> int:
@@ -375,7 +376,8 @@ class SiteCrawl(OutletSpider):
                 or not state.sample_room(self.limits["zone_samples"]):
             return None
         state.sampled[key] = candidate.url
-        request = self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key},
+        request = self.sample_request(state, candidate.url, candidate.title, candidate.seen,
+                                     **{SAMPLE_OF: key},
                                      **link_at_root(candidate.at_root, candidate.source))
         if request is None:
             state.failed_samples.add(key)
@@ -453,10 +455,11 @@ class SiteCrawl(OutletSpider):
             return None
 
     def sample_request(self, state: disc.SiteState, url: str, title: str | None = None,
-                       **meta: Any) -> scrapy.Request | None:
-        """The request of a zone sample, counted until it is answered."""
+                       now: datetime | None = None, **meta: Any) -> scrapy.Request | None:
+        """The request of a zone sample, counted until it is answered; ``now``: when the page
+        naming it was fetched (:meth:`article_request`)."""
         self.pending += 1
-        for request in self.article_request(state.outlet, url, None, title):
+        for request in self.article_request(state.outlet, url, None, title, now=now):
             request.callback, request.errback = self.answered, self.unanswered
             request.cb_kwargs.update({"key": state.key, "step": "sample"})
             request.cb_kwargs.pop("outlet_key", None)
@@ -672,7 +675,7 @@ class SiteCrawl(OutletSpider):
         for url in articles:
             day = disc.url_day(url, now)
             yield from self.candidate(state, disc.Candidate(
-                url, None, day, "archive" if day and state.archive else "home"))
+                url, None, day, "archive" if day and state.archive else "home", seen=now))
         if listed and (span := disc.day_span(articles, now)):
             state.listing_days[listed] = span
         if not articles and shell < disc.MAX_SHELL_DEPTH:
@@ -1018,8 +1021,8 @@ class SiteCrawl(OutletSpider):
         address with its home page gave a warning for each of the 14 paths tried."""
         entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
-        for entry in feed_entries(response.body, skips, fetch_time(response),
-                                  content_type_of(response),
+        now = fetch_time(response)  # a replay's capture time: its entries' days judged as then
+        for entry in feed_entries(response.body, skips, now, content_type_of(response),
                                   self.own_link(state.outlet, response.url)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
@@ -1036,7 +1039,7 @@ class SiteCrawl(OutletSpider):
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
-                url, entry.published, None, "feed", entry.title, response.url, at_root))
+                url, entry.published, None, "feed", entry.title, response.url, at_root, now))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips, entries)
         if offsite:
@@ -1095,7 +1098,8 @@ class SiteCrawl(OutletSpider):
                 continue
             yield from self.sitemap_candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url, now),
-                "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
+                "news_sitemap" if record.news else "sitemap", record.title, response.url,
+                seen=now), recent)
         yield from self.child_sitemaps(state, response.url, children, depth, now)
         if stops:
             self.note_unread("sitemap", response.url, stops[0], records)
@@ -1107,7 +1111,8 @@ class SiteCrawl(OutletSpider):
                 yield TURN
             else:
                 yield from self.sitemap_candidate(
-                    state, disc.Candidate(url, None, disc.url_day(url, now), "sitemap"), recent)
+                    state, disc.Candidate(url, None, disc.url_day(url, now), "sitemap", seen=now),
+                    recent)
         if not text.urls and document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             (self.logger.info if guessed else self.logger.warning)(
@@ -1144,7 +1149,7 @@ class SiteCrawl(OutletSpider):
         for number, (url, lastmod) in enumerate(children):
             if url in state.requested:
                 continue
-            order = disc.child_sitemap_order(url, lastmod, since, until)
+            order = disc.child_sitemap_order(url, lastmod, since, until, now)
             if order is None:
                 stats.inc_value("discovery/sitemap_outside_window")
             else:  # the site's own first: 30 a CDN's ahead in robots.txt crowded it out
@@ -1184,7 +1189,8 @@ class SiteCrawl(OutletSpider):
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
         for link in new:
-            yield from self.candidate(state, disc.Candidate(link.url, None, wanted, "archive"))
+            yield from self.candidate(state, disc.Candidate(link.url, None, wanted, "archive",
+                                                            seen=now))
         reason = stop_reason(listing, new, page, self.limits["max_archive_pages"], None)
         if reason is None and listing.next_href:
             yield self.discover(state, listing.next_href, "archive", day=day, page=page + 1,
@@ -1285,8 +1291,9 @@ class SiteCrawl(OutletSpider):
 
     def window_gap(self, found: disc.Candidate) -> tuple[int, bool] | None:
         """:func:`disc.window_gap` against this run's window (without one: today, so the
-        newest candidates are the closest)."""
-        today = datetime.now(UTC).date()
+        newest candidates are the closest). Today is the day the page naming the candidate
+        was fetched (a replay's capture), the clock's without one."""
+        today = (found.seen or datetime.now(UTC)).astimezone(UTC).date()
         return disc.window_gap(found, self.since or today, self.until or today)
 
     def note_over_limit(self, state: disc.SiteState) -> None:
@@ -1387,7 +1394,8 @@ class SiteCrawl(OutletSpider):
         (``failed_samples``: a dead link, a challenge, a soft 404) are not asked again."""
         for key, url in state.sampled.items():
             if key not in state.failed_samples:
-                for request in self.article_request(state.outlet, url):
+                for request in self.article_request(state.outlet, url,
+                                                    now=self.seen_at(state, url)):
                     yield request.replace(dont_filter=True)
 
     def sample_article(self, state: disc.SiteState, response: Response) -> Iterator[Any]:
@@ -1556,7 +1564,8 @@ class SiteCrawl(OutletSpider):
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if keys[link.url] not in seen]
         for link in new:
-            yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home"))
+            yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home",
+                                                            seen=now))
         span = disc.day_span(keys, now)
         ascending = ascending or disc.after_span(span, prior)
         reason = stop_reason(listing, listing.links if section and page == 1 else new, page,
@@ -1602,9 +1611,15 @@ class SiteCrawl(OutletSpider):
         if self.may_be_in_window(found, state.outlet):
             hint = found.published if found.channel in disc.PUBLICATION_DATED else None
             at_root = link_at_root(found.at_root, found.source)
-            for request in self.article_request(state.outlet, found.url, hint, found.title):
+            for request in self.article_request(state.outlet, found.url, hint, found.title,
+                                                now=found.seen):
                 request.meta.update(at_root)
                 yield request.replace(priority=priority) if priority else request
+
+    def seen_at(self, state: disc.SiteState, url: str) -> datetime | None:
+        """When the page naming ``url`` as a candidate was fetched (None: not a candidate)."""
+        found = state.candidates.get(self.article_key(state.outlet, url))
+        return found.seen if found is not None else None
 
     def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
         """A publication date must fall in the window; a sitemap's ``lastmod`` (a change, at
@@ -1708,7 +1723,7 @@ class SiteCrawl(OutletSpider):
         seen = AliasSeen(response.url, declared, disc.page_story(response.body,
                                                                   content_type(response)),
                          response.meta.get(META_HINT_PUBLISHED),
-                         response.meta.get(META_FEED_TITLE))
+                         response.meta.get(META_FEED_TITLE), fetch_time(response))
         key = self.request_key(state.outlet, declared)
         if key in self.stories:
             yield from self.weigh_alias(state.outlet, seen, self.stories[key])
@@ -1782,7 +1797,7 @@ class SiteCrawl(OutletSpider):
             return  # no page was dated yet: each is read at the release or after it
         for url in state.machine_dates.misdated(found):
             self.crawler.stats.inc_value("discovery/template_date_asked_again")
-            for request in self.article_request(state.outlet, url):
+            for request in self.article_request(state.outlet, url, now=self.seen_at(state, url)):
                 self.crawler.engine.crawl(request.replace(dont_filter=True))
 
     def weigh_alias(self, outlet: Outlet, seen: AliasSeen,
@@ -1808,17 +1823,18 @@ class SiteCrawl(OutletSpider):
                 "" if told else f"; further pages of {outlet.key} said at INFO")
         else:
             return
-        yield from self.read_alias(outlet, seen.url, seen.hint, seen.feed_title)
+        yield from self.read_alias(outlet, seen.url, seen.hint, seen.feed_title, seen.fetched)
 
     def read_alias(self, outlet: Outlet, alias: str, hint: str | None,
-                   title: str | None) -> Iterator[scrapy.Request]:
+                   title: str | None, now: datetime | None = None) -> Iterator[scrapy.Request]:
         """The request reading an alias as the article, once a run: fetched again (the
         duplicate filter knows its URL), its ``CANONICAL_OF`` its own URL, so that
-        :meth:`canonical_elsewhere` lets its page make the item."""
+        :meth:`canonical_elsewhere` lets its page make the item. ``now``: when the alias
+        page was fetched (its URL's day judged as then, :meth:`article_request`)."""
         if (key := self.request_key(outlet, alias)) in self.aliases_read:
             return
         self.aliases_read.add(key)
-        for request in self.article_request(outlet, alias, parse_iso(hint or ""), title):
+        for request in self.article_request(outlet, alias, parse_iso(hint or ""), title, now=now):
             yield request.replace(dont_filter=True, meta={**request.meta, CANONICAL_OF: alias})
 
     def article_failed(self, failure: Any) -> Iterator[scrapy.Request]:
@@ -1840,7 +1856,7 @@ class SiteCrawl(OutletSpider):
         self.logger.info("%s is read as the article: the canonical URL it names, %s, "
                          "could not be fetched", alias, asked_url(failed))
         yield from self.read_alias(outlet, alias, failed.meta.get(META_HINT_PUBLISHED),
-                                   failed.meta.get(META_FEED_TITLE))
+                                   failed.meta.get(META_FEED_TITLE), request_time(failed))
 
     def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
         """:func:`disc.framed_by`: the frames of a frameset article page."""
@@ -1906,11 +1922,9 @@ class SiteCrawl(OutletSpider):
         for url in self.frames_of(response, state.outlet):
             if self.request_key(state.outlet, url) in self.article_keys:
                 continue
-            if request := self.sample_request(state, url, **{CANONICAL_OF: response.url,
-                                                             FRAME_OF: response.url,
-                                                             FRAME_DEPTH: depth,
-                                                             SAMPLE_OF: response.meta.get(
-                                                                 SAMPLE_OF, "")}):
+            frame = {CANONICAL_OF: response.url, FRAME_OF: response.url, FRAME_DEPTH: depth,
+                     SAMPLE_OF: response.meta.get(SAMPLE_OF, "")}
+            if request := self.sample_request(state, url, None, fetch_time(response), **frame):
                 yield request
             return
 

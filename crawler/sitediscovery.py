@@ -102,6 +102,9 @@ class Candidate:
     title: str | None = None  # the title the feed or news sitemap gave
     source: str | None = None  # the feed or sitemap that listed it
     at_root: str | None = None  # a feed's relative link resolved against the site's root
+    # when the page naming it was fetched (a replay's capture time): its days are judged as
+    # then, not by the clock (None: the clock)
+    seen: datetime | None = None
 
     def moment(self) -> datetime | date | None:
         return self.published or self.day
@@ -556,14 +559,17 @@ _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?
 _NUMBER = re.compile(r"\d+")
 
 
-def url_period(url: str) -> tuple[date, date] | None:
+def url_period(url: str, now: datetime | None = None) -> tuple[date, date] | None:
     """The days a sitemap's URL names by a date in it (``sitemap-2024-03.xml``,
-    ``/2024/03/``, ``posts-2024.xml``, ``2024-03-12``): its first and last day."""
+    ``/2024/03/``, ``posts-2024.xml``, ``2024-03-12``): its first and last day. A year after
+    the next one as of ``now`` (when the index naming it was fetched; the clock without one)
+    is a number, no period: a replay long after the crawl reads the name as the crawl did."""
     parts = urlsplit(url)
     found = None
+    last_year = (now or datetime.now(UTC)).year + 1
     for match in _PERIOD.finditer(f"{parts.path}?{parts.query}"):
         year = int(match.group(1))
-        if 1995 <= year <= date.today().year + 1:
+        if 1995 <= year <= last_year:
             found = match  # the last one: /archive/2019/sitemap-2024-03.xml is 2024-03
     if found is None:
         return None
@@ -581,7 +587,7 @@ def url_period(url: str) -> tuple[date, date] | None:
 
 
 def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
-                        until: date) -> tuple[int, int] | None:
+                        until: date, now: datetime | None = None) -> tuple[int, int] | None:
     """Sort key of a child sitemap of an index for the window ``since..until`` (a day's zone
     slack either side), or None when it cannot hold the window's articles.
 
@@ -589,11 +595,11 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
     then its ``lastmod`` (a change: one before the window rules it out, one after it makes it
     the less likely the later it is), then nothing (sitemaps by type, ``news``, ``pages``),
     then only a number (``post-sitemap12.xml``: CMSs number them oldest first, so the highest
-    first).
+    first). ``now``: when the index was fetched (:func:`url_period`).
     """
     if lastmod is not None and (since - lastmod.date()).days > 1:
         return None
-    period = url_period(url)
+    period = url_period(url, now)
     if period is not None:
         gap = max((since - period[1]).days, (period[0] - until).days) - 1
         return None if gap > 0 else (0, 0)
