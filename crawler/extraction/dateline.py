@@ -294,14 +294,24 @@ _NUMBER_MARK = re.compile(r"(?:^|[-_\s])(?:rating\w*|price|cost|score|votes?|vie
 _A_NUMBER = re.compile(r"[^\w:]*\d[\d\s.,]*[^\w:]*")
 
 
+# A price's mark, and a sum of a date's shape a price prints ("12.05.20"): a two-digit year
+_MONEY_MARK = re.compile(r"price|cost|amount|currency", re.IGNORECASE)
+_DOTTED_SUM = re.compile(r"[^\w:]*\d{1,2}\.\d{1,2}\.\d{2}[^\w:]*")
+
+
 def marked_number(el: etree._Element) -> bool:
     """Whether ``el`` is a number its markup names a rating, price or count (:data:`_NUMBER_MARK`):
     no clock of a date line, whatever its shape. A date alone in such an element
-    ("<div class=post-rating-and-date>13.05.2026</div>") is the date, not a number."""
-    if not _NUMBER_MARK.search(_marks(el)):
+    ("<div class=post-rating-and-date>13.05.2026</div>") is the date, not a number, but in a
+    price's element one of a two-digit year ("<span class=price>12.05.20</span>") is a sum."""
+    marks = _marks(el)
+    if not _NUMBER_MARK.search(marks):
         return False
     text = text_content(el).strip()
-    return bool(_A_NUMBER.fullmatch(text)) and not any(dates.human_dates(text))
+    if not _A_NUMBER.fullmatch(text):
+        return False
+    return not any(dates.human_dates(text)) or bool(
+        _MONEY_MARK.search(marks) and _DOTTED_SUM.fullmatch(text))
 
 
 def _without_marked_numbers(el: etree._Element) -> str:

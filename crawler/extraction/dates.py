@@ -187,6 +187,38 @@ def _dotted_clock_placed(value: str, start: int) -> bool:
     return bool(separated) and not _NUMBER_OR_SUM.search(separated["before"])
 
 
+# A currency beside a number: before it a sign, a code or a word of price ("Цена: ", "$",
+# "BYN "), after it a sign, a code or a currency's word ("руб.", "BYN", "€"); "р." and "г."
+# after a date are its year's, no currency
+_CURRENCY_BEFORE = re.compile(
+    r"(?:[$€£₽¤]|(?<![^\W\d_])(?:usd|eur|byn|rub|uah|руб\w*|долл\w*|евро|цена|стоимость|"
+    r"цана|кошт\w*|ціна|вартість|price|cost)\.?\s*:?)\s*$", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s*(?:[$€£₽¤]|(?:usd|eur|byn|rub|uah|грн|руб\w*|долл\w*|евро|"
+                             r"коп\w*)(?![^\W\d_]))", re.IGNORECASE)
+
+
+def _a_sum(value: str, match: re.Match) -> bool:
+    """Whether a numeric date of a two-digit year and no time ("12.05.20") is a sum: a
+    currency written just before or after it ("Цена: 12.05.20 руб."). A four-digit year's
+    is a date whatever stands beside it."""
+    if len(match["y"]) != 2 or match["h"] or match["bh"] or _group(match, "bdh"):
+        return False
+    return bool(_CURRENCY_BEFORE.search(value, 0, match.start("d"))
+                or _CURRENCY_AFTER.match(value, match.end("y")))
+
+
+def without_sums(value: str) -> str:
+    """``value`` with its numeric dates that are sums (:func:`_a_sum`) blanked, for a reader
+    of dates that does not tell them apart (htmldate read "Цена: 12.05.20 руб." as a day)."""
+    if not any(ch in value for ch in ".") or not _NUMERIC.search(value):
+        return value
+    for match in reversed(list(_NUMERIC.finditer(value))):
+        if _a_sum(value, match):
+            value = value[:match.start("d")] + " " * (match.end("y") - match.start("d")) \
+                + value[match.end("y"):]
+    return value
+
+
 def _a_list_of_days(value: str, match: re.Match) -> bool:
     """Whether a dotted pair and the numeric date after it are a list of days ("12.05,
     14.05.2026"), not a clock and its date: a comma between ("Uhr" makes it a clock) and the
@@ -608,6 +640,8 @@ def _human_dates(value: str, now: datetime | None = None
                 dated.append((match.start(), match.end(), moment, True))
     for match in itertools.chain(*(_dated_matches(pattern, value)
                                    for pattern in (_NUMERIC, _DASHED, _SLASHED, _YMD))):
+        if match.re is _NUMERIC and _a_sum(value, match):
+            continue
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
             dated.append((match.start(), match.end(), moment, False))

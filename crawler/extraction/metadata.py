@@ -20,6 +20,7 @@ from crawler.extraction.dateline import (
     chrome,
     headline_text,
     logo_heading,
+    marked_number,
     modified_stamp,
     same_headline,
     title_key,
@@ -630,6 +631,21 @@ def _without_widgets(node: etree._Element) -> etree._Element:
                   if el.tag not in _INLINE_TAGS and chrome(el)]:
         if inner.getparent() is not None:
             _drop_keeping_tail(inner)
+    return _without_sums(node)
+
+
+def _without_sums(node: etree._Element) -> etree._Element:
+    """``node`` (a copy) without the numbers marked as a price or count and the sums its text
+    writes as a date ("Цена: 12.05.20 руб.", :func:`dates.without_sums`): htmldate read them
+    as the post's day."""
+    for el in [el for el in node.iter(etree.Element) if el is not node and marked_number(el)]:
+        if el.getparent() is not None:
+            _drop_keeping_tail(el)
+    for el in node.iter(etree.Element):
+        if el.text:
+            el.text = dates.without_sums(el.text)
+        if el.tail:
+            el.tail = dates.without_sums(el.tail)
     return node
 
 
