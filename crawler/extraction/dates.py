@@ -188,13 +188,15 @@ def _dotted_clock_placed(value: str, start: int) -> bool:
 
 
 # A currency beside a number: before it a sign, a code or a word of price ("Цена: ", "$",
-# "BYN "), after it a sign, a code or a currency's word ("руб.", "BYN", "€"); "р." and "г."
-# after a date are its year's, no currency
+# "BYN "), after it a sign, a code or a currency's word in its own forms ("руб.", "рублей",
+# "BYN", "€"); "р." and "г." after a date are its year's, no currency, and words that merely
+# begin as one does ("Рубрика", "Копыльский", "Евро-2020") are none
 _CURRENCY_BEFORE = re.compile(
-    r"(?:[$€£₽¤]|(?<![^\W\d_])(?:usd|eur|byn|rub|uah|руб\w*|долл\w*|евро|цена|стоимость|"
-    r"цана|кошт\w*|ціна|вартість|price|cost)\.?\s*:?)\s*$", re.IGNORECASE)
-_CURRENCY_AFTER = re.compile(r"\s*(?:[$€£₽¤]|(?:usd|eur|byn|rub|uah|грн|руб\w*|долл\w*|евро|"
-                             r"коп\w*)(?![^\W\d_]))", re.IGNORECASE)
+    r"(?:[$€£₽¤]|(?<![^\W\d_])(?:usd|eur|byn|rub|uah|цена|стоимость|цана|кошт\w*|ціна|вартість|"
+    r"price|cost)\.?\s*:?)\s*$", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:[$€£₽¤]|(?:usd|eur|byn|rub|uah|грн|руб(?:\.|л[ьяейю]\w*)?|долл(?:\.|ар\w*)?|"
+    r"коп(?:\.|ейк\w*|еек)?|евро(?!-))(?![^\W\d_]))", re.IGNORECASE)
 
 
 def _a_sum(value: str, match: re.Match) -> bool:
