@@ -20,7 +20,13 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
-from crawler.extraction.encoding import decode_html, mostly_utf8, normalise_charset
+from crawler.extraction.encoding import (
+    CYRILLIC_SINGLE_BYTE,
+    decode_html,
+    header_charset,
+    mostly_utf8,
+    normalise_charset,
+)
 from crawler.sitemap_limits import MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS
 from crawler.urls import joined
 
@@ -101,7 +107,9 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
             rb"\1utf-8\3", data, count=1)
     if declared not in ("utf-8", None):
         return data  # a single-byte charset, as declared
-    text, _codec = decode_html(data, content_type)
+    said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
+    # default (Apache's ISO-8859-1), and a short text cannot show it wrong
+    text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 
 

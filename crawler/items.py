@@ -35,6 +35,9 @@ META_LINK_AT_ROOT = "link_at_root"
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL;
 # crawler.sitecrawl sets it, a redirect back to that URL is followed: the redirect middleware)
 CANONICAL_OF = "canonical_of"
+# ... and when the alias's page was fetched (ISO): the alias read as the article when its
+# canonical fails judges its URL's day as of then (a replay's missing canonical has no time)
+CANONICAL_OF_FETCHED_AT = "canonical_of_fetched_at"
 # The spiders' discovery callbacks, by what their page is (named so in the log; a redirect of
 # theirs always reaches them: crawler.downloadermiddlewares.redirect)
 SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}

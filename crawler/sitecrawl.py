@@ -60,6 +60,7 @@ from crawler.feeds import (
 from crawler.frontiers import run_scheduler
 from crawler.items import (
     CANONICAL_OF,
+    CANONICAL_OF_FETCHED_AT,
     META_FEED_TITLE,
     META_HINT_PUBLISHED,
     META_TEMPLATE_DATES,
@@ -1649,8 +1650,8 @@ class SiteCrawl(OutletSpider):
 
     # a zone sample's other spelling is a sample of the same run; a frame's, an alias's
     # canonical's, the page it stands for
-    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF, FRAME_OF,
-                     FRAME_DEPTH, SAMPLE_OF)
+    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF,
+                     CANONICAL_OF_FETCHED_AT, FRAME_OF, FRAME_DEPTH, SAMPLE_OF)
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """A zone sample names its site (``key``), an article request its outlet."""
@@ -1855,8 +1856,11 @@ class SiteCrawl(OutletSpider):
         self.crawler.stats.inc_value("articles/alias_read_for_its_canonical")
         self.logger.info("%s is read as the article: the canonical URL it names, %s, "
                          "could not be fetched", alias, asked_url(failed))
+        seen = failed.meta.get(CANONICAL_OF_FETCHED_AT)  # the alias page's fetch, not the
+        # canonical's: a replay's canonical the archive lacks has no capture time
         yield from self.read_alias(outlet, alias, failed.meta.get(META_HINT_PUBLISHED),
-                                   failed.meta.get(META_FEED_TITLE), request_time(failed))
+                                   failed.meta.get(META_FEED_TITLE),
+                                   datetime.fromisoformat(seen) if seen else request_time(failed))
 
     def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
         """:func:`disc.framed_by`: the frames of a frameset article page."""
@@ -1901,12 +1905,12 @@ class SiteCrawl(OutletSpider):
             if self.request_key(state.outlet, url) in self.article_keys:
                 requested = True
                 continue
+            now = fetch_time(response)
             for request in self.article_request(state.outlet, url, hint,
-                                                response.meta.get(META_FEED_TITLE),
-                                                now=fetch_time(response)):
+                                                response.meta.get(META_FEED_TITLE), now=now):
                 requested = True
                 yield request.replace(meta={**request.meta, CANONICAL_OF: response.url,
-                                            **frame})
+                                            CANONICAL_OF_FETCHED_AT: now.isoformat(), **frame})
         if requested:
             note_superseded(self.crawler, response)
 

@@ -35,6 +35,7 @@ MARKUP_ZEROS = 0.2  # share of units whose high byte is zero: ASCII markup, spac
 STRAY_ZEROS = 0.01  # share of zeros in the other byte column (NULs strewn in 8-bit text)
 _CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
     "cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic"))
+CYRILLIC_SINGLE_BYTE = _CYRILLIC_SINGLE_BYTE
 # single-byte charsets UTF-8 gets wrongly decoded with, in the order double encoding is met
 _DOUBLE_ENCODERS = ("cp1251", "cp1252", "koi8_r", "latin-1")
 MAX_BAD_UTF8_SHARE = 0.05  # of the non-ASCII bytes: "nearly all" of them decode
@@ -45,7 +46,6 @@ _WORD = re.compile(r"\S+")  # the words of str.split()
 # a longer word is no prose; a page of one 10-million-letter word made a list of 10 million
 # letters here
 MAX_SAMPLE_WORD = MAX_WORD_CHARS
-_LETTER_RUN = re.compile(r"[^\W\d_]+")  # a word of letters (one pass: no backtracking)
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")  # a word's non-ASCII bytes: one charset's, in a mix
 MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold (a sentence)
@@ -106,25 +106,6 @@ def cyrillic_plausibility(text: str) -> float:
     lower = lower / (lower + upper)
     clean = sum(map(_clean_word, words)) / len(words)
     return min(clean, lower / 0.8, 1.0)
-
-
-def _clean_share(text: str) -> float:
-    """The share of clean words (:func:`_clean_word`) among the first SAMPLE_WORDS with
-    Cyrillic letters, 0 without any: told for a text too short for a plausibility ("café"
-    read as windows-1251, "cafй", is not clean). A word here is a run of letters, so that
-    markup around it (``<title>Лента</title>``) spoils none."""
-    if _CYRILLIC.search(text) is None:
-        return 0.0
-    total = clean = 0
-    for match in _LETTER_RUN.finditer(text):
-        word = match.group()
-        if _CYRILLIC.search(word) is None:
-            continue
-        total += 1
-        clean += _clean_word(word[:MAX_SAMPLE_WORD])
-        if total == SAMPLE_WORDS:
-            break
-    return clean / total if total else 0.0
 
 
 def _zero_shares(sample: bytes, width: int) -> list[float]:
@@ -278,10 +259,7 @@ def _without_stray_bom(body: bytes) -> bytes:
 
 def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
     """Not UTF-8: the Cyrillic single-byte charset whose text reads as prose (a declared one
-    first); else a declared charset, unless it is no Cyrillic one and reads worse than a
-    Cyrillic one whose words are clean (a server's default ``charset=ISO-8859-1`` on a short
-    windows-1251 feed read its Cyrillic links as Latin letters): then that one; else what
-    charset_normalizer guesses."""
+    first); else the declared charset; else what charset_normalizer guesses."""
     declared = [c for c in declared if c != "utf-8"]
     candidates = declared + [c for c in _CYRILLIC_SINGLE_BYTE[:2] if c not in declared]
     decoded: dict[str, str] = {}
@@ -295,17 +273,9 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
                default=None)
     if best is not None and scores[best] >= PLAUSIBLE:
         return decoded[best], best
-    clean: dict[str, float] = {}
-    if any(c in decoded and c not in _CYRILLIC_SINGLE_BYTE for c in declared):
-        clean = {c: _clean_share(t) for c, t in decoded.items()}  # (only then: a pass each)
-    rival = max((c for c in clean if c in _CYRILLIC_SINGLE_BYTE), key=clean.__getitem__,
-                default=None)
     for codec in declared:
-        if codec in decoded and (codec in _CYRILLIC_SINGLE_BYTE or rival is None
-                                 or clean[rival] < PLAUSIBLE or clean[codec] >= clean[rival]):
+        if codec in decoded:
             return decoded[codec], codec  # nothing reads better than what the page says
-    if rival is not None:
-        return decoded[rival], rival  # a Latin charset declared, clean Cyrillic words read
     guess = from_bytes(body[:65536]).best()
     codec = normalise_charset(guess.encoding) if guess else None
     codec = codec or "utf-8"

@@ -107,3 +107,28 @@ def test_a_replayed_aliass_event_day_is_no_publication_day(spider: SiteSpider) -
     story = disc.page_story(b"<html><body><h1>\xd0\x9a</h1></body></html>", "text/html")
     seen = AliasSeen(EVENT, "https://runews24.ru/culture/other", story, None, None, CAPTURED)
     assert [r.url for r in spider.weigh_alias(state_of(spider).outlet, seen, None)] == [EVENT]
+
+
+def test_an_alias_whose_canonical_the_archive_lacks_is_read_as_of_its_capture(
+        spider: SiteSpider) -> None:
+    """The canonical an alias names is missing from the archive (a 404 of no capture, no
+    time of its own): the alias read as the article has its URL's day judged as of the alias
+    page's capture, not the clock's, so its event day is no publication day."""
+    from scrapy.http import HtmlResponse, Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from crawler.downloadermiddlewares.replay import REPLAY_MISSING
+
+    state = state_of(spider)
+    canonical_url = "https://runews24.ru/culture/05/01/2026/koncert-v-filarmonii"
+    page = (f'<html><head><link rel="canonical" href="{canonical_url}">'
+            "</head><body><h1>Концерт</h1><p>текст</p></body></html>")
+    alias = captured(HtmlResponse, EVENT, page)  # names its canonical: the page it stands for
+    (canonical,) = [r for r in spider.stood_for(alias, state, [canonical_url])
+                    if isinstance(r, Request)]
+    missing = Response(canonical.url, status=404, request=canonical, flags=[REPLAY_MISSING])
+    failure = Failure(HttpError(missing, "not in the archive"))
+    failure.request = canonical
+    assert [r.url for r in spider.article_failed(failure)] == [EVENT]
+    assert not spider.crawler.stats.get_value("discovery/out_of_window_links")
