@@ -12,6 +12,7 @@ the date of the oldest version that dates it, the one its discovering crawl read
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, time
 from urllib.parse import urljoin
 
@@ -83,6 +84,14 @@ def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: da
                         iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
 
 
+def _own_link(feed: str) -> Callable[[str], bool]:
+    """Whether a URL is on the ``feed``'s host or its outlet's (aliases included): the Atom
+    URL ids the crawl took for links (``OutletSpider.own_link``), so a feed on the bare host
+    or a ``feeds.`` subdomain dates the entries the crawl followed."""
+    on_feed_host, outlet = same_host(feed), outlet_for_url(feed)
+    return lambda url: on_feed_host(url) or (outlet is not None and outlet_for_url(url) is outlet)
+
+
 def _date_entries(body: bytes, version: ArchivedResponse, base: str,
                   dates: dict[str, str]) -> bool:
     """Add the dated entries of one feed or news sitemap version (an entry dated before
@@ -92,7 +101,7 @@ def _date_entries(body: bytes, version: ArchivedResponse, base: str,
     root, captured = document_element(body), version.date
     if root in FEED_ROOTS:
         entries = ((e.url, e.published) for e in feed_entries(
-            body, FeedSkips(), captured, version.header("Content-Type"), same_host(base)))
+            body, FeedSkips(), captured, version.header("Content-Type"), _own_link(base)))
     elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
         document, unreadable = gunzipped_document(body)
         if unreadable is not None:

@@ -138,3 +138,18 @@ def test_a_short_feed_is_read_in_the_charset_its_capture_names(tmp_path: Path) -
     with ArchiveLookup([tmp_path]) as lookup:
         dates = feed_dates(lookup)
     assert listed_hint(link, dates) == "2026-01-05T10:00:00+03:00"
+
+
+def test_an_atom_entry_named_by_an_id_on_its_outlets_other_host_is_dated(tmp_path: Path) -> None:
+    """An Atom feed on the outlet's bare host whose entry has no link, its URL id on the
+    www host: the crawl took the id for its link (the outlet's host), so its archived date
+    dates that article; a feed's host alone left it undated."""
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>БЕЛТА</title><entry><title>Новость'
+            f"</title><id>{A}</id><updated>2026-01-05T10:00:00+03:00</updated></entry>"
+            "</feed>").encode()
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange("https://belta.by/atom", atom, date=_at(8), headers=[
+            ("Content-Type", "application/atom+xml")]))
+    with ArchiveLookup([tmp_path]) as lookup:
+        dates = feed_dates(lookup)
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
