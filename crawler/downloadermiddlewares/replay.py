@@ -208,11 +208,11 @@ class WarcReplayMiddleware:
         when none was). A page's capture made with no bound (another tool, DOWNLOAD_MAXSIZE=0)
         was served and then refused by Scrapy, the URL lost though an older capture fit; each
         one passed over is counted (``replay/over_maxsize``) and said. Only a capture of the
-        same status stands in (any 2xx for a 2xx): an older 404, 503 or redirect answered for
-        the page that was there."""
+        same status stands in: an older 404, 503 or redirect answered for the page that was
+        there, and a 206 holds part of it."""
         first_over, over_status = 0, 0
         for archived in self.lookup.readable(url, self.at, method=method):
-            if over_status and not _same_answer(archived.status, over_status):
+            if over_status and archived.status != over_status:
                 continue
             size = self._body_size(archived, bound)
             if size is None:
@@ -239,12 +239,6 @@ class WarcReplayMiddleware:
         if coding and content_problem(archived.payload, coding, bound) is not None:
             return bound + 1  # decodes within max_decoded (the lookup's check), not within bound
         return None
-
-
-def _same_answer(status: int, passed_over: int) -> bool:
-    """Whether a capture answering ``status`` may stand in for one answering ``passed_over``:
-    the same status, or both a success."""
-    return status == passed_over or (200 <= status < 300 and 200 <= passed_over < 300)
 
 
 def replay_of(crawler: Any) -> WarcReplayMiddleware | None:
