@@ -201,7 +201,6 @@ class WarcReplayMiddleware:
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived, decoded)
 
-
     def _within(self, url: str, method: str, bound: int) -> tuple[ArchivedResponse | None, int]:
         """The best capture of ``url`` whose body (undone of its Content-Encoding) fits the
         request's ``bound``, and the size of the newest one passed over for being past it (0

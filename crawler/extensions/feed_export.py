@@ -173,7 +173,8 @@ class CheckedFeedExporter(FeedExporter):
         if self.slots and not self.reads_back:
             logger.warning("No feed of this run is read back (%s), so an article a kill stops "
                            "between its export and its record is exported again by the next "
-                           "run", ", ".join(map(_why_not_read_back, self.slots)))
+                           "run", ", ".join(_why_not_read_back(s) for s in self.slots
+                                            if filtered(s) or not _read_back_path(s)))
         for slot in unfiltered:
             self._watch(slot)
 
@@ -459,10 +460,8 @@ def filtered(slot: FeedSlot) -> bool:
 
 
 def _why_not_read_back(slot: FeedSlot) -> str:
-    """A feed named with what keeps the run from reading its feeds back."""
-    why = "filtered" if filtered(slot) else "a local JSON-lines file" if _read_back_path(slot) \
-        else "no local JSON-lines file"
-    return f"{slot.uri_template}: {why}"
+    """A feed named with what keeps it from being read back."""
+    return f"{slot.uri_template}: {'filtered' if filtered(slot) else 'no local JSON-lines file'}"
 
 
 def _read_back_path(slot: FeedSlot) -> str | None:
