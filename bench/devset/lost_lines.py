@@ -1,6 +1,8 @@
 """Gold lines plain trafilatura keeps and the generic extractor loses, by element class and step.
 
     .venv/bin/python -m bench.devset.lost_lines --data /work/devdata --out /tmp/lost.jsonl
+    .venv/bin/python -m bench.devset.lost_lines --data /work/devdata --out /tmp/lost2.jsonl \\
+        --reclass /tmp/lost.jsonl
 
 For every dev page (all collections; trafilatura-eval's ``with`` snippets stand for its gold
 lines) a gold line is *lost* when trafilatura's output holds it and generic's does not. Each
@@ -121,9 +123,12 @@ def element_of(page_words: tuple[str, list], line: list[str]):
 
 
 def holder(owners: list, first: int, count: int):
+    """The smallest element holding words ``first``..``first + count``: the nearest common
+    ancestor of their owners (a line runs in and out of inline links and bold)."""
     chain = ancestry(owners[first])
     for el in owners[first + 1:first + count]:
-        while chain and el not in chain:
+        above = ancestry(el)
+        while chain and chain[0] not in above:
             chain = chain[1:]
     return chain[0] if chain else None
 
@@ -250,20 +255,32 @@ def analyse_page(job: tuple[str, str, object, str]) -> list[dict]:
 
 
 def reclass(rows: list[dict], data: Path) -> list[dict]:
-    """Class the lost lines of a finished run again (after a change of the classes only)."""
-    pages = {p.page_id: p for rows_ in load_collections(data).values() for _, p in rows_}
-    by_page: dict[str, list[dict]] = defaultdict(list)
+    """Class the lost lines of a finished run again (after a change of the classes only).
+
+    A row whose page or gold line ``data`` no longer holds keeps its old class and is reported
+    (a run from other data must not stop the rest)."""
+    pages = {(name, p.page_id): p for name, rows_ in load_collections(data).items()
+             for _, p in rows_}
+    by_page: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
-        by_page[r["page"]].append(r)
-    for page_id, items in by_page.items():
-        page = pages[page_id]
-        texts = page_words(page.html)
-        lines = {" ".join(x)[:160]: x for x in gold_lines(page)}
+        by_page[r["collection"], r["page"]].append(r)
+    stale = 0
+    for key, items in by_page.items():
+        page = pages.get(key)
+        lines = {" ".join(x)[:160]: x for x in gold_lines(page)} if page else {}
+        texts = page_words(page.html) if page else (" ", [])
         for r in items:
-            line = lines[r["line"]]
+            line = lines.get(r["line"])
+            if line is None:
+                stale += 1
+                why = "page not in --data" if page is None else "line not in its gold"
+                print(f"{key[0]}/{key[1]}: {why}, class kept: {r['line'][:60]}", file=sys.stderr)
+                continue
             block = block_of(element_of(texts, line))
             r["class"] = element_class(block, len(" ".join(line)))
             r["tag"] = block.tag if block is not None else ""
+    if stale:
+        print(f"{stale} of {len(rows)} lines not classed again", file=sys.stderr)
     return rows
 
 
