@@ -167,7 +167,8 @@ class _Spool:
         self.folder = folder
         self.kept: list[Problem] = []
         self.spilled: IO[str] | None = None
-        self.spilled_from: list[str] = []  # the items files whose lines went to the spool
+        # the items files whose lines went to the spool, in order met (a dict: an ordered set)
+        self.spilled_from: dict[str, None] = {}
 
     def add(self, problem: Problem) -> None:
         if len(self.kept) < KEPT_PROBLEMS:
@@ -178,8 +179,7 @@ class _Spool:
                 self.spilled = tempfile.TemporaryFile(  # noqa: SIM115
                     "w+", encoding="utf-8", dir=self.folder)
             # ensure_ascii (the default): a file name's surrogate escapes survive the round trip
-            if problem.file not in self.spilled_from[-1:]:
-                self.spilled_from.append(problem.file)
+            self.spilled_from[problem.file] = None
             self.spilled.write(json.dumps([problem.file, problem.line, problem.reason,
                                            problem.fatal]) + "\n")
         except OSError as exc:
@@ -191,7 +191,7 @@ class _Spool:
             try:
                 self.spilled.seek(0)  # writes what the buffer holds: the disk may be full
             except OSError as exc:
-                raise self._named(exc, ", ".join(dict.fromkeys(self.spilled_from))) from exc
+                raise self._named(exc, ", ".join(self.spilled_from)) from exc
             for line in self.spilled:
                 yield Problem(*json.loads(line))
 
