@@ -33,9 +33,8 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-
 WIDE_SAMPLE = 4096  # bytes judged for the zero-byte pattern of UTF-16/32
 MARKUP_ZEROS = 0.2  # share of units whose high byte is zero: ASCII markup, spaces, digits
 STRAY_ZEROS = 0.01  # share of zeros in the other byte column (NULs strewn in 8-bit text)
-_CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
+CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
     "cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic"))
-CYRILLIC_SINGLE_BYTE = _CYRILLIC_SINGLE_BYTE
 # single-byte charsets UTF-8 gets wrongly decoded with, in the order double encoding is met
 _DOUBLE_ENCODERS = ("cp1251", "cp1252", "koi8_r", "latin-1")
 MAX_BAD_UTF8_SHARE = 0.05  # of the non-ASCII bytes: "nearly all" of them decode
@@ -261,7 +260,7 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
     """Not UTF-8: the Cyrillic single-byte charset whose text reads as prose (a declared one
     first); else the declared charset; else what charset_normalizer guesses."""
     declared = [c for c in declared if c != "utf-8"]
-    candidates = declared + [c for c in _CYRILLIC_SINGLE_BYTE[:2] if c not in declared]
+    candidates = declared + [c for c in CYRILLIC_SINGLE_BYTE[:2] if c not in declared]
     decoded: dict[str, str] = {}
     for codec in candidates:
         try:
