@@ -90,11 +90,10 @@ def literal_target(calls: str) -> re.Pattern[str]:
 # The address a redirect stub's script sends the browser to, when it is a string literal.
 _JS_REDIRECT_TARGET = literal_target(LOCATION_SET)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
-                        re.IGNORECASE | re.DOTALL)
+_UNSHOWN_ELEMENT = r"<(script|style|noscript|template)\b.*?</\1\s*>"  # with its content
+_INVISIBLE = re.compile(_UNSHOWN_ELEMENT + r"|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_MARKUP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<[^>]*>",
-                     re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(_UNSHOWN_ELEMENT + r"|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _WS = re.compile(r"\s+")
 
 

@@ -215,7 +215,8 @@ _ACTION_VERBS = frozenset({"post", "report", "count"})
 # a path segment naming an endpoint, not a page: ``/ajax/``, ``/api/``, ``vote.php``,
 # ``/comments/``, ``add_comment.php``, ``share.php``, ``login.php``
 _ENDPOINT_WORDS = _ACTION_WORDS | {"ajax", "api", "votes", "voting", "likes", "signup"}
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CAMEL_WORD = r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])"  # the words of "addComment", "RSSFeed"
+_WORD = re.compile(_CAMEL_WORD)
 _CALLEE = re.compile(r"([\w$.]+)\s*$")
 
 
@@ -1101,7 +1102,7 @@ def _names(url: str, name: str) -> list[list[str]]:
     """The words of a frame's name and of its page's file name (without its extension; a
     folder's name when the path ends in one)."""
     page = path_text(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    return [[w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", part)]
+    return [[w.lower() for w in re.findall(_CAMEL_WORD + r"|\d+", part)]
             for part in (name, page) if part]
 
 

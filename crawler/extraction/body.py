@@ -50,10 +50,12 @@ TEASER = "teaser"  # extract_body's method when the body block is a teaser of an
 # The signature a district paper ends an article with: "Текст и фото Анны ИВАНОВОЙ",
 # "Подготовила Мария Петрова", "Анна ИВАНОВА. Фото автора." (a surname in capitals, an
 # initial or a first name before it). Its name is the author, not a paragraph of the text.
-_NAME = (r"(?:[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+|[А-ЯЁІЎЄЇ]\.)(?:\s+[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+)?"
-         r"\s+[А-ЯЁІЎЄЇ][А-ЯЁІЎЄЇа-яёіўєї-]+")
-_CAPS_NAME = (r"(?:[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+|[А-ЯЁІЎЄЇ]\.)(?:\s+[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+)?"
-              r"\s+[А-ЯЁІЎЄЇ]{4,}(?:-[А-ЯЁІЎЄЇ]{2,})?")  # ИВАНОВА; no МЧС
+_CAPITAL = "[А-ЯЁІЎЄЇ]"
+_CAPITALIZED = f"{_CAPITAL}[а-яёіўєїʼ'’]+"  # Анна, Мар'я
+# a first name or an initial, then perhaps a patronymic: what stands before a surname
+_GIVEN_NAMES = rf"(?:{_CAPITALIZED}|{_CAPITAL}\.)(?:\s+{_CAPITALIZED})?"
+_NAME = rf"{_GIVEN_NAMES}\s+{_CAPITAL}[А-ЯЁІЎЄЇа-яёіўєї-]+"
+_CAPS_NAME = rf"{_GIVEN_NAMES}\s+{_CAPITAL}{{4,}}(?:-{_CAPITAL}{{2,}})?"  # ИВАНОВА; no МЧС
 _PHOTO_CREDIT = (r"(?i:фото|фота)(?i:\s+(?:автора|аўтара|из\s+открытых\s+источников|з\s+адкрытых"
                  r"\s+крыніц|из\s+архива\s+\S+|з\s+архіва\s+\S+))")
 _SIGNATURE = re.compile(
