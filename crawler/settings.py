@@ -211,7 +211,7 @@ EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
               "crawler.extensions.feed_export.CheckedFeedExporter": 0}
-RUN_LOCK = True  # refuse a crawl while another of the same spider runs on the same state
+RUN_LOCK = True  # refuse a crawl while another of one of its outlets runs on the same state
 # Warn when -O overwrites a feed with no items (a re-run with nothing new empties the file).
 FEED_WARN_EMPTY_OVERWRITE = True
 
