@@ -8,13 +8,11 @@ date the feed gave.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from crawler.extensions.completeness import OUTCOMES
 from tests.sites import belta
-from tests.support.crawl import run_crawl
+from tests.support.crawl import latest_report, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -26,8 +24,7 @@ def report(tmp_path_factory: pytest.TempPathFactory):
     with FixtureServer([site]) as server:
         result = run_crawl("belta", tmp_path_factory.mktemp("complete"), server)
     assert {item["url"] for item in result.items} == {g.url for g in golds}, result.log[-3000:]
-    path = sorted((result.data_dir / "reports").glob("belta-*.json"))[-1]
-    return json.loads(path.read_text("utf-8")), golds
+    return latest_report(result.data_dir), golds
 
 
 def test_per_day_counts_of_discovered_fetched_extracted_blocked(report) -> None:

@@ -18,7 +18,7 @@ import pytest
 from crawler.urls import article_id
 from tests.sites import belta, runews24, zerkalo
 from tests.sites.scheduled import ChangingBelta, shklov_copy
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_items, run_crawl
 from tests.support.server import FixtureServer
 from tests.support.tls import Pki, TlsRedisServer, make_pki
 
@@ -26,11 +26,6 @@ pytestmark = pytest.mark.slow
 
 SPIDERS = ["belta", "regional", "runews24", "site", "zerkalo"]  # site: no rows, no requests
 ONLY_SHKLOV = ("-a", "sites=shklovinfo.by")
-
-
-def items_of(data_dir: Path, spider: str) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line]
 
 
 def crawlall(data_dir: Path, server: FixtureServer, *extra: str, direct: str = "",
@@ -88,9 +83,9 @@ def test_crawlall_runs_every_spider_in_order_and_reports(sites, tmp_path: Path) 
         assert lines[1].startswith("regional: ok (finished) ") and "new=1" in lines[1]
         assert all(" ok (finished) " in line for line in lines)
         # Same process, sequential: the reprint sees the agency article of this very run.
-        [reprint] = items_of(tmp_path, "regional")
+        [reprint] = exported_items(tmp_path, "regional")
         assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
-        assert len(items_of(tmp_path, "belta")) == 4
+        assert len(exported_items(tmp_path, "belta")) == 4
 
         agency.broken = True  # a redesign empties БЕЛТА bodies: crawlall must fail
         agency.publish()
@@ -204,13 +199,13 @@ def test_crawlall_runs_every_spider_over_tls_redis(sites, pki: Pki, tmp_path: Pa
     assert list(lines) == SPIDERS
     assert all(line.startswith("ok (finished) ") for line in lines.values()), lines
     assert "new=4" in lines["belta"] and "new=1" in lines["regional"]
-    [reprint] = items_of(tmp_path / "data", "regional")
+    [reprint] = exported_items(tmp_path / "data", "regional")
     assert reprint["url"] == copy.url
     assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
-    assert len(items_of(tmp_path / "data", "belta")) == 4
+    assert len(exported_items(tmp_path / "data", "belta")) == 4
     assert runs == {name: b"1" for name in SPIDERS}, runs  # each spider ran distributed
-    assert len(known) == 5 + len(items_of(tmp_path / "data", "runews24")) \
-        + len(items_of(tmp_path / "data", "zerkalo"))  # the state went to the TLS Redis
+    assert len(known) == 5 + len(exported_items(tmp_path / "data", "runews24")) \
+        + len(exported_items(tmp_path / "data", "zerkalo"))  # the state went to the TLS Redis
     assert "Traceback" not in proc.stderr
 
 

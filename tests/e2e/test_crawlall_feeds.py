@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_crawlall import build_sites, crawlall, items_of
-from tests.support.crawl import read_items
+from tests.e2e.test_crawlall import build_sites, crawlall
+from tests.support.crawl import exported_items, read_items
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ def test_crawlall_overwrite_keeps_every_spiders_items(fresh: dict[str, Any]) -> 
     proc, data_dir, out = fresh["proc"], fresh["data_dir"], fresh["out"]
     assert proc.returncode == 0, proc.stderr[-3000:]
     items = read_items(out)
-    per_spider = {s: items_of(data_dir, s) for s in ("belta", "regional", "runews24",
+    per_spider = {s: exported_items(data_dir, s) for s in ("belta", "regional", "runews24",
                                                      "zerkalo")}
     assert all(per_spider.values()), per_spider.keys()
     expected = sorted(i["id"] for found in per_spider.values() for i in found)

@@ -7,12 +7,10 @@ on a first run with no history to compare against, and never end "healthy" with 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.sites import zerkalo
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, latest_report, run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -35,8 +33,7 @@ def new_url_shape(fixture: zerkalo.ZerkaloFixture) -> VirtualSite:
 
 
 def report_of(result: CrawlResult, spider: str = "zerkalo") -> dict:
-    return json.loads(sorted((result.data_dir / "reports").glob(f"{spider}-*.json"))[-1]
-                      .read_text("utf-8"))
+    return latest_report(result.data_dir, f"{spider}-*.json")
 
 
 def test_article_urls_of_a_new_shape_alarm_in_a_first_run(tmp_path) -> None:
@@ -123,7 +120,7 @@ def test_feed_links_through_an_offsite_click_tracker_alarm_in_a_first_run(tmp_pa
         result = run_crawl("belta", tmp_path, server)
     assert result.items == [] and result.returncode == 1, result.log[-3000:]
     assert result.stats["discovery/offhost/belta"] == len(golds)
-    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1].read_text())
+    report = latest_report(tmp_path)
     assert [a for a in report["alarms"] if a.startswith(
         f"belta: its feeds offered no article link, but {len(golds)} link(s) to other hosts "
         "(e.g. http://feeds.feedburner.com/~r/belta/~3/")], report["alarms"]

@@ -6,13 +6,11 @@ healthy baseline run that did not."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.sites import regional
 from tests.sites.regional import MORE_NEWS_HEADING, SHKLOV
-from tests.support.crawl import run_crawl
+from tests.support.crawl import latest_report, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -27,8 +25,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         with FixtureServer([site]) as server:  # a fresh state each run: every page is read
             result = run_crawl("regional", data_dir, server, args={"sites": SHKLOV},
                                settings={"STATE_PATH": str(data_dir / f"state{n}.sqlite3")})
-        report = json.loads(sorted((data_dir / "reports").glob("regional-*.json"))[-1]
-                            .read_text("utf-8"))
+        report = latest_report(data_dir, "regional-*.json")
         results.append((result, report))
     return results, {g.url: g for g in golds}
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.sites import belta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_so_far
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_items, exported_so_far
 from tests.support.server import FixtureServer
 from tests.support.tripwire import Cue, Tripwire, nth, signal_group
 
@@ -60,16 +60,11 @@ def start(data_dir: Path, server: FixtureServer) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def exported(data_dir: Path) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 def run(data_dir: Path, server: FixtureServer, wire: Tripwire,
         cue: Cue | None = None,
         items_cue: int | None = None) -> tuple[int, str]:
     """One crawl; killed on ``cue`` or once ``items_cue`` more items were exported."""
-    before = len(exported(data_dir))
+    before = len(exported_items(data_dir))
     proc = start(data_dir, server)
     wire.arm(proc.pid, cue)
     if items_cue is not None:
@@ -100,7 +95,7 @@ def test_frontier_survives_sigkill_at_every_phase(tmp_path: Path) -> None:
     with FixtureServer([site]) as server:
         code, err = run(tmp_path / "clean", server, wire)
         assert code == 0, err[-3000:]
-        clean = exported(tmp_path / "clean")
+        clean = exported_items(tmp_path / "clean")
         clean_listings = sum(map(listing, wire.hits))
         wanted = {g.url for g in golds if g.published.date().isoformat() >= WINDOW["since"]}
         assert {i["url"] for i in clean} == wanted and len(clean) == len(wanted) >= 12
@@ -143,7 +138,7 @@ def leased_listings(data: Path) -> int:
 def check_resumed(data: Path, clean: list[dict], phase: str) -> None:
     """Over the killed and resumed runs every article was exported once, as in a clean run,
     and the finished crawl emptied its frontier."""
-    items = exported(data)
+    items = exported_items(data)
     ids = Counter(item["id"] for item in items)
     assert [i for i, n in ids.items() if n > 1] == [], f"{phase}: exported twice over the runs"
     assert sorted(i["url"] for i in items) == sorted(i["url"] for i in clean), phase

@@ -6,7 +6,6 @@ worker), and a spelling discovery never gave is asked for too. Each crawl is a r
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from pathlib import Path
@@ -21,7 +20,14 @@ from tests.e2e.test_district_hostile import (
     listing,
 )
 from tests.sites.common import paragraphs_for, title_for
-from tests.support.crawl import ROOT, completeness, crawl_command, read_items, run_crawl
+from tests.support.crawl import (
+    ROOT,
+    completeness,
+    crawl_command,
+    latest_report,
+    read_items,
+    run_crawl,
+)
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 from tests.support.tripwire import Tripwire, nth
@@ -83,7 +89,7 @@ def test_an_article_answering_neither_spelling_is_one_failure(tmp_path: Path) ->
     assert f"Article not fetched (http_404): http://{PVESTNIK}{PATH}" in warned[0], warned
     counts = completeness(tmp_path, PVESTNIK)
     assert (counts["discovered"], counts["failed"], counts["extracted"]) == (1, 1, 0), counts
-    report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text("utf-8"))
+    report = latest_report(tmp_path, "*.json")
     never = report["completeness"]["never_fetched"]
     assert [(n["title"], n["reason"]) for n in never] == [(title_for(4), "http_404")], never
 

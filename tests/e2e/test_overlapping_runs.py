@@ -23,7 +23,15 @@ import pytest
 
 from tests.sites import anysite, belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_so_far, run_crawl
+from tests.support.crawl import (
+    ROOT,
+    SCRAPY,
+    TEST_SETTINGS,
+    all_reports,
+    exported_items,
+    exported_so_far,
+    run_crawl,
+)
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -44,22 +52,12 @@ def start(data_dir: Path, server: FixtureServer, feed: Path) -> subprocess.Popen
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def run_items(data_dir: Path) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> None:
     deadline = time.monotonic() + 60
     while len(exported_so_far(data_dir)) < at_least:
         assert proc.poll() is None, proc.stderr.read()[-3000:]
         assert time.monotonic() < deadline, "the first crawl produced too few items"
         time.sleep(0.05)
-
-
-def reports(data_dir: Path) -> list[dict]:
-    return [json.loads(p.read_text("utf-8"))
-            for p in sorted((data_dir / "reports").glob("belta-*.json"))]
 
 
 def slow_site() -> ChangingBelta:
@@ -96,11 +94,11 @@ def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: 
     assert refused_in < 30
     # nothing was fetched twice, nothing exported twice, the first crawl's -O file is whole
     assert [url for url, n in fetched.items() if n > 1] == []
-    items = run_items(tmp_path)
+    items = exported_items(tmp_path)
     assert sorted(i["url"] for i in items) == sorted(g.url for g in site.golds)
     exported = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
     assert sorted(i["id"] for i in exported) == sorted(i["id"] for i in items)
-    refused = [r for r in reports(tmp_path) if r["finish_reason"] == "run_locked"]
+    refused = [r for r in all_reports(tmp_path) if r["finish_reason"] == "run_locked"]
     assert len(refused) == 1 and not refused[0]["healthy"]
     assert refused[0]["summary"]["pages_fetched"] == 0
 
@@ -119,7 +117,7 @@ def test_a_crawl_killed_outright_leaves_no_lock(tmp_path: Path) -> None:
         again = start(tmp_path, server, tmp_path / "again.jsonl")
         _, log = again.communicate(timeout=120)
     assert again.returncode == 0, log[-3000:]
-    assert sorted(i["url"] for i in run_items(tmp_path)) == sorted(g.url for g in site.golds)
+    assert sorted(i["url"] for i in exported_items(tmp_path)) == sorted(g.url for g in site.golds)
 
 
 def test_the_lock_is_the_outlets_not_the_spiders(tmp_path: Path) -> None:

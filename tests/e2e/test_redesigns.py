@@ -20,7 +20,7 @@ import pytest
 
 from tests.sites import belta, regional, runews24, zerkalo
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for
-from tests.support.crawl import run_crawl
+from tests.support.crawl import latest_report, run_crawl
 from tests.support.server import FixtureServer, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -62,8 +62,7 @@ def assert_rules_read_each_article(tmp_path, fx, change: Callable[[str, GoldArti
 
 
 def report_of(result) -> dict:
-    return json.loads(sorted((result.data_dir / "reports").glob("*.json"))[-1]
-                      .read_text("utf-8"))
+    return latest_report(result.data_dir, "*.json")
 
 
 def test_a_renamed_zerkalo_body_keeps_the_text_without_the_byline(tmp_path) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from tests.sites import belta, regional
 from tests.sites.regional import PVESTNIK, SHKLOV
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, all_reports, exported_items
 from tests.support.server import FixtureServer
 from tests.support.tripwire import Cue, Tripwire, nth
 
@@ -50,16 +50,6 @@ def crawl(spider: str, data_dir: Path, server: FixtureServer, args: dict[str, st
     return proc.returncode, err
 
 
-def items_of(data_dir: Path, spider: str) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def reports_of(data_dir: Path, spider: str) -> list[dict]:
-    return [json.loads(p.read_text("utf-8"))
-            for p in sorted((data_dir / "reports").glob(f"{spider}-*.json"))]
-
-
 def test_shared_jobdir_resumes_each_spiders_own_frontier_without_refetching(
         tmp_path: Path) -> None:
     district_sites, district_golds = regional.build()
@@ -72,20 +62,20 @@ def test_shared_jobdir_resumes_each_spiders_own_frontier_without_refetching(
         code, first_log = crawl("regional", tmp_path, server, DISTRICT, wires[0],
                                 nth(lambda _: True, 4))
         assert "Kept " in first_log and "unfinished requests" in first_log, first_log[-3000:]
-        stopped = items_of(tmp_path, "regional")
+        stopped = exported_items(tmp_path, "regional")
         assert len(stopped) < len(wanted)
 
         code, log = crawl("belta", tmp_path, server, {})
         assert code == 0, log[-3000:]
         assert not [s for s in BAD_SIGNS if s in log], log[-3000:]
         assert "Resuming crawl" not in log
-        assert sorted(i["url"] for i in items_of(tmp_path, "belta")) == sorted(
+        assert sorted(i["url"] for i in exported_items(tmp_path, "belta")) == sorted(
             g.url for g in agency_golds)
 
         code, log = crawl("regional", tmp_path, server, DISTRICT)
         assert code == 0, log[-3000:]
         assert "Resuming crawl" in log and not [s for s in BAD_SIGNS if s in log], log[-3000:]
-    items = items_of(tmp_path, "regional")
+    items = exported_items(tmp_path, "regional")
     assert [u for u, n in Counter(i["url"] for i in items).items() if n > 1] == []
     assert {i["url"] for i in items} == wanted
     assert {urlsplit(i["url"]).hostname for i in items} <= {SHKLOV, PVESTNIK, f"www.{PVESTNIK}"}
@@ -93,7 +83,7 @@ def test_shared_jobdir_resumes_each_spiders_own_frontier_without_refetching(
     # (SIGTERM lets requests in flight finish), and the reports count each fetch once.
     hits = [h for w in wires for h in w.hits if h != "/robots.txt"]
     assert [h for h, n in Counter(hits).items() if n > 1] == []
-    fetched = sum(r["summary"]["pages_fetched"] for r in reports_of(tmp_path, "regional"))
+    fetched = sum(r["summary"]["pages_fetched"] for r in all_reports(tmp_path, "regional"))
     assert fetched == len(hits) + sum(w.hits.count("/robots.txt") for w in wires)
 
 
@@ -103,20 +93,20 @@ def test_frontier_is_not_resumed_with_other_arguments(tmp_path: Path) -> None:
     window = {"since": "2026-01-03", "until": "2026-01-08"}
     with FixtureServer([site]) as server:
         crawl("belta", tmp_path, server, window, wire, nth(lambda t: "/view/" in t, 2))
-        hits_before, items_before = len(wire.hits), items_of(tmp_path, "belta")
+        hits_before, items_before = len(wire.hits), exported_items(tmp_path, "belta")
         code, log = crawl("belta", tmp_path, server, {})
         assert code != 0, log[-3000:]
         assert "holds the unfinished crawl of belta" in log and '"since": "2026-01-03"' in log
         assert "Nothing was crawled" in log and "Traceback" not in log
-        refused = reports_of(tmp_path, "belta")[-1]
+        refused = all_reports(tmp_path, "belta")[-1]
         assert refused["finish_reason"] == "jobdir_mismatch"
         assert [a for a in refused["alarms"] if "refused" in a], refused["alarms"]
         assert len(wire.hits) == hits_before, "a refused crawl fetches nothing"
-        assert items_of(tmp_path, "belta") == items_before
+        assert exported_items(tmp_path, "belta") == items_before
         code, log = crawl("belta", tmp_path, server, window)
         assert code == 0 and "Resuming crawl" in log, log[-3000:]
     wanted = {g.url for g in golds if g.published.date().isoformat() >= window["since"]}
-    assert sorted(i["url"] for i in items_of(tmp_path, "belta")) == sorted(wanted)
+    assert sorted(i["url"] for i in exported_items(tmp_path, "belta")) == sorted(wanted)
 
 
 def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
@@ -127,13 +117,13 @@ def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running crawl holds it
         code, log = crawl("belta", tmp_path, server, {})
         assert "another crawl of belta is running" in log, log[-3000:]
-        refused = reports_of(tmp_path, "belta")[-1]
+        refused = all_reports(tmp_path, "belta")[-1]
         assert refused["finish_reason"] == "jobdir_mismatch"
         assert [a for a in refused["alarms"] if "refused" in a], refused["alarms"]
-        assert items_of(tmp_path, "belta") == []
+        assert exported_items(tmp_path, "belta") == []
         fcntl.flock(held, fcntl.LOCK_UN)
         code, log = crawl("belta", tmp_path, server, {})
-        assert code == 0 and len(items_of(tmp_path, "belta")) == 2, log[-3000:]
+        assert code == 0 and len(exported_items(tmp_path, "belta")) == 2, log[-3000:]
 
 
 def _old_frontier(path: Path) -> None:
@@ -196,8 +186,8 @@ def test_a_frontier_that_cannot_be_read_is_refused_with_what_to_do(tmp_path: Pat
         assert f"Delete {folder}" in log and "Nothing was crawled" in log
         assert "Free space" not in log  # damaged, not a full disk
         assert [h for h in server.hits if h.url.endswith("/robots.txt") is False] == []
-        refused = reports_of(tmp_path, "belta")[-1]
+        refused = all_reports(tmp_path, "belta")[-1]
         assert refused["finish_reason"] == "jobdir_mismatch" and not refused["healthy"]
         assert frontier.read_bytes() == before  # left for the user to look at
         assert not list(folder.glob("*frontier.sqlite3?*"))  # no -wal, -shm, nor .new
-        assert items_of(tmp_path, "belta") == []
+        assert exported_items(tmp_path, "belta") == []

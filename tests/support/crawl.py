@@ -142,10 +142,16 @@ def start_signalled_crawl(data_dir: Path, server: FixtureServer,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def exported_items(data_dir: Path) -> list[dict[str, Any]]:
-    """The items БЕЛТА's runs exported into DATA_DIR/items, oldest file first."""
-    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
+def exported_items(data_dir: Path, spider: str = "belta") -> list[dict[str, Any]]:
+    """The items a spider's finished runs exported into DATA_DIR/items, oldest file first."""
+    return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
             for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def all_reports(data_dir: Path, spider: str = "belta") -> list[dict[str, Any]]:
+    """Every run report of a spider in DATA_DIR/reports, oldest first."""
+    return [json.loads(p.read_text("utf-8"))
+            for p in sorted((data_dir / "reports").glob(f"{spider}-*.json"))]
 
 
 def latest_report(data_dir: Path, pattern: str = "belta-*.json") -> dict[str, Any]:
