@@ -11,12 +11,12 @@ stored length).
 from __future__ import annotations
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import faulty_belta as site
 from tests.support import faults
 from tests.support.crawl import run_crawl
 from tests.support.faults import FaultServer
+from tests.support.warcs import archived_records
 
 pytestmark = pytest.mark.slow
 
@@ -74,12 +74,10 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
 def archived_heads(result) -> dict[str, bytes]:
     """The HTTP head of every response record, byte for byte as stored (read with warcio)."""
     heads = {}
-    for path in sorted((result.data_dir / "warc").glob("*.warc.gz")):
-        with path.open("rb") as fh:
-            for rec in ArchiveIterator(fh, no_record_parse=True):
-                if rec.rec_type == "response":
-                    head = rec.raw_stream.read().split(b"\r\n\r\n", 1)[0]
-                    heads[rec.rec_headers.get_header("WARC-Target-URI")] = head
+    for rec in archived_records(result.data_dir / "warc", no_record_parse=True):
+        if rec.rec_type == "response":
+            head = rec.raw_stream.read().split(b"\r\n\r\n", 1)[0]
+            heads[rec.rec_headers.get_header("WARC-Target-URI")] = head
     return heads
 
 

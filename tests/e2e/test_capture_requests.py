@@ -22,6 +22,7 @@ from tests.support import faults
 from tests.support.crawl import ROOT, SCRAPY
 from tests.support.faults import FaultServer
 from tests.support.pywb import have_tool, pywb_replay, tools_bin
+from tests.support.warcs import archived_records
 
 pytestmark = pytest.mark.slow
 
@@ -66,12 +67,10 @@ def capture(tmp_path_factory: pytest.TempPathFactory):
 def request_records(data: Path) -> list[tuple[bytes, bytes]]:
     """(head, body) of every request record, as stored."""
     out = []
-    for path in sorted((data / "warc").glob("*.warc.gz")):
-        with path.open("rb") as fh:
-            for rec in ArchiveIterator(fh, no_record_parse=True):
-                if rec.rec_type == "request":
-                    head, _, body = rec.raw_stream.read().partition(b"\r\n\r\n")
-                    out.append((head, body))
+    for rec in archived_records(data / "warc", no_record_parse=True):
+        if rec.rec_type == "request":
+            head, _, body = rec.raw_stream.read().partition(b"\r\n\r\n")
+            out.append((head, body))
     return out
 
 

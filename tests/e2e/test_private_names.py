@@ -13,12 +13,12 @@ from ipaddress import ip_address
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from tests.e2e.test_any_site import WINDOW
 from tests.sites import anysite
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
+from tests.support.warcs import archived_records
 
 pytestmark = pytest.mark.slow
 
@@ -42,11 +42,8 @@ def loopback_name() -> str:
 
 
 def archived_uris(data_dir: Path) -> list[str]:
-    uris = []
-    for path in sorted((data_dir / "warc").glob("*.warc.gz")):
-        with path.open("rb") as fh:
-            uris += [r.rec_headers.get_header("WARC-Target-URI") or "" for r in ArchiveIterator(fh)]
-    return uris
+    return [r.rec_headers.get_header("WARC-Target-URI") or ""
+            for r in archived_records(data_dir / "warc")]
 
 
 def test_a_redirect_to_a_name_resolving_to_loopback_is_refused_at_resolution(tmp_path

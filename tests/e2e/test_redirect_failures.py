@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import belta
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, Page
+from tests.support.warcs import archived_records
 
 pytestmark = pytest.mark.slow
 
@@ -81,12 +81,10 @@ def test_each_redirect_failure_is_logged_with_its_urls(crawl) -> None:
 def test_every_redirect_response_is_archived(crawl) -> None:
     result, _, paths = crawl
     captured: list[tuple[str, str]] = []
-    for path in sorted((result.data_dir / "warc").glob("*.warc.gz")):
-        with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type == "response":
-                    captured.append((record.rec_headers.get_header("WARC-Target-URI"),
-                                     record.http_headers.get_statuscode()))
+    for record in archived_records(result.data_dir / "warc"):
+        if record.rec_type == "response":
+            captured.append((record.rec_headers.get_header("WARC-Target-URI"),
+                             record.http_headers.get_statuscode()))
     redirects = [uri for uri, status in captured if status == "302"]
     assert any(uri.endswith(paths["loop_a"]) for uri in redirects)
     assert any(uri.endswith(paths["loop_b"]) for uri in redirects)

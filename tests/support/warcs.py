@@ -8,7 +8,12 @@ import hashlib
 import io
 import uuid
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 
 def sha1_b32(data: bytes) -> str:
@@ -115,3 +120,11 @@ def warcio_warc(path: Path, captures: list[tuple[str, bytes, str | None]]) -> li
             offsets.append(fh.tell())
             writer.write_record(rec)
     return offsets
+
+
+def archived_records(folder: Path, **options: Any) -> Iterator[ArcWarcRecord]:
+    """Every record of every ``*.warc.gz`` in ``folder``, files in name order, read by warcio
+    with ``options``; a record is readable only until the next one is asked for."""
+    for path in sorted(folder.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            yield from ArchiveIterator(stream, **options)
