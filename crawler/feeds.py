@@ -256,17 +256,15 @@ def _feed_date(value: str | None, now: datetime | None = None) -> datetime | Non
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
-    """An item's ``<guid>`` when it is its address: an absolute http(s) URL, or a path the
-    feed does not say is no permalink. ``<guid isPermaLink="false">12345</guid>`` is an
-    identifier: fetched as a relative URL it is a 404 (or the home page) instead of the
-    article."""
+    """An item's ``<guid>`` when it is its address: an absolute http(s) URL or a path, unless
+    the feed says it is no permalink. ``isPermaLink="false"`` makes it an identifier whatever
+    it looks like: ``12345`` fetched as a relative URL is a 404 (or the home page), and a URL
+    there (a CMS's internal or old address, a tracking id) is no page the feed links."""
     guid = next((c for c in item if _local(c.tag) == "guid"), None)
-    text = (guid.text or "").strip() if guid is not None else ""
-    if text.lower().startswith(("http://", "https://")):
-        return text
-    permalink = (guid.get("isPermaLink") or "true").strip().lower() != "false" if (
-        guid is not None) else False
-    return text if permalink and text.startswith("/") else None
+    if guid is None or (guid.get("isPermaLink") or "true").strip().lower() == "false":
+        return None
+    text = (guid.text or "").strip()
+    return text if text.lower().startswith(("http://", "https://", "/")) else None
 
 
 def _url_id(entry: etree._Element, id_link: Callable[[str], bool] | None) -> str | None:

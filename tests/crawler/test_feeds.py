@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import pytest
 
 from crawler import feeds
-from crawler.feeds import feed_entries, iter_records, sitemap_entries
+from crawler.feeds import FeedSkips, feed_entries, iter_records, sitemap_entries
 from tests.sites.common import rss
 
 START = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
@@ -104,8 +104,22 @@ def test_an_items_guid_stands_for_its_link_only_when_it_is_an_address() -> None:
     ]))
     body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
     assert [e.url for e in feed_entries(body)] == [
-        "https://ex.org/a-1/", "https://ex.org/b-2/", "https://ex.org/c-3/",
-        "https://ex.org/?p=4", "/news/7/"]
+        "https://ex.org/a-1/", "https://ex.org/b-2/", "https://ex.org/c-3/", "/news/7/"]
+
+
+def test_a_guid_the_feed_says_is_no_permalink_is_no_link_even_when_it_is_a_url() -> None:
+    """``isPermaLink="false"`` makes the guid an id, a URL or not (a CMS's internal address,
+    an old host's): the item's ``<link>`` is its address, and without one the item has none,
+    counted and named for the log, not fetched at the id's address."""
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel>'
+            "<item><title>С ссылкой</title><link>https://ex.by/news/1/</link>"
+            "<guid isPermaLink='false'>https://cms.ex.by/node/1</guid></item>"
+            "<item><title>Без ссылки</title>"
+            "<guid isPermaLink=' FALSE '>https://cms.ex.by/node/2</guid></item>"
+            "</channel></rss>").encode()
+    skips = FeedSkips()
+    assert [e.url for e in feed_entries(body, skips)] == ["https://ex.by/news/1/"]
+    assert (skips.no_link, skips.first_no_link) == (1, "item 2 'Без ссылки'")
 
 
 def test_atom_links_are_read_against_xml_base() -> None:
