@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -43,7 +44,8 @@ from crawler.feeds import (
     same_host,
     sitemap_entries,
 )
-from crawler.outlets.base import ascii_host
+from crawler.outlets import OutletResolver
+from crawler.outlets.base import Outlet, ascii_host
 from crawler.sitediscovery import (
     channel_votes,
     clock_offset,
@@ -52,7 +54,7 @@ from crawler.sitediscovery import (
     printed_offsets,
     site_name,
 )
-from crawler.siteoutlets import vote_zone
+from crawler.siteoutlets import outlet_from_site_row, vote_zone
 from crawler.urls import joined, url_host, why_no_url
 
 logger = logging.getLogger(__name__)
@@ -82,7 +84,7 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
             said.append(f"{row['url']}: name {name!r} (its archived home page's)")
         if row.get("timezone"):
             continue
-        pages, channels = site_offsets(lookup, str(row["url"]))
+        pages, channels = site_offsets(lookup, str(row["url"]), outlet_from_site_row(row))
         host = (url_host(str(row["url"])) or "").removeprefix("www.")
         row["timezone"] = vote_zone(pages or channels, host)
         said.append(f"{row['url']}: time zone {row['timezone']} (learnt from the archive: "
@@ -155,11 +157,29 @@ def _meta_refresh(archived: Any, url: str, max_delay: int) -> str | None:
     return target if target and delay is not None and delay <= max_delay else None
 
 
-def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:
+def own_link(site: Outlet, feed: str) -> Callable[[str], bool]:
+    """Whether a URL is on the ``feed``'s host or one of ``site``'s (its www. and bare host,
+    its mobile ones, its aliases): the Atom URL ids the crawl took for links
+    (``OutletSpider.own_link``); the feed's host alone left a bare-host feed's www. entries,
+    and their dates, out of the zone vote."""
+    on_feed_host, resolver = same_host(feed), OutletResolver([site])
+
+    def own(url: str) -> bool:
+        try:
+            return on_feed_host(url) or resolver.resolve(url) is not None
+        except ValueError:  # no URL (a bad port, a bracket unclosed): no page of the site
+            return False
+    return own
+
+
+def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None
+                 ) -> tuple[Counter[timedelta], Counter[timedelta]]:
     """The UTC offsets of the dates the site's archived pages print, and of its feeds' and
     sitemaps' zone votes (``channel_votes``, as the crawl's ``SiteState.zone`` takes them: a
     UTC date through the wall time the archived page prints for it), over at most
-    ZONE_DOCUMENTS documents."""
+    ZONE_DOCUMENTS documents. ``site``: the row's outlet (the one of ``url`` alone without
+    it), whose hosts an Atom entry's URL id may name, as in the crawl."""
+    site = site or outlet_from_site_row({"url": url})
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
     given: dict[str, datetime] = {}  # a feed's date of an article, by its URL
@@ -182,7 +202,8 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         try:
             if root in FEED_ROOTS:
                 entries = list(feed_entries(body, FeedSkips(), archived.date,
-                                            archived.header("Content-Type"), same_host(found)))
+                                            archived.header("Content-Type"),
+                                            own_link(site, found)))
                 channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
                              if e.published is not None)

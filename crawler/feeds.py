@@ -22,6 +22,7 @@ from scrapy.utils.gz import gunzip
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import (
     CYRILLIC_SINGLE_BYTE,
+    cyrillic_codec,
     decode_html,
     header_charset,
     mostly_utf8,
@@ -81,7 +82,9 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them,
     the charset of the HTTP ``content_type`` first when it is a Cyrillic one (a short feed's
     few words were guessed mac-cyrillic, where the server said windows-1251; a Latin one is
-    a server's default as often as not).
+    a server's default as often as not). A declared Cyrillic single-byte charset is a label
+    the letters may overrule (:func:`cyrillic_codec`: windows-1251 labelled KOI8-R) and is
+    read here, never by libxml2, which may not know it (x-mac-cyrillic).
     A UTF-8 byte order mark is left to the parser when (nearly all) UTF-8 follows it, as
     :func:`decode_html` judges UTF-8 (a description cut mid-character spoils no feed); before
     bytes that are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
@@ -106,10 +109,15 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    if declared not in ("utf-8", None):
-        return data  # a single-byte charset, as declared
     said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
     # default (Apache's ISO-8859-1), and a short text cannot show it wrong
+    if declared in CYRILLIC_SINGLE_BYTE:  # a label the letters may overrule (cp1251 as KOI8-R);
+        # read here: libxml2's iconv may not know the label (x-mac-cyrillic: every letter U+FFFD)
+        codec = cyrillic_codec(data, [declared, *([said] if said else [])]) or declared
+        return _XML_ENCODING.sub(rb"\1utf-8\3", data.decode(codec, "replace").encode("utf-8"),
+                                 count=1)
+    if declared not in ("utf-8", None):
+        return data  # a single-byte charset, as declared
     text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 
@@ -256,17 +264,15 @@ def _feed_date(value: str | None, now: datetime | None = None) -> datetime | Non
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
-    """An item's ``<guid>`` when it is its address: an absolute http(s) URL, or a path the
-    feed does not say is no permalink. ``<guid isPermaLink="false">12345</guid>`` is an
-    identifier: fetched as a relative URL it is a 404 (or the home page) instead of the
-    article."""
+    """An item's ``<guid>`` when it is its address: an absolute http(s) URL or a path, unless
+    the feed says it is no permalink. ``isPermaLink="false"`` makes it an identifier whatever
+    it looks like: ``12345`` fetched as a relative URL is a 404 (or the home page), and a URL
+    there (a CMS's internal or old address, a tracking id) is no page the feed links."""
     guid = next((c for c in item if _local(c.tag) == "guid"), None)
-    text = (guid.text or "").strip() if guid is not None else ""
-    if text.lower().startswith(("http://", "https://")):
-        return text
-    permalink = (guid.get("isPermaLink") or "true").strip().lower() != "false" if (
-        guid is not None) else False
-    return text if permalink and text.startswith("/") else None
+    if guid is None or (guid.get("isPermaLink") or "true").strip().lower() == "false":
+        return None
+    text = (guid.text or "").strip()
+    return text if text.lower().startswith(("http://", "https://", "/")) else None
 
 
 def _url_id(entry: etree._Element, id_link: Callable[[str], bool] | None) -> str | None:
