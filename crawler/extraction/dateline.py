@@ -530,7 +530,13 @@ class ArticleDates:
     def update_days(self) -> frozenset[date]:
         """The days the article prints only as its update ("Обновлено: 01.12.2026",
         ``<span class="updated">``): a guess found there (htmldate's) is no publication day."""
-        days: set[date] = set()
+        return frozenset(moment.date() for moment in self.update_moments)
+
+    @cached_property
+    def update_moments(self) -> tuple[datetime, ...]:
+        """The moments the article prints only as its update, in page order (naive: the
+        site's wall clock): its modified time when no markup states one."""
+        moments: list[datetime] = []
         for text, holder in self._runs():
             if len(text) > MAX_DATELINE_CHARS:
                 continue
@@ -539,9 +545,9 @@ class ArticleDates:
             before = 0
             for start, end, moment, _worded in dates.human_dates(text, self.now):
                 if end <= marked or _last_label_is_modified(text[before:start]):
-                    days.add(moment.date())
+                    moments.append(moment)
                 before = end
-        return frozenset(days)
+        return tuple(moments)
 
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock);

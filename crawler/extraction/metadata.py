@@ -513,6 +513,11 @@ DATE_METAS = ("date", "pubdate", "publishdate", "publish-date", "publish_date", 
               "sailthru.date", "og:published_time", "published_time")
 
 
+# The update time's metas: OpenGraph's article's, and its page's (``og:updated_time``, as
+# WordPress SEO plugins write it)
+MODIFIED_METAS = ("article:modified_time", "og:updated_time", "og:modified_time")
+
+
 def htmldate_fallback(tree: etree._Element, url: str,
                       article: etree._Element | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
@@ -528,7 +533,7 @@ def htmldate_fallback(tree: etree._Element, url: str,
     a footer's calendar or copyright date, a sidebar's are the template's."""
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
     if article is None:
-        return _htmldate(tree, url) if in_url is None else in_url
+        return _htmldate(_without_modified(deepcopy(tree)), url) if in_url is None else in_url
     own = _own_date(tree, article)
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
         return own
@@ -617,7 +622,37 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
         if script not in inside and (head is None or head not in script.iterancestors()):
             body.append(deepcopy(script))
     page.append(body)
+    return _without_modified(page)
+
+
+# Where pages state their update time for machines: metas (``article:modified_time``,
+# ``og:updated_time``, ``lastmod``), microdata (``dateModified``) and JSON-LD's key
+_MODIFIED_NAME = re.compile(r"modif|updat|lastmod|last-modified|revision|utime", re.IGNORECASE)
+_LD_MODIFIED = re.compile(r'"(?:dateModified|dateUpdated|updatedAt|modifiedAt)"\s*:\s*"[^"]*"\s*,?')
+_DATE_ATTRIBUTES = ("name", "property", "itemprop", "http-equiv")
+
+
+def _without_modified(page: etree._Element) -> etree._Element:
+    """``page`` (a copy) without the update times it states for machines: metas and
+    elements named so, JSON-LD's ``dateModified``, date elements marked or labelled as the
+    update. htmldate, asked for the original date, falls back on the update time when the
+    page states no other, and a page dated only by its update was given it as published."""
+    for el in [el for el in page.iter(etree.Element) if _update_stamp(el)]:
+        if el.getparent() is not None:
+            _drop_keeping_tail(el)
+    for script in page.iter("script"):
+        if script.text and _LD_MODIFIED.search(script.text):
+            script.text = _LD_MODIFIED.sub("", script.text)
     return page
+
+
+def _update_stamp(el: etree._Element) -> bool:
+    """Whether ``el`` is a meta or a date element (no block: one named so may hold the
+    article) that states the update time."""
+    if el.tag not in ("meta", "time", "span", "abbr") and len(el):
+        return False
+    return any(_MODIFIED_NAME.search(el.get(a) or "") for a in _DATE_ATTRIBUTES) \
+        or (el.tag == "time" and modified_stamp(el))
 
 
 def _without_widgets(node: etree._Element) -> etree._Element:
@@ -815,9 +850,11 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
-                                   + _labelled(META, _meta(tree, "article:modified_time"))
+                                   + _labelled(META, _meta(tree, *MODIFIED_METAS))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
+    if modified is None and tz is not None and page.update_moments:
+        modified, modified_src = page.update_moments[0], VISIBLE  # "Обновлено: …" alone
     if meta.machine_date is not None and tz is not None:
         meta.printed_date = page.visible()
     if tz is not None:

@@ -1,0 +1,82 @@
+"""Pages dated only by their update, update metas, a post's own date in a block named as a
+teaser, numbers beside a date, and Unix timestamps on the article's date element."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.crawler.extraction.test_metadata import LD_DATE, META_DATE, article, meta_of, page
+
+UPDATED = "2026-03-14T10:00:00+03:00"
+PUBLISHED = "2026-03-12T09:00:00+03:00"
+MODIFIED_METAS = {
+    "article:modified_time": f'<meta property="article:modified_time" content="{UPDATED}">',
+    "og:updated_time": f'<meta property="og:updated_time" content="{UPDATED}">',
+    "JSON-LD dateModified": ('<script type="application/ld+json">{"@type": "NewsArticle", '
+                             f'"dateModified": "{UPDATED}"}}</script>'),
+    "microdata dateModified": f'<meta itemprop="dateModified" content="{UPDATED}">',
+    "lastmod": f'<meta name="lastmod" content="{UPDATED}">',
+}
+
+
+@pytest.mark.parametrize("head", MODIFIED_METAS.values(), ids=MODIFIED_METAS.keys())
+def test_a_page_dated_only_by_its_update_has_no_publication_date(head: str) -> None:
+    """htmldate, asked for the original date, fell back on the update time: the page was
+    published when it was edited."""
+    meta, _ = meta_of(page(article(""), head=head))
+    assert meta.published is None
+
+
+@pytest.mark.parametrize("head", [MODIFIED_METAS["article:modified_time"],
+                                  MODIFIED_METAS["og:updated_time"],
+                                  MODIFIED_METAS["JSON-LD dateModified"]])
+def test_the_update_meta_alone_is_the_modified_time(head: str) -> None:
+    meta, _ = meta_of(page(article(""), head=head))
+    assert meta.modified == UPDATED
+
+
+@pytest.mark.parametrize("line", ["Обновлено: 14 марта 2026, 10:00",
+                                  "Updated: 14.03.2026 10:00"])
+def test_a_printed_update_line_alone_is_the_modified_time_not_the_published(line: str) -> None:
+    meta, _ = meta_of(page(article(line)))
+    assert (meta.published, meta.modified) == (None, UPDATED)
+
+
+@pytest.mark.parametrize("published", [
+    META_DATE.format(PUBLISHED),
+    LD_DATE.format(PUBLISHED),
+    # a JSON-LD block no article type names: only htmldate reads it (it took the update
+    # meta first, as its "reserve")
+    ('<script type="application/ld+json">{"@type": "WebPage", '
+     f'"datePublished": "{PUBLISHED}"}}</script>'),
+])
+@pytest.mark.parametrize("updated", [MODIFIED_METAS["article:modified_time"],
+                                     MODIFIED_METAS["og:updated_time"]])
+def test_a_page_with_both_dates_keeps_both(published: str, updated: str) -> None:
+    meta, _ = meta_of(page(article(""), head=updated + published))
+    assert meta.published[:10] == PUBLISHED[:10]
+    assert meta.modified == UPDATED
+
+
+def test_a_printed_publication_line_beside_an_update_meta_keeps_both() -> None:
+    meta, _ = meta_of(page(article("Опубликовано: 12 марта 2026, 09:00"),
+                           head=MODIFIED_METAS["og:updated_time"]))
+    assert (meta.published, meta.modified) == (PUBLISHED, UPDATED)
+
+
+def test_both_printed_lines_give_both_dates() -> None:
+    meta, _ = meta_of(page(article("Опубликовано: 12 марта 2026, 09:00 | "
+                                   "Обновлено: 14 марта 2026, 10:00")))
+    assert (meta.published, meta.modified) == (PUBLISHED, UPDATED)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("4.50 · 13.05.2026", "2026-05-13T00:00:00+03:00"),  # a rating or a price (was 04:50)
+    ("13.05.2026 · 4.50", "2026-05-13T00:00:00+03:00"),
+    ("в 4.50 · 13.05.2026", "2026-05-13T04:50:00+03:00"),
+    ("13.05.2026 в 4.50", "2026-05-13T04:50:00+03:00"),
+])
+def test_a_dotted_number_beside_the_dateline_is_its_time_only_when_marked(line: str,
+                                                                         expected: str) -> None:
+    assert meta_of(page(article(line)))[0].published == expected
+
