@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from itertools import islice
 
@@ -335,6 +335,31 @@ def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
     return any(chrome(el) and el not in keep for el in (node, *node.iterancestors()))
 
 
+# Unix time in a date element's data attributes: seconds (10 digits) or milliseconds (13),
+# on a <time> or an element whose marks name a date; the earliest year any outlet wrote
+_UNIX_ATTRIBUTES = ("data-timestamp", "data-time", "data-published", "data-date", "data-unix")
+_UNIX_VALUE = re.compile(r"\s*(\d{10}|\d{13})\s*")
+_DATE_MARK = re.compile(r"date|time|publish|posted|created", re.IGNORECASE)
+EARLIEST_UNIX = datetime(1995, 1, 1, tzinfo=UTC)
+UNIX_SLACK = timedelta(days=1)  # a clock ahead of the fetcher's
+
+
+def unix_moment(el: etree._Element, latest: datetime) -> datetime | None:
+    """The UTC moment a date element's Unix timestamp attribute gives, between
+    EARLIEST_UNIX and ``latest`` (aware) plus UNIX_SLACK; None for any other element or
+    value (an id, a counter, a millisecond value read as seconds)."""
+    if el.tag != "time" and not _DATE_MARK.search(_marks(el)):
+        return None
+    for name in _UNIX_ATTRIBUTES:
+        if (value := _UNIX_VALUE.fullmatch(el.get(name) or "")) is None:
+            continue
+        seconds = int(value[1]) / (1000 if len(value[1]) == 13 else 1)
+        moment = datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
+        if EARLIEST_UNIX <= moment <= latest + UNIX_SLACK:
+            return moment
+    return None
+
+
 MIN_PARAGRAPH_CHARS = 80
 _LINES_BLOCKS = frozenset({"td", "div"})
 
@@ -477,6 +502,16 @@ class ArticleDates:
         first = lambda found: (with_shown_time(found[0], found[0].get("datetime").strip(),  # noqa: E731
                                                self.now) if found else None)
         return first(inside), first(outside)
+
+    def unix_stamp(self, latest: datetime) -> str | None:
+        """The moment (ISO, UTC) a Unix timestamp gives on the article's date element
+        (``<span class="date" data-timestamp="1773298800">``, :func:`unix_moment`), the one
+        closest to the headline; none on an update stamp or outside the article."""
+        found = {n: moment for n in self.tree.iter(etree.Element)
+                 if (moment := unix_moment(n, latest)) is not None
+                 and self.inside(n) and not modified_stamp(n)}
+        closest = self.closest(list(found))
+        return found[closest[0]].isoformat() if closest else None
 
     def _runs(self) -> Iterator[tuple[str, etree._Element]]:
         container, anchor = self.container, self.headline

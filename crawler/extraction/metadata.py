@@ -801,7 +801,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                       if isinstance(v, str)])
                   + _labelled(META, _meta(tree, "article:published_time"))
                   + _labelled(MICRODATA, microdata(page, "datePublished")))
-    machine = structured + _labelled(HTML, [article_time] if article_time else [])
+    unix = page.unix_stamp(fetched if fetched and fetched.tzinfo else datetime.now(UTC))
+    machine = structured + _labelled(HTML, [t for t in (article_time, unix) if t])
     meta.machine_date = _date(machine, now)[0]
     structured = [(s, raw) for s, raw in structured  # no evidence: none to agree with
                   if not _in_template(dates.parse_any(raw, now), template)]

@@ -70,6 +70,59 @@ def test_both_printed_lines_give_both_dates() -> None:
     assert (meta.published, meta.modified) == (PUBLISHED, UPDATED)
 
 
+TITLE_HTML = "<h1>Депутаты обсудили ремонт дорог в трёх районах</h1>"
+BODY = ("<div class='text'><p>Сегодня в областном центре прошло заседание городского совета, "
+        "на котором депутаты обсудили вопросы благоустройства дворов и ремонта дорог.</p>"
+        "<p>Решение о финансировании работ примут после обсуждения в профильной комиссии "
+        "городского совета в следующем месяце.</p></div>")
+STAMP = 1773298800  # 2026-03-12T07:00:00Z
+
+
+def stamped(element: str) -> str:
+    return page(f"<article>{TITLE_HTML}{element}{BODY}</article>")
+
+
+@pytest.mark.parametrize("element", [
+    f"<time data-timestamp='{STAMP}'></time>",
+    f"<span class='post-date' data-time='{STAMP}'></span>",
+    f"<span class='date' data-published='{STAMP}000'></span>",
+    f"<div class='article-date' data-date=' {STAMP} '></div>",
+])
+def test_a_unix_timestamp_on_the_articles_date_element_is_its_date(element: str) -> None:
+    meta, _ = meta_of(stamped(element))
+    assert meta.published == "2026-03-12T10:00:00+03:00"
+
+
+@pytest.mark.parametrize("element", [
+    f"<span class='views' data-time='{STAMP}'></span>",  # no date element
+    "<time data-timestamp='123456789'></time>",  # nine digits: no timestamp
+    "<time data-timestamp='700000000'></time>",
+    "<time data-timestamp='0757382400'></time>",  # 1994: before any outlet wrote
+    "<time data-timestamp='4102444800'></time>",  # 2100: after the fetch
+    f"<time class='updated' data-timestamp='{STAMP}'></time>",  # the update's
+])
+def test_a_number_that_is_no_timestamp_of_the_articles_date_dates_nothing(element: str) -> None:
+    meta, _ = meta_of(stamped(element))
+    assert meta.published is None
+
+
+def test_a_timestamp_outside_the_article_dates_nothing() -> None:
+    html = page(f"<article>{TITLE_HTML}{BODY}</article>",
+                before=f"<div class='teaser'><time data-timestamp='{STAMP}'></time></div>")
+    assert meta_of(html)[0].published is None
+
+
+def test_a_timestamp_in_milliseconds_keeps_its_instant() -> None:
+    meta, _ = meta_of(stamped(f"<time data-timestamp='{STAMP}123'></time>"))
+    assert meta.published == "2026-03-12T10:00:00+03:00"
+
+
+def test_a_machine_date_wins_over_the_timestamp() -> None:
+    html = page(f"<article>{TITLE_HTML}<time data-timestamp='{STAMP}' "
+                f"datetime='2026-03-11T08:00:00+03:00'></time>{BODY}</article>")
+    assert meta_of(html)[0].published == "2026-03-11T08:00:00+03:00"
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ("4.50 · 13.05.2026", "2026-05-13T00:00:00+03:00"),  # a rating or a price (was 04:50)
     ("13.05.2026 · 4.50", "2026-05-13T00:00:00+03:00"),
