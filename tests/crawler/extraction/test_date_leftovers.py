@@ -133,3 +133,45 @@ def test_a_dotted_number_beside_the_dateline_is_its_time_only_when_marked(line: 
                                                                          expected: str) -> None:
     assert meta_of(page(article(line)))[0].published == expected
 
+
+OWN = "12 марта 2026, 09:00"
+OTHER = "1 марта 2026, 08:00"
+
+
+@pytest.mark.parametrize("html", [
+    # the post's own date row, named as a teaser's or a related post's by its theme
+    page(article(f"<div class='teaser-meta'>{OWN}</div>")),
+    page(article(f"<span class='teaser__date'>{OWN}</span>")),
+    page(f"<article><header><div class='related-info'><a href='/society/'>Общество</a> · "
+         f"<span>{OWN}</span></div>{TITLE_HTML}</header>{BODY}</article>"),
+    page(f"<article>{TITLE_HTML}<div class='card-head'><div class='teaser-date'>{OWN}"
+         f"</div></div>{BODY}</article>"),
+])
+def test_the_posts_own_date_in_a_block_named_as_a_teaser_is_its_date(html: str) -> None:
+    """The date row was thrown away with the other posts' teasers: the page had no date."""
+    assert meta_of(html)[0].published == PUBLISHED
+
+
+@pytest.mark.parametrize("teaser", [
+    # another post's teaser under the headline: its title in a link, a heading, a picture
+    f"<div class='teaser'><a href='/other/'>Горсовет утвердил план ремонта школ</a> "
+    f"<span>{OTHER}</span></div>",
+    f"<div class='related'><h3>Ремонт школ</h3><span>{OTHER}</span></div>",
+    f"<div class='teaser'><img src='/a.jpg'><span>{OTHER}</span></div>",
+    f"<aside class='teaser'><span>{OTHER}</span></aside>",
+])
+def test_another_posts_teaser_under_the_headline_lends_no_date(teaser: str) -> None:
+    html = page(f"<article>{TITLE_HTML}{teaser}{BODY}</article>")
+    assert meta_of(html)[0].published is None
+
+
+def test_a_teaser_after_the_body_lends_no_date() -> None:
+    html = page(f"<article>{TITLE_HTML}{BODY}<div class='teaser-meta'>{OTHER}</div></article>")
+    assert meta_of(html)[0].published is None
+
+
+def test_the_own_date_row_wins_over_a_teaser_beside_it() -> None:
+    html = page(f"<article>{TITLE_HTML}<div class='teaser'><a href='/other/'>Горсовет "
+                f"утвердил план ремонта школ</a> <span>{OTHER}</span></div>"
+                f"<div class='teaser-meta'>{OWN}</div>{BODY}</article>")
+    assert meta_of(html)[0].published == PUBLISHED
