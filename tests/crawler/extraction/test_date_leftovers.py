@@ -123,17 +123,6 @@ def test_a_machine_date_wins_over_the_timestamp() -> None:
     assert meta_of(html)[0].published == "2026-03-11T08:00:00+03:00"
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("4.50 · 13.05.2026", "2026-05-13T00:00:00+03:00"),  # a rating or a price (was 04:50)
-    ("13.05.2026 · 4.50", "2026-05-13T00:00:00+03:00"),
-    ("в 4.50 · 13.05.2026", "2026-05-13T04:50:00+03:00"),
-    ("13.05.2026 в 4.50", "2026-05-13T04:50:00+03:00"),
-])
-def test_a_dotted_number_beside_the_dateline_is_its_time_only_when_marked(line: str,
-                                                                         expected: str) -> None:
-    assert meta_of(page(article(line)))[0].published == expected
-
-
 OWN = "12 марта 2026, 09:00"
 OTHER = "1 марта 2026, 08:00"
 
