@@ -16,10 +16,10 @@ from lxml import etree
 
 from crawler.extraction.normalize import clean_line
 
-# class tokens of a byline block; a WordPress vcard's name; a link to the author's page
-_BYLINE_CLASSES = ("author", "article__author", "article-author", "post-author", "entry-author",
-                   "news-author", "author-name", "byline", "article__byline", "post-byline",
-                   "news-item__author", "meta-author", "td-post-author-name")
+# a byline block's class token: "author", "byline", a name ending in them ("post-author",
+# "node__author", "article__byline") or in their name ("wp-block-post-author-name",
+# "author__name"); "author-avatar", "author-bio", "byline-meta" are other parts of one
+_BYLINE_CLASS = re.compile(r"^(?:[\w-]*[-_])?(?:author|byline)(?:[-_]{1,2}name)?$")
 
 
 def _has_class(name: str) -> str:
@@ -29,7 +29,7 @@ def _has_class(name: str) -> str:
 _VCARD_NAMES = etree.XPath(f"//*[{_has_class('vcard')}]//*[{_has_class('fn')}]"
                            f"|//*[{_has_class('vcard')} and {_has_class('fn')}]")
 _AUTHOR_LINKS = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
-_BYLINE_BLOCKS = etree.XPath("//*[" + " or ".join(map(_has_class, _BYLINE_CLASSES)) + "]")
+_CLASSED = etree.XPath("//*[contains(@class, 'author') or contains(@class, 'byline')]")
 # blocks whose names are not the article's author: comments, sidebars, related cards, menus
 _ELSEWHERE = re.compile(r"comment|widget|sidebar|related|footer-widget|reply|respond|review",
                         re.IGNORECASE)
@@ -47,12 +47,18 @@ MAX_BYLINE_CHARS = 120  # of a byline block's text: a longer block is an author'
 def markup_authors(tree: etree._Element) -> list[str]:
     """The article's authors as its byline markup names them, in this order of trust: a
     WordPress vcard's name, a ``rel="author"`` link, a byline block; [] when none names one."""
-    for finder in (_VCARD_NAMES, _AUTHOR_LINKS, _BYLINE_BLOCKS):
+    for finder in (_VCARD_NAMES, _AUTHOR_LINKS, _byline_blocks):
         names = [name for node in finder(tree) if not _elsewhere(node)
                  for name in byline_names(clean_line("".join(node.itertext())))]
         if names:
             return list(dict.fromkeys(names))
     return []
+
+
+def _byline_blocks(tree: etree._Element) -> list[etree._Element]:
+    """The blocks a class token names a byline (``_BYLINE_CLASS``)."""
+    return [node for node in _CLASSED(tree)
+            if any(_BYLINE_CLASS.match(token) for token in (node.get("class") or "").split())]
 
 
 def _elsewhere(node: etree._Element) -> bool:

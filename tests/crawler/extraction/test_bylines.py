@@ -17,6 +17,19 @@ REL_AUTHOR = ("<footer class='entry-footer'><span class='byline'>Автор: <a 
 BARE = "<div class='author'>Иван Петров</div>"
 CREDITS = "<div class='article__author'>Фото: Анна Смирнова, текст: Иван Петров</div>"
 LABELLED = "<p class='post-author'>Текст: Иван Петров</p>"
+DRUPAL = ("<div class='node__meta'><span class='node__author'><span class='field field--name-uid "
+          "field--type-entity-reference field--label-hidden'><span>Иван Петров</span></span>"
+          "</span><span class='node__date'><time datetime='2026-01-05T14:20:00+03:00'>Пн, "
+          "05/01/2026 - 14:20</time></span></div>")
+BLOCK_THEME = ("<div class='wp-block-group is-layout-flex'><div class='wp-block-post-date'><time "
+               "datetime='2026-01-05T14:20:00+03:00'>05.01.2026</time></div><div class="
+               "'wp-block-post-author-name'>Иван Петров</div></div>")
+GHOST = ("<div class='article-byline'><ul class='author-list'><li class='author-list-item'><a "
+         "href='/author/ivan/' class='author-avatar'><img class='author-profile-image' src='/a.jpg'"
+         " alt='Иван Петров'></a></li></ul><div class='article-byline-meta'><h4 class="
+         "'author-name'><a href='/author/ivan/'>Иван Петров</a></h4><div class='byline-meta-"
+         "content'><time class='byline-meta-date' datetime='2026-01-05'>5 янв 2026</time></div>"
+         "</div></div>")
 
 
 def wordpress(above: str = "", top: str = "", bottom: str = "", below: str = "",
@@ -33,7 +46,9 @@ def wordpress(above: str = "", top: str = "", bottom: str = "", below: str = "",
     ("above", VCARD), ("below", REL_AUTHOR),
     ("top", BARE), ("bottom", BARE), ("above", BARE), ("below", BARE),
     ("top", CREDITS), ("bottom", CREDITS), ("bottom", LABELLED),
-])
+    ("above", DRUPAL), ("above", BLOCK_THEME), ("above", GHOST),
+], ids=["vcard", "rel-author", "bare-top", "bare-bottom", "bare-above", "bare-below",
+        "credits-top", "credits-bottom", "labelled", "drupal-10", "wp-block-theme", "ghost"])
 def test_a_byline_in_markup_is_the_items_author_and_no_body(where: str, byline: str) -> None:
     item = read(wordpress(**{where: byline}))
     assert item.authors == ["Иван Петров"]
