@@ -9,7 +9,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
-from crawler.extraction.dateline import headline_text, same_headline
+from crawler.extraction.dateline import headline_text, opens_sentence, same_headline
 from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.embeds import EMBED_LINES, drop_embeds
 from crawler.extraction.generic import (
@@ -617,7 +617,7 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
         rest = paragraph[opening[1]:].lstrip(" ,.|—–-")
         if same and not rest:  # the date a line of its own (under a lead set above it)
             return paragraphs[:at] + paragraphs[at + 1:]
-        if same and at == 0 and rest[:1].isupper():
+        if same and at == 0 and opens_sentence(rest):
             return [rest, *paragraphs[1:]]
     return paragraphs
 
