@@ -43,6 +43,9 @@ EMBED_LINES = (
     # "A post shared by Minsk City (@minsk_city)", "Публикация от Minsk City (@minsk_city)"
     r"^(a (post|video|photo) shared by|публикация от|публикация, которой поделил\w*(\(-?\w+\))?"
     r"|допис, яким поділил\w*(\(-?\w+\))?)\s[^.!?]{0,80}\(@[\w.]{1,40}\)\W*$",
+    # an embed's bare address, a classic editor's auto-embed left as text ("https://youtu.be/…")
+    r"^(https?://)?(www\.|m\.)?(youtube\.com/(watch\?|shorts/|embed/)|youtu\.be/|tiktok\.com/@|"
+    r"(facebook|fb)\.com/[^/\s]+/(posts|videos)/|rutube\.ru/video/)\S*$",
     r"^((watch|view) (on|in) (youtube|tiktok|telegram)|(смотреть|открыть|посмотреть)( видео)? "
     r"(на|в) (youtube|ютуб\w*|tiktok|тикток\w*|telegram|телеграм\w*))\W*$",
 )

@@ -95,6 +95,9 @@ def test_a_page_without_posts_records_none() -> None:
     "View this post on Instagram", "Посмотреть эту публикацию в Instagram",
     "A post shared by Minsk City (@minsk_city)", "Публикация от Minsk City (@minsk_city)",
     "Смотреть видео на YouTube", "Watch on YouTube",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://youtu.be/dQw4w9WgXcQ?si=abc",
+    "https://www.tiktok.com/@minsk.today/video/7312456", "https://rutube.ru/video/4f9c2a/",
+    "https://www.facebook.com/minsk.city/posts/pfbid02abc",
 ])
 def test_a_fallback_line_whose_markup_the_cms_stripped_goes(line: str) -> None:
     """A CMS that sanitises the body keeps the embed's text as plain paragraphs."""
@@ -104,6 +107,7 @@ def test_a_fallback_line_whose_markup_the_cms_stripped_goes(line: str) -> None:
 @pytest.mark.parametrize("sentence", [
     "Министр ответил в своём Instagram: «Посмотреть эту публикацию в Instagram может каждый».",
     "A post shared by the minister (@minister) on Monday drew thousands of replies overnight.",
+    "Запись трансляции: https://www.youtube.com/watch?v=dQw4w9WgXcQ",
 ])
 def test_prose_naming_a_post_stays(sentence: str) -> None:
     assert sentence in extract(with_embed(f"<p>{escape(sentence)}</p>")).text.split("\n\n")
