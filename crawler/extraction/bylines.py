@@ -78,7 +78,7 @@ def byline_names(text: str) -> list[str]:
         return []
     names = []
     for part in re.split(r"\s*[,;|/]\s*|\s+(?:и|і|and)\s+", text):
-        part = part.strip(" .")
+        part = part.strip(" .:-–—·•")
         if not part or _OTHER_ROLE.match(part):
             continue
         name = _WRITER.sub("", part, count=1)

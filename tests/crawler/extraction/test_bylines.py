@@ -56,6 +56,15 @@ def test_a_byline_in_markup_is_the_items_author_and_no_body(where: str, byline: 
     assert item.extractor["fields"]["authors"] == "html"
 
 
+def test_a_newspaper_themes_byline_with_its_label_and_dash_names_the_writer() -> None:
+    """The Newspaper theme prints "Автор" and a dash as blocks of their own around the name."""
+    byline = ("<div class='td-post-author-name'><div class='td-author-by'>Автор</div> <a href="
+              "'/author/ivan/'>Иван Петров</a><div class='td-author-line'> - </div></div>")
+    item = read(wordpress(above=byline))
+    assert item.authors == ["Иван Петров"]
+    assert item.text.split("\n\n") == TEXT
+
+
 def test_two_writers_of_one_byline_are_both_authors() -> None:
     item = read(wordpress(bottom="<div class='author'>Иван Петров и Анна Смирнова</div>"))
     assert item.authors == ["Иван Петров", "Анна Смирнова"]
