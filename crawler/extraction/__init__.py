@@ -322,6 +322,8 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         article.extractor["cut"] = {"long_words": long_words}
     if long_title > len(title):  # the title was over MAX_TITLE_CHARS: its length as read
         article.extractor.setdefault("cut", {})["title"] = long_title
+    if prov.embeds:  # social posts embedded in the text, left out of it (extraction.embeds)
+        article.extractor["embeds"] = prov.embeds
     if named > 1:  # the pages the article names
         article.extractor["pages"] = named
     setattr(article, RULE_MISSES_ATTR, prov.misses)

@@ -9,8 +9,9 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
-from crawler.extraction.dateline import headline_text, same_headline
+from crawler.extraction.dateline import headline_text, opens_sentence, same_headline
 from crawler.extraction.dates import day_only, human_dates
+from crawler.extraction.embeds import EMBED_LINES, drop_embeds
 from crawler.extraction.generic import (
     byline_author,
     details_edges,
@@ -39,7 +40,8 @@ from crawler.outlets.base import (
     ArticleRules,
 )
 
-_COMMON_DROP_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_DROP_PARAGRAPHS)
+_COMMON_DROP_PATTERNS = tuple(re.compile(p, re.IGNORECASE)
+                             for p in COMMON_DROP_PARAGRAPHS + EMBED_LINES)
 MIN_BODY_CHARS = 80  # below this a selector match is taken for a miss and the fallback runs
 MAX_HEADING_CHARS = 150  # a longer paragraph is no block heading ("Популярное за неделю")
 _COMMON_CALLS = tuple(m for m in COMMON_CUT_MARKERS if m not in COMMON_HEADING_MARKERS)
@@ -260,10 +262,12 @@ def _emphasis_alone(block: etree._Element) -> bool:
     return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
-def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None = None
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None = None,
+                    prov: Provenance | None = None
                     ) -> tuple[str | None, list[str], list[str] | None]:
     """The body selector that matched, the paragraphs under it, and those paragraphs when
-    the block is a teaser (it closes with a "read more" link), else None."""
+    the block is a teaser (it closes with a "read more" link), else None. The social posts
+    embedded in the block go first (crawler.extraction.embeds), counted in ``prov.embeds``."""
     spec, nodes = body_match(tree, rules, title)
     if not nodes:
         return None, [], None
@@ -272,6 +276,9 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None
     else:
         body = nodes[0].makeelement("div", {})  # of the page's kind: drop_tree needs lxml.html's
         body.extend(detached_copy(n) for n in nodes)
+    embeds = drop_embeds(body)  # before the scripts go: a Telegram widget is one
+    if prov is not None:
+        prov.embeds = embeds
     remove_nodes(body, rules.drop + COMMON_DROP)
     drop_picture_captions(body)
     whole = block_texts(body)
@@ -612,7 +619,7 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
         rest = paragraph[opening[1]:].lstrip(" ,.|—–-")
         if same and not rest:  # the date a line of its own (under a lead set above it)
             return paragraphs[:at] + paragraphs[at + 1:]
-        if same and at == 0 and rest[:1].isupper():
+        if same and at == 0 and opens_sentence(rest):
             return [rest, *paragraphs[1:]]
     return paragraphs
 
@@ -673,7 +680,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     generic: list[str] | None = None
     fuller: tuple[list[str], list[str]] | None = None  # the generic text, tidied
     if rules and rules.body:
-        spec, found, teaser = rule_paragraphs(tree, rules, title)
+        spec, found, teaser = rule_paragraphs(tree, rules, title, prov)
         if teaser is not None:
             generic = outlet_generic(tree, url, rules)
             if not teaser_elsewhere(found, generic):
@@ -690,6 +697,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
                 if chars >= SHORT_RULE_CHARS or not only_a_part(paragraphs, fuller[0]):
                     prov.record(rules, "text", rule_source(spec))
                     return paragraphs, authors, "rules"
+    prov.embeds = 0  # the rule's block is not the text: its posts were none of the item's
     if generic is None:
         generic = outlet_generic(tree, url, rules)
     paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)

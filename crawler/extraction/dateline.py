@@ -245,6 +245,17 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     return None
 
 
+# what may open a sentence before its capital: a quote's opening mark ("«Решения, которые…»")
+_SENTENCE_OPENING = re.compile(r"[«„“\"'‹‚]?\s*(?=[^\W\d_])")
+
+
+def opens_sentence(text: str) -> bool:
+    """Whether ``text`` starts a sentence: a capital, or an opening quote mark before one (a
+    lead that quotes someone: "«Решения, которые мы принимаем…» — отметил он")."""
+    match = _SENTENCE_OPENING.match(text)
+    return match is not None and text[match.end():match.end() + 1].isupper()
+
+
 def _opening_date(text: str, holder: etree._Element, now: datetime | None) -> datetime | None:
     """The date of an inline element that opens a run of prose alone (Bitrix's ``<span
     class="news-date-time">`` before a body of <br>-parted text: date and prose are one run,
@@ -255,7 +266,7 @@ def _opening_date(text: str, holder: etree._Element, now: datetime | None) -> da
         own = clean_line(text_content(el))
         if own and len(own) <= MAX_INLINE_DATE_CHARS and text.startswith(own):
             after = text[len(own):].lstrip(" ,.|—–-")
-            return dateline_date(own, now) if after[:1].isupper() else None
+            return dateline_date(own, now) if opens_sentence(after) else None
     return None
 
 

@@ -1391,6 +1391,16 @@ def _unanchor_code(root: etree._Element) -> None:
             _drop(a)
 
 
+def _sections_as_divs(root: etree._Element) -> None:
+    """Retag as ``div`` each ``section`` that opens on text of its own: under a block whose
+    class trafilatura takes for the post's (``post-text``, Tilda's ``js-feed-post-text``), it
+    drops the text a ``section`` holds before its first child, and an editor that parts
+    paragraphs with ``<br><br>`` (Tilda's ``section.t-redactor__text``) lost the first one."""
+    for section in root.iter("section"):
+        if (section.text or "").strip():
+            section.tag = "div"
+
+
 # Blocks after which a ``<br>`` leaves an empty line.
 _LINE_BLOCKS = frozenset(("div", "p", "blockquote", "ul", "ol", "dl", "table", "pre", "section",
                           "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6"))
@@ -2919,6 +2929,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         _reveal_expanded(work)
         _mark_empty_lines(work)
         _unanchor_code(work)
+        _sections_as_divs(work)
         paragraphs = _output_form(_select(work, url, *_prune(work, url)))
     finally:
         _BROKEN.reset(token)

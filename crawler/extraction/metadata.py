@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from crawler.extraction import dates
+from crawler.extraction.bylines import markup_authors
 from crawler.extraction.dateline import (
     ArticleDates,
     chrome,
@@ -887,6 +888,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     src, authors = _first((src, rule_authors), (JSON_LD, _ld_names(ld.get("author"))),
                           (MICRODATA, microdata_authors(page)),
                           (META, _meta(tree, "author", "article:author")))
+    if not authors and not (rules and rules.authors):
+        # no rule to miss: a page declaring no author may print its byline in markup
+        src, authors = HTML, markup_authors(tree)
     meta.authors = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
     if not meta.authors and rules and rules.default_authors:
         meta.authors, src = list(rules.default_authors), DEFAULT

@@ -61,10 +61,12 @@ def configured(rules: ArticleRules | None, item_field: str) -> tuple[str, ...]:
 @dataclass
 class Provenance:
     """``fields``: item field -> source label; ``misses``: item field -> the rule selectors
-    that were configured for it and found nothing (or, for the body, too little)."""
+    that were configured for it and found nothing (or, for the body, too little);
+    ``embeds``: the social posts the rule's body block held, left out of the text."""
 
     fields: dict[str, str] = field(default_factory=dict)
     misses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    embeds: int = 0
 
     def record(self, rules: ArticleRules | None, item_field: str, source: str | None,
                expected: bool = True) -> None:

@@ -100,6 +100,8 @@ class ExtractionPipeline:
         article = await self.pages.join(item, article)  # its later pages (rel="next")
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
+        if embeds := article.extractor.get("embeds"):
+            self.stats.inc_value("extraction/embeds_dropped", embeds)
         read = len(article.extractor.get("page_urls") or [item.url])
         if (pages := article.extractor.get("pages", 1)) > read:
             self.stats.inc_value("extraction/paged")

@@ -1223,6 +1223,18 @@ def test_cms_furniture_stays_out_of_the_items_and_the_hidden_time_is_read(
     assert not any(k.startswith("articles/failed") for k in result.stats)
 
 
+def test_bylines_printed_in_markup_alone_are_the_items_authors(tmp_path: Path) -> None:
+    """A site declaring no author anywhere but in its byline markup (a WordPress vcard, a
+    rel="author" link, a bare div.author over the text, a credits line under it naming the
+    photographer first): each item's author is the byline's writer, its text the article's
+    alone; a reader's comment signed in a vcard is no author."""
+    shape = anysite.markup_bylines_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert len(shape.golds) == 4
+    assert_gold_items(result, shape, "title", "text", "published", "authors")
+
+
 def test_a_site_whose_links_read_as_no_article_is_warned_about(tmp_path: Path) -> None:
     shape = anysite.short_ids_site()
     for path, page in list(shape.site.pages.items()):

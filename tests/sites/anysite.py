@@ -979,6 +979,55 @@ def cms_furniture_site() -> AnySite:
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
+# Bylines a CMS prints in markup alone (no JSON-LD, microdata or <meta> author): where each
+# sits, as {name} is printed; "top"/"bottom" inside the text's block, "meta" under the headline
+MARKUP_BYLINES = [  # (the window holds the articles of the second to the fifth)
+    ("meta", "<span class='node__author'><span>{name}</span></span>"),  # Drupal 10
+    ("meta", "<span class='byline'><span class='author vcard'><a class='url fn n' href='/author/"
+             "a/'>{name}</a></span></span>"),  # WordPress
+    ("after", "<footer class='entry-footer'>Автор: <a href='/author/a/' rel='author'>{name}</a>"
+              "</footer>"),
+    ("top", "<div class='author'>{name}</div>"),
+    ("bottom", "<div class='article__author'>Фото: Анна Смирнова, текст: {name}</div>"),
+    ("meta", "<div class='wp-block-post-author-name'>{name}</div>"),  # a block theme
+    ("bottom", "<div class='author'>{name}</div>"),
+]
+BYLINE_NAMES = ["Иван Петров", "Ольга Кузнецова", "Сергей Козлов", "Мария Орлова",
+                "Павел Новиков", "Елена Соколова", "Андрей Морозов"]
+
+
+def markup_byline_html(host: str, gold: GoldArticle, n: int) -> str:
+    """An article whose only author is its byline markup (``MARKUP_BYLINES[n]``), with a
+    reader's comment signed in a WordPress vcard after it (no author of the article)."""
+    where, byline = MARKUP_BYLINES[n % len(MARKUP_BYLINES)]
+    line = byline.format(name=escape(gold.authors[0]))
+    parts = {w: line if w == where else "" for w in ("meta", "top", "bottom", "after")}
+    comment = ("<div id='comments' class='comments-area'><div class='comment-author vcard'><b "
+               "class='fn'>Виктор Лебедев</b></div><p>Спасибо за новость.</p></div>")
+    body = (f"<article class='post'><h1 class='entry-title'>{escape(gold.title)}</h1><div "
+            f"class='entry-meta'><time datetime='{gold.published.isoformat()}'>"
+            f"{gold.published:%d.%m.%Y}</time>{parts['meta']}</div><div class='entry-content'>"
+            f"{parts['top']}{html_paragraphs(gold.paragraphs)}{parts['bottom']}</div>"
+            f"{parts['after']}</article>{comment}")
+    return chrome(host, body, title=gold.title)
+
+
+def markup_bylines_site() -> AnySite:
+    """A site whose articles name their author in byline markup alone, each in another
+    CMS's way (``MARKUP_BYLINES``); listed on the home page; +03:00."""
+    host = "rayon-avtory.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    golds = [replace(g, authors=[BYLINE_NAMES[n]])
+             for n, g in enumerate(numbered_golds(host, zone, 2500, "/news/{n}/"))]
+    inside, outside = placed(site, golds, lambda gold: markup_byline_html(
+        host, gold, golds.index(gold)))
+    listed = "".join(f'<p><a href="/news/{n}/">{escape(g.title)}</a></p>'
+                     for n, g in enumerate(golds, 1))
+    site.add("/", f"<html><head><title>Районные авторы</title></head><body>{listed}</body></html>")
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
 TEXT_SITEMAP_JUNK = ["# sitemap of gazeta-gorod", "/society/relative-path/", "ftp://files.test/a.zip",
                      "not a url at all", "http://", "<html>", "javascript:alert(1)"]
 

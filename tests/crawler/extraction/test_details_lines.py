@@ -117,6 +117,28 @@ def test_a_bitrix_date_glued_to_a_br_body_is_split_off_and_keeps_its_time() -> N
     assert item.published == "2026-01-05T14:20:00+03:00"
 
 
+@pytest.mark.parametrize("quote", ["«", "„", "\"", "“"])
+def test_a_bitrix_date_glued_to_a_lead_opening_on_a_quote_is_split_off(quote: str) -> None:
+    """A lead quoting someone opens on the quote's mark, not a capital: the date glued to it
+    was taken for prose that opens with a date (the item opened on "05.01.2026 14:20«…", its
+    time lost: the page dated by htmldate's day)."""
+    lead = f"{quote}Ремонт продлится до конца марта», — сообщили в отделе ГАИ Шкловского РОВД."
+    html = shell(BITRIX.format(title=TITLE, text="<br /><br />".join([lead, *TEXT[1:]])))
+    item = read(html)
+    assert item.text.split("\n\n") == [lead, *TEXT[1:]]
+    assert item.published == "2026-01-05T14:20:00+03:00"
+
+
+def test_a_date_element_before_a_quoted_lower_case_word_is_prose() -> None:
+    """A quote mark before a lower-case word starts no sentence: the date opens the prose."""
+    html = shell(f"<div class='news-detail'><h1>{TITLE}</h1><p><b>5 января 2026</b> "
+                 "«зубры» вышли на лёд: турнир по хоккею среди школьных команд района собрал "
+                 "двенадцать команд.</p>" + "".join(f"<p>{p}</p>" for p in TEXT) + "</div>")
+    item = read(html)
+    assert item.published is None
+    assert item.text.startswith("5 января 2026 «зубры» вышли на лёд")
+
+
 def test_a_bitrix_date_before_a_paragraph_body_is_no_body() -> None:
     html = shell(BITRIX.format(title=TITLE, text="".join(f"<p>{p}</p>" for p in TEXT)))
     item = read(html)

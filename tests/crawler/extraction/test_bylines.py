@@ -1,0 +1,101 @@
+"""A site no rule knows (the any-outlet path) printing its byline in markup alone: no JSON-LD,
+no microdata, no ``<meta name="author">`` (crawler.extraction.bylines). The name goes to the
+item's authors and stays out of the text; a comment's or a sidebar's names are no author."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.crawler.extraction.test_details_lines import TEXT, TITLE, read, shell
+
+VCARD = ("<div class='entry-meta'><span class='posted-on'><a href='/2026/01/05/shema/' "
+         "rel='bookmark'><time class='entry-date published' datetime='2026-01-05T14:20:00+03:00'>"
+         "05.01.2026</time></a></span><span class='byline'> <span class='author vcard'><a "
+         "class='url fn n' href='/author/ivan-petrov/'>Иван Петров</a></span></span></div>")
+REL_AUTHOR = ("<footer class='entry-footer'><span class='byline'>Автор: <a href='/author/"
+              "ivan-petrov/' rel='author'>Иван Петров</a></span></footer>")
+BARE = "<div class='author'>Иван Петров</div>"
+CREDITS = "<div class='article__author'>Фото: Анна Смирнова, текст: Иван Петров</div>"
+LABELLED = "<p class='post-author'>Текст: Иван Петров</p>"
+DRUPAL = ("<div class='node__meta'><span class='node__author'><span class='field field--name-uid "
+          "field--type-entity-reference field--label-hidden'><span>Иван Петров</span></span>"
+          "</span><span class='node__date'><time datetime='2026-01-05T14:20:00+03:00'>Пн, "
+          "05/01/2026 - 14:20</time></span></div>")
+BLOCK_THEME = ("<div class='wp-block-group is-layout-flex'><div class='wp-block-post-date'><time "
+               "datetime='2026-01-05T14:20:00+03:00'>05.01.2026</time></div><div class="
+               "'wp-block-post-author-name'>Иван Петров</div></div>")
+GHOST = ("<div class='article-byline'><ul class='author-list'><li class='author-list-item'><a "
+         "href='/author/ivan/' class='author-avatar'><img class='author-profile-image' src='/a.jpg'"
+         " alt='Иван Петров'></a></li></ul><div class='article-byline-meta'><h4 class="
+         "'author-name'><a href='/author/ivan/'>Иван Петров</a></h4><div class='byline-meta-"
+         "content'><time class='byline-meta-date' datetime='2026-01-05'>5 янв 2026</time></div>"
+         "</div></div>")
+
+
+def wordpress(above: str = "", top: str = "", bottom: str = "", below: str = "",
+              after: str = "") -> str:
+    """A WordPress theme's single post, ``above``/``below`` the content block, at its
+    ``top``/``bottom`` inside it, or ``after`` the article (comments, a sidebar)."""
+    body = "".join(f"<p>{p}</p>" for p in TEXT)
+    return shell(f"<article class='post type-post'><header class='entry-header'><h1 "
+                 f"class='entry-title'>{TITLE}</h1>{above}</header><div class='entry-content'>"
+                 f"{top}{body}{bottom}</div>{below}</article>{after}")
+
+
+@pytest.mark.parametrize(("where", "byline"), [
+    ("above", VCARD), ("below", REL_AUTHOR),
+    ("top", BARE), ("bottom", BARE), ("above", BARE), ("below", BARE),
+    ("top", CREDITS), ("bottom", CREDITS), ("bottom", LABELLED),
+    ("above", DRUPAL), ("above", BLOCK_THEME), ("above", GHOST),
+], ids=["vcard", "rel-author", "bare-top", "bare-bottom", "bare-above", "bare-below",
+        "credits-top", "credits-bottom", "labelled", "drupal-10", "wp-block-theme", "ghost"])
+def test_a_byline_in_markup_is_the_items_author_and_no_body(where: str, byline: str) -> None:
+    item = read(wordpress(**{where: byline}))
+    assert item.authors == ["Иван Петров"]
+    assert item.text.split("\n\n") == TEXT
+    assert item.extractor["fields"]["authors"] == "html"
+
+
+def test_a_newspaper_themes_byline_with_its_label_and_dash_names_the_writer() -> None:
+    """The Newspaper theme prints "Автор" and a dash as blocks of their own around the name."""
+    byline = ("<div class='td-post-author-name'><div class='td-author-by'>Автор</div> <a href="
+              "'/author/ivan/'>Иван Петров</a><div class='td-author-line'> - </div></div>")
+    item = read(wordpress(above=byline))
+    assert item.authors == ["Иван Петров"]
+    assert item.text.split("\n\n") == TEXT
+
+
+def test_two_writers_of_one_byline_are_both_authors() -> None:
+    item = read(wordpress(bottom="<div class='author'>Иван Петров и Анна Смирнова</div>"))
+    assert item.authors == ["Иван Петров", "Анна Смирнова"]
+    assert item.text.split("\n\n") == TEXT
+
+
+COMMENTS = ("<div id='comments' class='comments-area'><ol class='comment-list'><li class="
+            "'comment'><article class='comment-body'><footer class='comment-meta'><div class="
+            "'comment-author vcard'><b class='fn'>Сергей Козлов</b> <span class='says'>говорит:"
+            "</span></div></footer><div class='comment-content'><p>Давно пора было.</p></div>"
+            "</article></li></ol></div>")
+SIDEBAR = ("<aside class='widget-area'><section class='widget'><h2>Наши авторы</h2><ul><li>"
+           "<a href='/author/olga/' rel='author'>Ольга Кузнецова</a></li></ul></section></aside>")
+
+
+@pytest.mark.parametrize("after", [COMMENTS, SIDEBAR], ids=["comments", "sidebar"])
+def test_names_outside_the_article_are_no_author(after: str) -> None:
+    assert read(wordpress(after=after)).authors == []
+    assert read(wordpress(above=VCARD, after=after)).authors == ["Иван Петров"]
+
+
+@pytest.mark.parametrize("text", [
+    "Фото: Анна Смирнова",  # the photographer alone
+    "Об авторе: журналист, пишет о городе с 2010 года и ведёт рубрику «Люди района»",
+    "admin",
+])
+def test_a_block_naming_no_writer_gives_no_author(text: str) -> None:
+    assert read(wordpress(below=f"<div class='author'>{text}</div>")).authors == []
+
+
+def test_a_declared_author_is_taken_before_the_markup() -> None:
+    html = wordpress(above=VCARD).replace(
+        "</title>", "</title><meta name='author' content='Мария Орлова'>", 1)
+    assert read(html).authors == ["Мария Орлова"]
