@@ -690,8 +690,10 @@ def _first_line_is_field(text: bytes) -> bool:
 
 
 def _is_field_line(line: bytes) -> bool:
-    """A header field ("Name: value") or its continuation: what a WARC header is made of."""
-    return line[:1] in (b" ", b"\t") or b":" in line
+    """A header field ("Name: value") or its continuation: what a WARC header is made of. A
+    line opening with a gzip header is none (a member after a stray version line, whose
+    compressed bytes may hold a colon and read as the header's lines up to the file's end)."""
+    return line[:1] in (b" ", b"\t") or (b":" in line and not line.startswith(GZIP_MAGIC))
 
 
 def _read_head(fh, first: bytes) -> tuple[bytes, bool]:
@@ -823,6 +825,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
+            if not nested and resume < size and _member_record_at(fh, resume):
+                nxt = resume  # a gzip member right after the bad piece (not found by a scan
+                # for version lines): read by the gzip walk
             if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
