@@ -115,3 +115,26 @@ def test_a_stray_version_line_before_a_gzip_member_loses_no_record(tmp_path, pad
                 fh.seek(offset)
                 rec = next(iter(ArchiveIterator(fh)))
                 assert rec.rec_headers.get_header("WARC-Target-URI") == url
+
+
+@pytest.mark.parametrize("pad", [0, 5000, 70_000])
+@pytest.mark.parametrize("stray", [b"WARC/1.0\r\n", b"WARC/1.0\r\nX-Note: b\r\n"])
+def test_a_stray_version_line_is_the_same_false_start_before_a_long_header(tmp_path, pad,
+                                                                           stray):
+    """Before a header over 4 KB (past the reader's first read) a stray version line was
+    said "WARC header not terminated", and with a line after it a record's error, where
+    before a short header it was a false start passed over: now the same, whatever the
+    length of the header after it, and every record read at its offset."""
+    from archive.errors import PassedOver
+
+    first, last = response("http://ex.com/0", b"<p>0</p>"), response("http://ex.com/2", b"x")
+    big = _padded("http://ex.com/big", pad, 1)
+    path = tmp_path / "s.warc"
+    path.write_bytes(first + stray + big + last)
+    errors: list = []
+    infos = list(iter_records(path, errors.append))
+    at = len(first) + len(stray)
+    assert [(i.offset, i.record.target_uri) for i in infos] == [
+        (0, "http://ex.com/0"), (at, "http://ex.com/big"), (at + len(big), "http://ex.com/2")]
+    assert [(type(e), e.offset) for e in errors] == [(PassedOver, len(first))]
+    assert "a version line inside its header ('WARC/1.1'): a false start" in errors[0].reason
