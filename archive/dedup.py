@@ -90,6 +90,21 @@ class DigestIndex:
                 (url, digest, date, target_uri, record_id),
             )
 
+    def add_many(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        """Rows of (url, digest, date, target_uri, record_id) in one transaction: the writer
+        commits them together once the records they name are on disk."""
+        if not rows:
+            return
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

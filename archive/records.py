@@ -690,8 +690,10 @@ def _first_line_is_field(text: bytes) -> bool:
 
 
 def _is_field_line(line: bytes) -> bool:
-    """A header field ("Name: value") or its continuation: what a WARC header is made of."""
-    return line[:1] in (b" ", b"\t") or b":" in line
+    """A header field ("Name: value") or its continuation: what a WARC header is made of. A
+    line opening with a gzip header is none (a member after a stray version line, whose
+    compressed bytes may hold a colon and read as the header's lines up to the file's end)."""
+    return line[:1] in (b" ", b"\t") or (b":" in line and not line.startswith(GZIP_MAGIC))
 
 
 def _read_head(fh, first: bytes) -> tuple[bytes, bool]:
@@ -798,6 +800,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 raise ValueError("gzip data holding no WARC record in an uncompressed WARC")
             if not done and (torn := _torn_before(fh, offset + len(raw), raw, line)):
                 raise _TornHeader(*torn)
+            if not done and (inner := _false_start_before(fh, offset + len(raw), raw, line)):
+                raise _FalseStart(f"a version line inside its header ({inner!r}): a false "
+                                  "start running into the next record, not read as one")
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")
@@ -823,6 +828,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
+            if not nested and resume < size and _member_record_at(fh, resume):
+                nxt = resume  # a gzip member right after the bad piece (not found by a scan
+                # for version lines): read by the gzip walk
             if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
@@ -995,6 +1003,23 @@ def _torn_before(fh, stop: int, raw: bytes, line: bytes
     both = raw + cut[:at] + more
     fields = parse_text_fields(decode_lines(both[len(line):]), [])
     return _torn_header_end(both, len(line), fields)
+
+
+def _false_start_before(fh, stop: int, raw: bytes, line: bytes) -> str | None:
+    """The version line a header read line by line stopped at (at ``stop``) where the lines
+    up to it are a false start's, judged as _inner_version_line judges a header read whole
+    with the next record's header after it. A stray version line before a header over 4 KB
+    (past the one-read fast path) was said "not terminated", before a short one a false
+    start. (The next header is read once more here, bounded like any header.)"""
+    if len(raw) >= _MAX_HEAD:
+        return None
+    fh.seek(stop)
+    first = fh.readline(_MAX_HEAD)
+    m = _VERSION_LINE.match(first)
+    if m is None or m.end() != len(first):
+        return None
+    more, done = _read_head(fh, first)
+    return _inner_version_line(raw[len(line):] + more) if done else None
 
 
 # the fields check_record and a record's framing ask of a header (the first of each counts)

@@ -9,6 +9,11 @@ except as a truncated tail that `archive.repair.repair_open_files` moves aside.
 A new file is created under a hidden temporary name, locked (fcntl.flock), and only then
 linked to its `.open` name: whoever sees an `.open` file can trust that an unlocked one has
 no live writer.
+
+Crash order: a digest-index row names a record another capture (of this or a later crawl)
+becomes a revisit of, so it is committed only after an fsync of the WARC that holds that
+record. Rows wait in memory (and answer this writer's own lookups) until the next sync: every
+UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one, or when the file is closed.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import re
 import socket
 import sqlite3
 import sys
+import time
 import uuid
 import zlib
 from datetime import UTC, datetime
@@ -34,7 +40,7 @@ from urllib.parse import quote
 import warcio
 from warcio.warcwriter import WARCWriter
 
-from .dedup import DEFAULT_NAME, DigestIndex
+from .dedup import DEFAULT_NAME, DigestEntry, DigestIndex
 from .errors import ArchiveWriteError
 from .fileio import append_whole, sqlite_failure
 from .httputil import normalize_response_headers, standard_reason
@@ -57,6 +63,8 @@ FIDELITY = (
     "(connection lost, download timeout, size limit) is stored with what arrived and "
     "WARC-Truncated (disconnect, time, length, or unspecified for any other failure)."
 )
+UNSYNCED_ROWS = 256  # rows waiting for their WARC's fsync, at most, before one is forced
+UNSYNCED_SECONDS = 5.0  # how long the first of them waits, at most (checked on each write)
 _serial = itertools.count()
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -123,6 +131,8 @@ class WarcWriter:
         self._size = 0
         self._warcinfo_id = ""
         self.closed_files: list[Path] = []
+        self._unsynced: dict[tuple[str, str], DigestEntry] = {}  # rows whose record may not
+        self._unsynced_since = 0.0  # be on disk yet; monotonic time the first one came
         self._warc = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")
 
     # -- file handling -------------------------------------------------------------
@@ -225,6 +235,7 @@ class WarcWriter:
         finally:
             os.close(fd)  # releases the flock
         self.closed_files.append(final)
+        self._commit_rows()
 
     def close(self) -> None:
         try:
@@ -265,8 +276,7 @@ class WarcWriter:
         # and look a revisit's original up under the revisit's own key, so either way round
         # the pair would not replay
         remembered = ex.method.upper() == "GET" and 200 <= ex.status < 300 and not ex.truncated
-        original = self._indexed(self.digest_index.lookup, ex.url, digest) if remembered \
-            else None
+        original = self._original(ex.url, digest) if remembered else None
         if original is not None:
             resp = warc_record([
                 ("WARC-Type", "revisit"), ("WARC-Record-ID", resp_id), *common,
@@ -286,10 +296,46 @@ class WarcWriter:
         offset = self._append(resp + req)
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
-            self._indexed(self.digest_index.add, ex.url, digest, date, ex.url, resp_id)
+            self._remember(ex.url, digest, DigestEntry(date, ex.url, resp_id))
         if self._size >= self.max_size:
             self.close_file()
         return ref
+
+    def _original(self, url: str, digest: str) -> DigestEntry | None:
+        """The capture a payload repeats: one of this writer's rows still waiting for their
+        record's fsync, else the index's."""
+        waiting = self._unsynced.get((url, digest))
+        if waiting is not None:
+            return waiting
+        return self._indexed(self.digest_index.lookup, url, digest)
+
+    def _remember(self, url: str, digest: str, entry: DigestEntry) -> None:
+        """Hold the row until its record is fsynced; sync when enough rows or time piled up."""
+        if not self._unsynced:
+            self._unsynced_since = time.monotonic()
+        self._unsynced[(url, digest)] = entry
+        if (len(self._unsynced) >= UNSYNCED_ROWS
+                or time.monotonic() - self._unsynced_since >= UNSYNCED_SECONDS):
+            self.sync()
+
+    def sync(self) -> None:
+        """Put the records written so far on disk, then commit the index rows naming them."""
+        if not self._unsynced:
+            return
+        if self._fd is not None:
+            assert self._open_path is not None
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise ArchiveWriteError(self._open_path, exc) from exc
+        self._commit_rows()
+
+    def _commit_rows(self) -> None:
+        """Commit the waiting rows; called only once every record they name is fsynced."""
+        rows = [(url, digest, e.date, e.target_uri, e.record_id)
+                for (url, digest), e in self._unsynced.items()]
+        self._unsynced = {}
+        self._indexed(self.digest_index.add_many, rows)
 
     def _indexed(self, call, *args):
         """A digest index call; its SQLite failing (the WARCs' full disk) is a write error

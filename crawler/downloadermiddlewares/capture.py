@@ -176,7 +176,13 @@ class WarcCaptureMiddleware:
 
     def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.writer is not None:
-            self.writer.close()
+            try:
+                self.writer.close()
+            except ArchiveWriteError as exc:  # the last digest rows, on the disk that filled
+                say = logger.warning if self.failed else logger.error
+                say("Closing the WARC files failed (%s); the records written are intact, "
+                    "payloads whose digest row was lost are stored whole next time.", exc)
+                self.crawler.stats.inc_value("warc/write_errors")
             for path in self.writer.closed_files:
                 logger.info("WARC file closed: %s", path)
 

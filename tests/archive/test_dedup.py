@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from archive import writer as writer_module
 from archive.dedup import DigestIndex, DigestIndexDamaged
 from archive.errors import ArchiveWriteError
 from archive.records import iter_records
@@ -90,10 +91,11 @@ def test_a_digest_index_on_a_disk_out_of_inodes_is_refused_naming_it_and_kept(
 
 
 def test_a_digest_index_the_disk_fills_under_mid_run_is_named_as_the_index(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The WARC appended, its digest's row then refused by the full disk: the crawl's one
     error said "cannot write WARC …/digests.sqlite3", a WARC file no one could find."""
     from tests.support.disk import fill, tmpfs
+    monkeypatch.setattr(writer_module, "UNSYNCED_ROWS", 1)  # a row per record, as it fills
     with tmpfs(tmp_path / "warc", "1m") as folder:
         path = folder / "digests.sqlite3"
         writer = WarcWriter(folder)
@@ -126,3 +128,84 @@ def test_the_digest_index_errors_cross_a_process_boundary_whole(tmp_path: Path) 
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error)
         assert (back.path, str(back)) == (str(path), str(error))
+
+
+def _log_syncs_and_commits(monkeypatch: pytest.MonkeyPatch, log: list) -> None:
+    """Record each fsync of a WARC (with how many bytes it had then) and each commit of
+    index rows, in the order they happen."""
+    real_fsync, real_add_many = writer_module.os.fsync, DigestIndex.add_many
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        log.append(("fsync", writer_module.os.fstat(fd).st_size))
+
+    def add_many(index: DigestIndex, rows: list) -> None:
+        real_add_many(index, rows)
+        log.append(("rows", [row[4] for row in rows]))
+
+    monkeypatch.setattr(writer_module.os, "fsync", fsync)
+    monkeypatch.setattr(DigestIndex, "add_many", add_many)
+
+
+def _rows_seen_by_another_process(path: Path) -> set[str]:
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        return {row[0] for row in db.execute("SELECT record_id FROM digests")}
+
+
+def test_a_digest_row_is_committed_only_after_its_record_is_fsynced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row was committed right after the record's write, before any fsync: a power loss
+    could leave the index naming a record that never reached the disk, and every later capture
+    of that payload became a revisit of nothing."""
+    monkeypatch.setattr(writer_module, "UNSYNCED_ROWS", 3)
+    log: list = []
+    _log_syncs_and_commits(monkeypatch, log)
+    ends: dict[str, int] = {}
+    with WarcWriter(tmp_path) as writer:
+        for n in range(7):
+            ref = writer.write_exchange(make_exchange(f"{URL}{n}", f"page {n}".encode()))
+            ends[ref.record_id] = writer._size
+            if n == 1:  # two rows waiting: none visible yet, though the records are written
+                assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()
+    assert [kind for kind, _ in log] == ["fsync", "rows", "fsync", "rows", "fsync", "rows"]
+    synced = 0
+    for kind, what in log:
+        if kind == "fsync":
+            synced = what
+            continue
+        assert what and all(ends[record_id] <= synced for record_id in what), (log, ends)
+    assert sum(len(what) for kind, what in log if kind == "rows") == 7
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set(ends)
+
+
+def test_a_payload_repeated_before_its_row_is_synced_is_still_a_revisit(
+        tmp_path: Path) -> None:
+    """The writer's own rows waiting for the fsync answer its lookups: a page fetched twice
+    in one batch is stored once."""
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(make_exchange(URL, b"same"))
+        writer.write_exchange(make_exchange(URL, b"same"))
+    (warc,) = tmp_path.glob("*.warc.gz")
+    kinds = [i.record.rec_type for i in iter_records(warc) if i.record.rec_type != "request"]
+    assert kinds == ["warcinfo", "response", "revisit"]
+    revisit = [i.record for i in iter_records(warc) if i.record.rec_type == "revisit"][0]
+    assert revisit.get("WARC-Refers-To") == first.record_id
+
+
+def test_rows_waiting_longer_than_the_bound_are_synced_on_the_next_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other crawls sharing the index see a row within UNSYNCED_SECONDS of a slow crawl's
+    next write, not only when its file closes."""
+    clock = [1000.0]
+    monkeypatch.setattr(writer_module.time, "monotonic", lambda: clock[0])
+    index = tmp_path / "digests.sqlite3"
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(make_exchange(f"{URL}1", b"one"))
+        clock[0] += writer_module.UNSYNCED_SECONDS - 0.5
+        writer.write_exchange(make_exchange(f"{URL}2", b"two"))
+        assert _rows_seen_by_another_process(index) == set()
+        clock[0] += 1.0
+        third = writer.write_exchange(make_exchange(f"{URL}3", b"three"))
+        seen = _rows_seen_by_another_process(index)
+        assert first.record_id in seen and third.record_id in seen and len(seen) == 3

@@ -4,6 +4,8 @@ by file and offset, and the records after it are read."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archive.cdxj import build_index
@@ -72,3 +74,67 @@ def test_a_byte_order_mark_before_a_version_line_is_passed_over_and_said(tmp_pat
     assert "byte-order mark" in errors[0].reason
     lookup = ArchiveLookup(path, on_error=[].append)
     assert lookup.get("http://ex.com/0").payload == b"<p>0</p>"
+
+
+def _padded(url: str, pad: int, n: int) -> bytes:
+    """A response whose header is ``pad`` bytes longer (past the reader's first read of a
+    header when over 4 KB); ``n`` sets its record id, so its gzip bytes differ per ``n``."""
+    rec = response(url, b"<p>x</p>", rec_id=f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>")
+    return rec.replace(b"WARC-Target-URI:", b"X-Pad: " + b"y" * pad + b"\r\nWARC-Target-URI:", 1)
+
+
+@pytest.mark.parametrize("pad", [0, 5000, 70_000])
+@pytest.mark.parametrize("first_gzipped", [False, True])
+def test_a_stray_version_line_before_a_gzip_member_loses_no_record(tmp_path, pad,
+                                                                    first_gzipped):
+    """A version line alone between records, the next one a gzip member: the member's
+    compressed bytes, where they held a colon, were read as the stray line's header lines up
+    to the end of the file ("the file ends inside it"), and a plain WARC's walk never looked
+    for a gzip member after it; every record after the stray line was lost. Each of the
+    twenty files differs in its compressed bytes only."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    for n in range(20):
+        first = _padded("http://ex.com/0", 0, n)
+        parts = [gz(first) if first_gzipped else first, b"WARC/1.0\r\n",
+                 gz(_padded("http://ex.com/big", pad, n)), gz(_padded("http://ex.com/2", 0, n))]
+        path = tmp_path / f"s{n}.warc.gz"
+        path.write_bytes(b"".join(parts))
+        starts = [sum(len(p) for p in parts[:k]) for k in range(4)]
+        errors: list = []
+        infos = list(iter_records(path, errors.append))
+        assert [(i.offset, i.record.target_uri) for i in infos] == [
+            (starts[0], "http://ex.com/0"), (starts[2], "http://ex.com/big"),
+            (starts[3], "http://ex.com/2")], (n, [e.reason for e in errors])
+        assert [(e.offset, e.file) for e in errors] == [(starts[1], str(path))], n
+        lines = build_index([path], on_error=[].append)
+        offsets = {json.loads(ln.split(" ", 2)[2])["url"]: int(json.loads(
+            ln.split(" ", 2)[2])["offset"]) for ln in lines}
+        for url, offset in offsets.items():  # warcio reads each indexed offset as its record
+            with path.open("rb") as fh:
+                fh.seek(offset)
+                rec = next(iter(ArchiveIterator(fh)))
+                assert rec.rec_headers.get_header("WARC-Target-URI") == url
+
+
+@pytest.mark.parametrize("pad", [0, 5000, 70_000])
+@pytest.mark.parametrize("stray", [b"WARC/1.0\r\n", b"WARC/1.0\r\nX-Note: b\r\n"])
+def test_a_stray_version_line_is_the_same_false_start_before_a_long_header(tmp_path, pad,
+                                                                           stray):
+    """Before a header over 4 KB (past the reader's first read) a stray version line was
+    said "WARC header not terminated", and with a line after it a record's error, where
+    before a short header it was a false start passed over: now the same, whatever the
+    length of the header after it, and every record read at its offset."""
+    from archive.errors import PassedOver
+
+    first, last = response("http://ex.com/0", b"<p>0</p>"), response("http://ex.com/2", b"x")
+    big = _padded("http://ex.com/big", pad, 1)
+    path = tmp_path / "s.warc"
+    path.write_bytes(first + stray + big + last)
+    errors: list = []
+    infos = list(iter_records(path, errors.append))
+    at = len(first) + len(stray)
+    assert [(i.offset, i.record.target_uri) for i in infos] == [
+        (0, "http://ex.com/0"), (at, "http://ex.com/big"), (at + len(big), "http://ex.com/2")]
+    assert [(type(e), e.offset) for e in errors] == [(PassedOver, len(first))]
+    assert "a version line inside its header ('WARC/1.1'): a false start" in errors[0].reason

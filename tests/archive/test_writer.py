@@ -275,13 +275,17 @@ def test_bodiless_answers_keep_their_content_length_as_sent(tmp_path):
     assert got["http://example.com/g"].get_header("Content-Length") == "0"
 
 
-def test_a_digest_index_that_cannot_be_written_is_an_archive_write_error(tmp_path):
+def test_a_digest_index_that_cannot_be_written_is_an_archive_write_error(tmp_path,
+                                                                        monkeypatch):
     """The record went in, then the digest index (SQLite, beside the WARCs: the same full
     disk) refused it: a bare sqlite3.OperationalError escaped, which the crawl read as a
     failed page ("Article not fetched (operational_error)") and went on crawling."""
     import sqlite3
 
+    from archive import writer as writer_module
     from archive.dedup import DigestIndex
+
+    monkeypatch.setattr(writer_module, "UNSYNCED_ROWS", 1)  # the row goes in with its record
 
     DigestIndex(tmp_path / "digests.sqlite3").close()  # made, with its table
     index = DigestIndex(tmp_path / "digests.sqlite3")

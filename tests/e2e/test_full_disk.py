@@ -124,7 +124,7 @@ def test_a_full_warc_disk_records_no_article_it_did_not_archive(jobdir: bool,
     site = old_site()
     data_dir = tmp_path / "data"
     settings = {"JOBDIR": str(tmp_path / "job")} if jobdir else None
-    with tmpfs(data_dir / "warc", "160k") as warcs, FixtureServer([site.site]) as server:
+    with tmpfs(data_dir / "warc", "64k") as warcs, FixtureServer([site.site]) as server:
         failed = crawl(data_dir, server, settings)
         assert failed.returncode == 1, failed.stderr[-3000:]
         assert_one_clear_error(failed.stderr, warcs)
