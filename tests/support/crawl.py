@@ -143,7 +143,7 @@ def start_signalled_crawl(data_dir: Path, server: FixtureServer,
 
 
 def exported_items(data_dir: Path, spider: str = "belta") -> list[dict[str, Any]]:
-    """The items a spider's finished runs exported into DATA_DIR/items, oldest file first."""
+    """The items a spider's runs have exported into DATA_DIR/items so far, oldest file first."""
     return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
             for line in path.read_text("utf-8").splitlines() if line.strip()]
 
