@@ -73,17 +73,6 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 first
 
 
-# the spellings of Cyrillic single-byte labels libxml2 (with iconv) reads; x-mac-cyrillic is none
-_LIBXML2_CYRILLIC_LABELS = frozenset((
-    b"windows-1251", b"cp1251", b"koi8-r", b"koi8-u", b"iso-8859-5", b"iso8859-5", b"ibm866",
-    b"cp866"))
-
-
-def _libxml2_reads(label: bytes) -> bool:
-    """Whether libxml2 decodes a document whose XML declaration names ``label`` itself."""
-    return label.strip().lower() in _LIBXML2_CYRILLIC_LABELS
-
-
 def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     """The document with an XML declaration that tells the charset its bytes are in.
 
@@ -94,9 +83,8 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     the charset of the HTTP ``content_type`` first when it is a Cyrillic one (a short feed's
     few words were guessed mac-cyrillic, where the server said windows-1251; a Latin one is
     a server's default as often as not). A declared Cyrillic single-byte charset is a label
-    the letters may overrule (:func:`cyrillic_codec`: windows-1251 labelled KOI8-R); a
-    relabelled feed, and one whose label libxml2 does not know (x-mac-cyrillic), is read
-    here, the others are given to libxml2 as they are (a second copy of a large feed).
+    the letters may overrule (:func:`cyrillic_codec`: windows-1251 labelled KOI8-R) and is
+    read here, never by libxml2, which may not know it (x-mac-cyrillic).
     A UTF-8 byte order mark is left to the parser when (nearly all) UTF-8 follows it, as
     :func:`decode_html` judges UTF-8 (a description cut mid-character spoils no feed); before
     bytes that are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
@@ -126,8 +114,6 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if declared in CYRILLIC_SINGLE_BYTE:  # a label the letters may overrule (cp1251 as KOI8-R);
         # read here: libxml2's iconv may not know the label (x-mac-cyrillic: every letter U+FFFD)
         codec = cyrillic_codec(data, [declared, *([said] if said else [])]) or declared
-        if codec == declared and _libxml2_reads(match.group(2)):
-            return data  # no copy: libxml2 reads the bytes as they come (18 MB took 93 MB)
         return _XML_ENCODING.sub(rb"\1utf-8\3", data.decode(codec, "replace").encode("utf-8"),
                                  count=1)
     if declared not in ("utf-8", None):
