@@ -299,10 +299,8 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
 # as signs (as cp866 or mac-cyrillic: "═ютюёЄш", "Ќовости дн€") or as rare letters. Each
 # reading is scored as a text a Russian or Belarusian writer could have written: the
 # frequency of its letters, the case shape of its words, what stands between them.
-# KOI8-U after KOI8-R: the same for Russian (a tie goes to the first), and it has Ukrainian's
-# і ї є ґ where KOI8-R has box-drawing signs
 CYRILLIC_READINGS = tuple(codecs.lookup(c).name for c in (
-    "cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic"))
+    "cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic"))
 # per mille, of Russian and Belarusian prose together (і and ў are Belarusian's и and у)
 _LETTER_PER_MILLE = {
     "о": 95, "а": 85, "е": 75, "и": 60, "н": 65, "т": 60, "с": 50, "р": 47, "в": 45,
@@ -332,7 +330,6 @@ _WORD_OR_SIGN = re.compile(r"[^\W\d_]+|[^\x00-\x7f]")
 LETTER_SAMPLE = 4000  # non-ASCII bytes judged: enough for a page, little for a large one
 MIN_LETTER_EVIDENCE = -5.0  # mean score of a non-ASCII character in a Cyrillic reading
 RELABEL_MARGIN = 5.0  # how much better another reading must be than the declared one
-MAX_MIXED_CASE = 0.1  # share of a reading's words with a small letter before a capital
 _CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
 
 
@@ -401,15 +398,11 @@ def letter_evidence(text: str) -> float:
 
 def _letter_sample(body: bytes) -> bytes:
     """The non-ASCII runs of ``body`` with the byte either side (what tells a word's
-    neighbours), LETTER_SAMPLE non-ASCII bytes of them at most, joined by spaces. A run is
-    cut where the sample is full: Cyrillic words joined by NBSP (0xA0) are one run, and a
-    megabyte of them was scored whole."""
+    neighbours), up to LETTER_SAMPLE bytes of them, joined by spaces."""
     pieces, size = [], 0
     for match in _HIGH_RUN.finditer(body):
-        start = match.start()
-        end = min(match.end(), start + LETTER_SAMPLE - size)
-        pieces.append(body[max(start - 1, 0):end + (end == match.end())])  # cut: no neighbour
-        size += end - start
+        pieces.append(body[max(match.start() - 1, 0):match.end() + 1])
+        size += match.end() - match.start()
         if size >= LETTER_SAMPLE:
             break
     return b" ".join(pieces)
@@ -417,54 +410,20 @@ def _letter_sample(body: bytes) -> bytes:
 
 def cyrillic_codec(body: bytes, declared: Sequence[str] = ()) -> str | None:
     """The Cyrillic single-byte charset ``body`` (not UTF-8) is in, judged by its letters
-    (:func:`letter_evidence`).
-
-    Declared: the best read of the Cyrillic ones ``declared``, unless that reading shows
-    more mojibake (:func:`_mojibake_signs`) than another which reads clearly better (by
-    RELABEL_MARGIN over the sample: windows-1251 labelled KOI8-R, the reverse). Scores
-    alone never overrule a label: "МЧС" in windows-1251 read as KOI8-R is "лвя", small
-    letters a word could have. None declared: the best reading when it reads as Cyrillic
-    text at all and few of its words mix cases (Greek read as KOI8-R swaps them), else None
-    (a short feed's few words left to charset_normalizer were read as mac-cyrillic)."""
+    (:func:`letter_evidence`): the best read of the Cyrillic ones ``declared`` unless
+    another reads clearly better (by RELABEL_MARGIN over the sample: windows-1251 labelled
+    KOI8-R, the reverse; a word or two too few to tell keep their label); with none
+    declared, the best reading when it reads as Cyrillic text at all, else None (a short
+    feed's few words left to charset_normalizer were read as mac-cyrillic or Shift_JIS).
+    KOI8-U is one when declared."""
     said = [c for c in declared if c in CYRILLIC_SINGLE_BYTE]
     sample = _letter_sample(body)
     readings = dict.fromkeys((*said, *CYRILLIC_READINGS))
-    texts = {c: sample.decode(c, "replace") for c in readings}
-    scores = {c: letter_evidence(t) for c, t in texts.items()}
+    scores = {c: letter_evidence(sample.decode(c, "replace")) for c in readings}
     count = len(sample) - len(sample.translate(None, _HIGH_BYTES))  # its non-ASCII bytes
     best = max(scores, key=scores.__getitem__)
     if said:
         label = max(said, key=scores.__getitem__)
         gain = (scores[best] - scores[label]) * count
-        relabel = gain >= RELABEL_MARGIN and scores[best] >= MIN_LETTER_EVIDENCE
-        shows = _mojibake_signs(texts[label]) > _mojibake_signs(texts[best])
-        return best if relabel and shows else label
-    if scores[best] < MIN_LETTER_EVIDENCE or _mixed_case_share(texts[best]) > MAX_MIXED_CASE:
-        return None
-    return best
-
-
-def _mojibake_signs(text: str) -> int:
-    """How many words and signs of a reading no Russian, Belarusian or Ukrainian text has:
-    a small letter before a capital inside a word, a letter outside their alphabets, a
-    non-ASCII sign that is no typography, a spelling no word has. Frequencies, case shapes
-    and runs of consonants are no such proof: abbreviations (МЧС, ДТП) have odd ones, and a
-    name or two (БелАЗ) mixes cases in a right reading too."""
-    signs = 0
-    for match in _WORD_OR_SIGN.finditer(text):
-        piece = match.group()
-        if piece.isascii():
-            continue
-        if len(piece) == 1 and not piece.isalpha():
-            signs += piece not in _SIGNS
-            continue
-        lower = piece.lower()
-        signs += (any(c not in _LETTER_COST for c in lower if not c.isascii())
-                  or _word_shape(piece) == "mixed" or _NO_SUCH_SPELLING.search(lower) is not None)
-    return signs
-
-
-def _mixed_case_share(text: str) -> float:
-    """The share of a reading's non-ASCII words of two letters or more with mixed cases."""
-    words = [w for w in _WORD_OR_SIGN.findall(text) if len(w) > 1 and not w.isascii()]
-    return sum(_word_shape(w) == "mixed" for w in words) / len(words) if words else 0.0
+        return best if gain >= RELABEL_MARGIN and scores[best] >= MIN_LETTER_EVIDENCE else label
+    return best if scores[best] >= MIN_LETTER_EVIDENCE else None

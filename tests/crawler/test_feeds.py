@@ -788,27 +788,3 @@ def test_a_short_feed_labelled_its_own_cyrillic_charset_or_none_reads_right(
     sent = charset.replace("x-mac-", "mac_")
     for label, where in ((charset, "xml"), (charset, "http"), (None, "none")):
         assert read_titles(titles, sent, label, where) == titles, (label, where)
-
-
-FEED_ABBREVIATIONS = [["МЧС"], ["МВД РБ"], ["ТАСС"], ["ДТП", "КГБ"], ["ЖКХ"], ["РБК"],
-                      ["МЧС БелАЗ президент ФСБ"]]
-
-
-@pytest.mark.parametrize("titles", FEED_ABBREVIATIONS)
-@pytest.mark.parametrize("charset", CYRILLIC_CHARSETS)
-def test_a_feed_of_abbreviations_keeps_its_own_cyrillic_label(
-        titles: list[str], charset: str) -> None:
-    """Titles and links of capitals under their own label (declaration or header):
-    windows-1251 "МЧС" read as KOI8-R is "лвя", which the letters' frequencies liked better,
-    and /news/МЧС became /news/лвя. A label falls only when its own reading shows mojibake."""
-    sent = charset.replace("x-mac-", "mac_")
-    for where in ("xml", "http"):
-        body = short_feed(titles, sent, charset if where == "xml" else None)
-        body = body.replace(b"https://ex.by/", b"https://ex.by/news/")
-        for n, title in enumerate(titles):
-            body = body.replace(f"news/{n}/".encode(), b"news/" + title.encode(sent), 1)
-        content_type = f"application/rss+xml; charset={charset}" if where == "http" else None
-        entries = list(feed_entries(body, content_type=content_type))
-        assert [e.title for e in entries] == titles, where
-        assert [e.url for e in entries] == [f"https://ex.by/news/{t}" for t in titles], where
-
