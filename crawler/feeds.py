@@ -82,9 +82,7 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them,
     the charset of the HTTP ``content_type`` first when it is a Cyrillic one (a short feed's
     few words were guessed mac-cyrillic, where the server said windows-1251; a Latin one is
-    a server's default as often as not). A declared Cyrillic single-byte charset is a label
-    the letters may overrule (:func:`cyrillic_codec`: windows-1251 labelled KOI8-R) and is
-    read here, never by libxml2, which may not know it (x-mac-cyrillic).
+    a server's default as often as not).
     A UTF-8 byte order mark is left to the parser when (nearly all) UTF-8 follows it, as
     :func:`decode_html` judges UTF-8 (a description cut mid-character spoils no feed); before
     bytes that are none (a PHP include saved with one, ahead of a windows-1251 feed: libxml2 believed it,
