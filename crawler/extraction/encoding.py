@@ -311,7 +311,7 @@ _LETTER_PER_MILLE = {
 }
 _LETTER_COST = {c: -math.log(n / 1000) for c, n in _LETTER_PER_MILLE.items()}
 _RARE = -math.log(1e-5)  # another Cyrillic letter (Serbian ђ, Macedonian ќ), a box-drawing sign
-_SIGN_COST = -math.log(0.01)  # the typography of Russian text: «» — – … № „“ ” ’ NBSP °
+_SIGN_COST = -math.log(0.01)  # the typography of Russian text: «» — – … № „“ ” ‘ ’ NBSP °
 _SIGNS = frozenset("«»—–…№„“”’\u00a0°•")
 _OPENERS, _CLOSERS = frozenset("«„№"), frozenset("»…")  # never after, before a letter
 _DASHES = frozenset("—–")  # between spaces: "Минск — столица", never "—порт"
@@ -322,8 +322,8 @@ _MISPLACED = -math.log(1e-3)  # a sign where typography never puts it: "н№“
 _SHAPE_COST = {"lower": -math.log(0.8), "title": -math.log(0.15), "upper": -math.log(0.04),
                "mixed": -math.log(1e-4)}
 _VOWELS = frozenset("аеёиоуыэюяіїє")
-# spellings no Russian or Belarusian word has: ь, ъ or ы opening it, or after a vowel, ь, ъ
-# or й; ъ before anything but an iotated vowel (Greek read as Cyrillic: "ѓоьхёс", "ыы")
+# spellings no Russian or Belarusian word has: a sign or ы opening it, after a vowel or a
+# sign; ъ before anything but an iotated vowel (the readings of Greek as Cyrillic: "оь")
 _NO_SUCH_SPELLING = re.compile("^[ьъы]|(?<=[аеёиоуыэюяіїєьъй])[ьъы]|ъ(?![еёюя])")
 _RUN_COST = -math.log(0.1)  # each letter past two consonants, or two vowels, in a row
 _WORD_OR_SIGN = re.compile(r"[^\W\d_]+|[^\x00-\x7f]")
@@ -343,13 +343,15 @@ def _word_shape(word: str) -> str:
 
 def _word_cost(word: str) -> float:
     """The cost of a word of a reading (its non-ASCII letters only count: the ASCII is the
-    same in every reading); Cyrillic letters next to Latin ones are mojibake (``cafй``)."""
-    lower = word.lower()
-    cost = sum(_LETTER_COST.get(c, _RARE) for c in lower if not c.isascii())
+    same in every reading), Cyrillic letters next to Latin ones are mojibake (``cafй``)."""
+    cost = sum(_LETTER_COST.get(c, _RARE) for c in word.lower() if not c.isascii())
+    if word.isascii():
+        return 0.0
     if not all(_CYRILLIC_LETTER.match(c) for c in word):
         return cost + _SHAPE_COST["mixed"]
-    spelling = _MISPLACED * len(_NO_SUCH_SPELLING.findall(lower))
-    return cost + _SHAPE_COST[_word_shape(word)] + _cluster_cost(lower) + spelling
+    lower = word.lower()
+    return cost + _SHAPE_COST[_word_shape(word)] + _cluster_cost(lower) + _MISPLACED * len(
+        _NO_SUCH_SPELLING.findall(lower))
 
 
 def _cluster_cost(word: str) -> float:
@@ -410,12 +412,11 @@ def _letter_sample(body: bytes) -> bytes:
 
 def cyrillic_codec(body: bytes, declared: Sequence[str] = ()) -> str | None:
     """The Cyrillic single-byte charset ``body`` (not UTF-8) is in, judged by its letters
-    (:func:`letter_evidence`): the best read of the Cyrillic ones ``declared`` unless
-    another reads clearly better (by RELABEL_MARGIN over the sample: windows-1251 labelled
-    KOI8-R, the reverse; a word or two too few to tell keep their label); with none
-    declared, the best reading when it reads as Cyrillic text at all, else None (a short
-    feed's few words left to charset_normalizer were read as mac-cyrillic or Shift_JIS).
-    KOI8-U is one when declared."""
+    (:func:`letter_evidence`): a declared one (the first of ``declared`` in
+    CYRILLIC_READINGS) unless another reads clearly better (RELABEL_MARGIN: windows-1251
+    labelled KOI8-R, the reverse); undeclared, the best reading when it reads as Cyrillic
+    text at all, else None (a short feed's few words left to charset_normalizer were read
+    as mac-cyrillic or Shift_JIS). KOI8-U is one when declared."""
     said = [c for c in declared if c in CYRILLIC_SINGLE_BYTE]
     sample = _letter_sample(body)
     readings = dict.fromkeys((*said, *CYRILLIC_READINGS))
