@@ -22,7 +22,6 @@ from scrapy.utils.gz import gunzip
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import (
     CYRILLIC_SINGLE_BYTE,
-    cyrillic_codec,
     decode_html,
     header_charset,
     mostly_utf8,
@@ -107,15 +106,10 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
-    # default (Apache's ISO-8859-1), and a short text cannot show it wrong
-    if declared in CYRILLIC_SINGLE_BYTE:  # a label the letters may overrule (cp1251 as KOI8-R);
-        # read here: libxml2's iconv may not know the label (x-mac-cyrillic: every letter U+FFFD)
-        codec = cyrillic_codec(data, [declared, *([said] if said else [])]) or declared
-        return _XML_ENCODING.sub(rb"\1utf-8\3", data.decode(codec, "replace").encode("utf-8"),
-                                 count=1)
     if declared not in ("utf-8", None):
         return data  # a single-byte charset, as declared
+    said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
+    # default (Apache's ISO-8859-1), and a short text cannot show it wrong
     text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 

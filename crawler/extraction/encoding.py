@@ -20,9 +20,7 @@ page, an ad in another charset). So:
 from __future__ import annotations
 
 import codecs
-import math
 import re
-from collections.abc import Sequence
 
 from charset_normalizer import from_bytes
 
@@ -59,17 +57,12 @@ _WORD_PUNCT = re.escape("0123456789.,;:!?()[]{}\"'`«»„“”‘’‚-–—
 _UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u042f]")
 
 
-# labels browsers know (the WHATWG Encoding Standard's) that Python's codecs do not
-_WEB_ALIASES = {"x-mac-cyrillic": "mac_cyrillic", "x-mac-ukrainian": "mac_cyrillic"}
-
-
 def normalise_charset(name: str | None) -> str | None:
     """Python's codec name for a declared charset, or None when Python does not know it."""
     if not name:
         return None
-    name = name.strip().lower()
     try:
-        return codecs.lookup(_WEB_ALIASES.get(name, name)).name
+        return codecs.lookup(name.strip().lower()).name
     except LookupError:
         return None
 
@@ -264,14 +257,9 @@ def _without_stray_bom(body: bytes) -> bytes:
 
 
 def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
-    """Not UTF-8: undeclared or declared a Cyrillic single-byte charset, the one its letters
-    read as (:func:`cyrillic_codec`); else the Cyrillic single-byte charset whose text reads
-    as prose (a declared one first); else the declared charset; else what charset_normalizer
-    guesses."""
+    """Not UTF-8: the Cyrillic single-byte charset whose text reads as prose (a declared one
+    first); else the declared charset; else what charset_normalizer guesses."""
     declared = [c for c in declared if c != "utf-8"]
-    if (not declared or any(c in CYRILLIC_SINGLE_BYTE for c in declared)) and (
-            cyrillic := cyrillic_codec(body, declared)) is not None:
-        return body.decode(cyrillic, "replace"), cyrillic
     candidates = declared + [c for c in CYRILLIC_SINGLE_BYTE[:2] if c not in declared]
     decoded: dict[str, str] = {}
     for codec in candidates:
@@ -291,140 +279,3 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
     codec = normalise_charset(guess.encoding) if guess else None
     codec = codec or "utf-8"
     return body.decode(codec, "replace"), codec
-
-
-# --- which Cyrillic single-byte charset the bytes are in, by their letters ------------------
-# The five share the Cyrillic alphabet and differ in where they put it, so the wrong one
-# reads real letters as other letters of the wrong case (windows-1251 as KOI8-R: "мНБНЯРХ"),
-# as signs (as cp866 or mac-cyrillic: "═ютюёЄш", "Ќовости дн€") or as rare letters. Each
-# reading is scored as a text a Russian or Belarusian writer could have written: the
-# frequency of its letters, the case shape of its words, what stands between them.
-CYRILLIC_READINGS = tuple(codecs.lookup(c).name for c in (
-    "cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic"))
-# per mille, of Russian and Belarusian prose together (і and ў are Belarusian's и and у)
-_LETTER_PER_MILLE = {
-    "о": 95, "а": 85, "е": 75, "и": 60, "н": 65, "т": 60, "с": 50, "р": 47, "в": 45,
-    "л": 43, "к": 35, "м": 32, "д": 30, "п": 28, "у": 27, "я": 22, "ы": 21, "і": 20,
-    "ь": 17, "г": 17, "з": 17, "б": 16, "ч": 15, "й": 12, "х": 10, "ж": 9, "ў": 8,
-    "ц": 7, "ш": 7, "ю": 6, "э": 4, "щ": 3, "ё": 3, "ф": 2, "ъ": 0.4, "є": 0.3,
-    "ї": 0.2, "ґ": 0.1,
-}
-_LETTER_COST = {c: -math.log(n / 1000) for c, n in _LETTER_PER_MILLE.items()}
-_RARE = -math.log(1e-5)  # another Cyrillic letter (Serbian ђ, Macedonian ќ), a box-drawing sign
-_SIGN_COST = -math.log(0.01)  # the typography of Russian text: «» — – … № „“ ” ‘ ’ NBSP °
-_SIGNS = frozenset("«»—–…№„“”’\u00a0°•")
-_OPENERS, _CLOSERS = frozenset("«„№"), frozenset("»…")  # never after, before a letter
-_DASHES = frozenset("—–")  # between spaces: "Минск — столица", never "—порт"
-_IN_WORDS = frozenset("’\u00a0")  # between letters too: Belarusian аб’ява, в\u00a0Минске
-_MISPLACED = -math.log(1e-3)  # a sign where typography never puts it: "н№“", "сл»ово"
-# the case shape of a word, by how often prose has it: small, Capitalised, ALL CAPS; any
-# other (a small letter before a capital: windows-1251 read as KOI8-R) is mojibake's
-_SHAPE_COST = {"lower": -math.log(0.8), "title": -math.log(0.15), "upper": -math.log(0.04),
-               "mixed": -math.log(1e-4)}
-_VOWELS = frozenset("аеёиоуыэюяіїє")
-# spellings no Russian or Belarusian word has: a sign or ы opening it, after a vowel or a
-# sign; ъ before anything but an iotated vowel (the readings of Greek as Cyrillic: "оь")
-_NO_SUCH_SPELLING = re.compile("^[ьъы]|(?<=[аеёиоуыэюяіїєьъй])[ьъы]|ъ(?![еёюя])")
-_RUN_COST = -math.log(0.1)  # each letter past two consonants, or two vowels, in a row
-_WORD_OR_SIGN = re.compile(r"[^\W\d_]+|[^\x00-\x7f]")
-LETTER_SAMPLE = 4000  # non-ASCII bytes judged: enough for a page, little for a large one
-MIN_LETTER_EVIDENCE = -5.0  # mean score of a non-ASCII character in a Cyrillic reading
-RELABEL_MARGIN = 5.0  # how much better another reading must be than the declared one
-_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
-
-
-def _word_shape(word: str) -> str:
-    if word.islower():
-        return "lower"
-    if word.isupper():
-        return "upper" if len(word) > 1 else "title"
-    return "title" if word[0].isupper() and word[1:].islower() else "mixed"
-
-
-def _word_cost(word: str) -> float:
-    """The cost of a word of a reading (its non-ASCII letters only count: the ASCII is the
-    same in every reading), Cyrillic letters next to Latin ones are mojibake (``cafй``)."""
-    cost = sum(_LETTER_COST.get(c, _RARE) for c in word.lower() if not c.isascii())
-    if word.isascii():
-        return 0.0
-    if not all(_CYRILLIC_LETTER.match(c) for c in word):
-        return cost + _SHAPE_COST["mixed"]
-    lower = word.lower()
-    return cost + _SHAPE_COST[_word_shape(word)] + _cluster_cost(lower) + _MISPLACED * len(
-        _NO_SUCH_SPELLING.findall(lower))
-
-
-def _cluster_cost(word: str) -> float:
-    """What a word's runs of three consonants or vowels cost ("дпммбтб", all consonants, is
-    "ДОЛЛАРА" in windows-1251 read as KOI8-R; prose has few runs: "встреча", "строй")."""
-    cost, run, last = 0.0, 0, None
-    for letter in word:
-        vowel = letter in _VOWELS
-        run = run + 1 if vowel == last else 1
-        last = vowel
-        cost += _RUN_COST if run >= 3 else 0.0
-    return cost
-
-
-def _sign_cost(text: str, at: int) -> float:
-    """The cost of the non-letter ``text[at]``: typography where it stands, else a rare sign."""
-    sign = text[at]
-    if sign not in _SIGNS:
-        return _RARE
-    after = at > 0 and text[at - 1].isalpha()
-    before = at + 1 < len(text) and text[at + 1].isalpha()
-    if sign in _IN_WORDS or not (after or before):
-        return _SIGN_COST
-    if (after and before) or sign in _DASHES or (after and sign in _OPENERS) or (
-            before and sign in _CLOSERS):
-        return _MISPLACED
-    return _SIGN_COST
-
-
-def letter_evidence(text: str) -> float:
-    """How well ``text`` reads as Russian or Belarusian, as the mean negative cost of its
-    non-ASCII characters (about -3 for prose, below -6 for mojibake); 0.0 without any."""
-    cost, count = 0.0, 0
-    for match in _WORD_OR_SIGN.finditer(text):
-        piece = match.group()
-        if piece.isascii():
-            continue
-        if len(piece) == 1 and not piece.isalpha():
-            cost += _sign_cost(text, match.start())
-            count += 1
-            continue
-        cost += _word_cost(piece)
-        count += sum(not c.isascii() for c in piece)
-    return -cost / count if count else 0.0
-
-
-def _letter_sample(body: bytes) -> bytes:
-    """The non-ASCII runs of ``body`` with the byte either side (what tells a word's
-    neighbours), up to LETTER_SAMPLE bytes of them, joined by spaces."""
-    pieces, size = [], 0
-    for match in _HIGH_RUN.finditer(body):
-        pieces.append(body[max(match.start() - 1, 0):match.end() + 1])
-        size += match.end() - match.start()
-        if size >= LETTER_SAMPLE:
-            break
-    return b" ".join(pieces)
-
-
-def cyrillic_codec(body: bytes, declared: Sequence[str] = ()) -> str | None:
-    """The Cyrillic single-byte charset ``body`` (not UTF-8) is in, judged by its letters
-    (:func:`letter_evidence`): a declared one (the first of ``declared`` in
-    CYRILLIC_READINGS) unless another reads clearly better (RELABEL_MARGIN: windows-1251
-    labelled KOI8-R, the reverse); undeclared, the best reading when it reads as Cyrillic
-    text at all, else None (a short feed's few words left to charset_normalizer were read
-    as mac-cyrillic or Shift_JIS). KOI8-U is one when declared."""
-    said = [c for c in declared if c in CYRILLIC_SINGLE_BYTE]
-    sample = _letter_sample(body)
-    readings = dict.fromkeys((*said, *CYRILLIC_READINGS))
-    scores = {c: letter_evidence(sample.decode(c, "replace")) for c in readings}
-    count = len(sample) - len(sample.translate(None, _HIGH_BYTES))  # its non-ASCII bytes
-    best = max(scores, key=scores.__getitem__)
-    if said:
-        label = max(said, key=scores.__getitem__)
-        gain = (scores[best] - scores[label]) * count
-        return best if gain >= RELABEL_MARGIN and scores[best] >= MIN_LETTER_EVIDENCE else label
-    return best if scores[best] >= MIN_LETTER_EVIDENCE else None
