@@ -181,6 +181,7 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
     return sorted(url for _, url in best.values())
 
 
+PARTIAL_CONTENT = 206  # the answer to a request with a Range
 CUT_SHORT = "cut_short"  # a 2xx whose body ends short of its Content-Length (.partial)
 BLOCKED = f"{BlockedPage.reason_prefix}/"  # the extraction's reasons for a challenge page
 
@@ -238,8 +239,9 @@ def _page_before(older: Iterator[ArchivedResponse], newest: ArchivedResponse,
 
 def no_page(archived: ArchivedResponse) -> str | None:
     """What a capture is when its status or body alone tell it is no whole page of the
-    article (``http_<status>``, ``cut_short``); None for a whole 2xx."""
-    if not _success(archived.status):
+    article (``http_<status>``, ``cut_short``); None for a whole 2xx. A 206 holds part of
+    the page (``wget -c``, a browser's range request), never what the crawl's GET got."""
+    if not _success(archived.status) or archived.status == PARTIAL_CONTENT:
         return f"http_{archived.status}"
     return CUT_SHORT if archived.partial else None
 

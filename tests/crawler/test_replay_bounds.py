@@ -87,3 +87,37 @@ def test_a_newer_capture_stands_in_at_warc_replay_at_and_the_log_says_another(
     assert mw.process_request(Request(URL)).body == b"newer page"
     assert "another capture of its status is looked for" in caplog.text
     assert "older" not in caplog.text
+
+
+PARTIAL = "206 Partial Content"
+
+
+def test_a_newer_206_gives_way_to_the_whole_page_for_a_request_with_no_range(tmp_path) -> None:
+    """``wget -c`` or a browser's range request archived part of the page after the whole:
+    the spider's GET asks no Range, so the whole 200 answers it (counted); one asking a
+    Range gets the 206, as the archive holds it."""
+    mw = middleware(tmp_path, [("2026-01-01T00:00:00Z", b"whole page"),
+                               ("2026-02-01T00:00:00Z", b"page")],
+                    {"2026-02-01T00:00:00Z": PARTIAL})
+    answer = mw.process_request(Request(URL))
+    assert (answer.status, answer.body) == (200, b"whole page")
+    assert mw.stats.get_value("replay/partial_passed_over") == 1
+    ranged = mw.process_request(Request(URL, headers={"Range": "bytes=6-"}))
+    assert (ranged.status, ranged.body) == (206, b"page")
+
+
+def test_a_206_answers_when_the_archive_holds_nothing_else_of_the_url(tmp_path) -> None:
+    """Part of a page is still what the archive holds of it: served, not a missing URL."""
+    mw = middleware(tmp_path, [("2026-02-01T00:00:00Z", b"page")],
+                    {"2026-02-01T00:00:00Z": PARTIAL})
+    answer = mw.process_request(Request(URL))
+    assert (answer.status, answer.body) == (206, b"page")
+    assert mw.stats.get_value("replay/partial_passed_over") is None
+    assert mw.stats.get_value("replay/missing") is None
+
+
+def test_a_lone_206_over_the_bound_is_refused_as_live(tmp_path) -> None:
+    mw = middleware(tmp_path, [("2026-02-01T00:00:00Z", b"x" * (BOUND + 1))],
+                    {"2026-02-01T00:00:00Z": PARTIAL})
+    with pytest.raises(DownloadCancelledError, match=f"over download_maxsize {BOUND}"):
+        mw.process_request(Request(URL))
