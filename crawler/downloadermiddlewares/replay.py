@@ -29,7 +29,12 @@ from archive.errors import UnservedRecord
 from archive.httputil import DEFAULT_MAX_DECODED, content_problem, encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
+from archive.reader import (
+    ArchiveLookup,
+    LookupIndexError,
+    read_without_range,
+    warc_inputs,
+)
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
@@ -40,7 +45,6 @@ logger = logging.getLogger(__name__)
 REPLAY_MISSING = "replay-missing"  # the flag of the 404 standing for a URL the archive lacks
 MISSING_URLS = "replay/missing_urls"  # stats key: the first URLs the archive lacked
 MAX_MISSING_URLS = 20
-PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
 # Headers describing the original transfer, not the stored body (already de-chunked).
 _HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 
@@ -211,15 +215,17 @@ class WarcReplayMiddleware:
         was served and then refused by Scrapy, the URL lost though an older capture fit; each
         one passed over is counted (``replay/over_maxsize``) and said. Only a capture of the
         same status stands in: an older 404, 503 or redirect answered for the page that was
-        there, and a 206 holds part of it. A 206 (``wget -c``, a browser's range request)
-        answers a request with no Range only when the archive holds nothing else of it."""
+        there, and a 206 holds part of it. A request with no Range reads what
+        :func:`archive.reader.read_without_range` gives: a 206 gives way to a whole 2xx of
+        its URL spelling only."""
         first_over, over_status = 0, 0
+        choices = self.lookup.readable(url, self.at, method=method) if ranged else None
+        captures = ((c, None) for c in choices) if choices is not None \
+            else read_without_range(self.lookup, url, self.at, method=method)
         part: ArchivedResponse | None = None
-        for archived in self.lookup.readable(url, self.at, method=method):
+        for archived, stood_in_for in captures:
+            part = part or stood_in_for
             if over_status and archived.status != over_status:
-                continue
-            if archived.status == PARTIAL_CONTENT and not ranged:
-                part = part or archived
                 continue
             size = self._body_size(archived, bound)
             if size is None:
@@ -228,12 +234,6 @@ class WarcReplayMiddleware:
             if not first_over:
                 first_over, over_status = size, archived.status
             self._said_over(url, archived, size, bound)
-        if part is not None and not first_over:
-            size = self._body_size(part, bound)
-            if size is None:
-                return part, 0
-            self._said_over(url, part, size, bound)
-            return None, size
         return None, first_over
 
     def _said_part_passed_over(self, url: str, part: ArchivedResponse | None) -> None:
