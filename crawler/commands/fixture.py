@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 
 from archive.fileio import quiet_on_closed_pipe
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, LookupIndexError, response_at
+from archive.reader import ArchiveLookup, LookupIndexError, read_first, response_at
 from crawler.downloadermiddlewares.replay import parse_replay_at, replay_paths
 from crawler.extraction import ExtractionError
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
@@ -67,7 +67,7 @@ class Command(ScrapyCommand):
         at = parse_replay_at(self.settings.get("WARC_REPLAY_AT"))
         lookup = ArchiveLookup(replay_paths(spec))
         # the capture reextract reads: a newer 404, redirect or 206 gives way to the page
-        found = lookup.get(args[0], at=at) if at else capture_to_read(lookup, args[0])[0]
+        found = read_first(lookup, args[0], at) if at else capture_to_read(lookup, args[0])[0]
         if found is None:
             raise UsageError(f"{args[0]} is not in {spec}")
         return found, args[0]

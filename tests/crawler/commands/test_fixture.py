@@ -134,3 +134,18 @@ def test_a_fixture_by_url_is_made_of_the_page_reextract_reads(archived, tmp_path
     result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={later}", "--out",
                             str(tmp_path / "out"))
     check_made(result, tmp_path / "out", gold)
+
+
+def test_a_fixture_at_warc_replay_at_reads_the_whole_page_for_a_206_nearest(
+        archived, tmp_path: Path) -> None:
+    """At a moment nearest a later 206 (part of the page), the fixture is made of the whole
+    page, as a request with no Range reads it there (replay's choice)."""
+    folder, _, url, gold = archived
+    later = tmp_path / "warc"
+    shutil.copytree(folder, later)
+    (later / "later.warc.gz").write_bytes(gz(record(
+        "response", url, http_response(b"<p>tail</p>", "206 Partial Content"),
+        date="2026-02-01T00:00:00Z")))
+    result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={later}", "-s",
+                            "WARC_REPLAY_AT=20260201000000", "--out", str(tmp_path / "out"))
+    check_made(result, tmp_path / "out", gold)
