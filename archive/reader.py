@@ -6,6 +6,7 @@ import glob
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -662,6 +663,57 @@ def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
         raise WarcFormatError(
             info.file, info.offset, f"bad HTTP in revisit or original: {exc}"
         ) from exc
+
+
+PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
+_WHOLE_RANGE = re.compile(r"\s*bytes\s+0-(\d+)/(\d+)\s*$", re.IGNORECASE)
+
+
+def is_part(archived: ArchivedResponse) -> bool:
+    """Whether ``archived`` holds only part of its page: a 206, unless its Content-Range is
+    the whole body (``bytes 0-N/N+1``, as long as the payload), what a range request from
+    the start of a short page gets."""
+    if archived.status != PARTIAL_CONTENT:
+        return False
+    whole = _WHOLE_RANGE.match(archived.header("Content-Range") or "")
+    return not (whole and int(whole[1]) + 1 == int(whole[2]) == len(archived.payload))
+
+
+def _whole_2xx(archived: ArchivedResponse) -> bool:
+    return 200 <= archived.status < 300 and not is_part(archived) and not archived.partial
+
+
+def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = None, *,
+                       method: str = "") -> Iterator[tuple[ArchivedResponse, ArchivedResponse
+                                                             | None]]:
+    """The captures a request of ``url`` with no Range reads, best first (``readable``'s
+    order), each with the 206 it stands in for (None: it stands in for none).
+
+    A best capture holding part of the page (:func:`is_part`: ``wget -c`` resuming, a
+    browser's range request) gives way to the best whole 2xx after it under the same URL
+    spelling only; never to an error answer or redirect, nor another spelling's capture.
+    With none, the part is read, then the rest in order. Only the first part is kept: the
+    others are read once to know their status, and again only when asked for."""
+    captures = lookup.readable(url, at, method=method)
+    best = next(captures, None)
+    if best is None:
+        return
+    if is_part(best):
+        for capture in captures:
+            if capture.url == best.url and _whole_2xx(capture):
+                yield capture, best
+                yield from ((older, None) for older in captures)
+                return
+        captures = itertools.islice(lookup.readable(url, at, method=method), 1, None)
+    yield best, None
+    yield from ((other, None) for other in captures)
+
+
+def read_first(lookup: ArchiveLookup, url: str, at: datetime | None = None, *,
+               method: str = "") -> ArchivedResponse | None:
+    """The capture a request of ``url`` with no Range reads (:func:`read_without_range`);
+    None when none can be read."""
+    return next(read_without_range(lookup, url, at, method=method), (None, None))[0]
 
 
 def _redirects_to(resp: ArchivedResponse, url: str) -> bool:

@@ -33,7 +33,7 @@ from archive.httputil import (
     last_raw_header,
 )
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, SharedIndex
+from archive.reader import ArchiveLookup, SharedIndex, read_first
 from crawler.extraction import next_page_of
 from crawler.extraction.pages import page_less, page_of
 from crawler.extraction.worker import Fingerprint, PageJoin, extract_for_crawl, failure_reason
@@ -199,13 +199,14 @@ class ArchivePages(Joiner):
         """The capture of ``url`` the crawl joined: in the first page's run, the first at or
         after its time that the crawl did not retry (``RETRY_HTTP_CODES``: a 503 archived
         before the 200 of its retry, each captured); else the one nearest the first page's
-        (another run's, or the last answer of retries that all failed)."""
+        (another run's, or the last answer of retries that all failed), as a request with no
+        Range reads it (``read_first``)."""
         lookup = _lookup(self.later.index)
         if self.run is not None and self.at is not None:
             for archived in lookup.answers_in_run(url, self.run, self.at):
                 if archived.status not in self.later.retried:
                     return archived
-        return lookup.get(url, self.at)
+        return read_first(lookup, url, self.at)  # a 206 gives way to its whole 2xx
 
     def page(self, archived: ArchivedResponse, first: ArticlePage) -> ArticlePage:
         """The later page a crawl would have built of this capture (the first page's outlet)."""

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.reader import ArchiveLookup
+from archive.reader import ArchiveLookup, read_first
 from archive.urls import normalize_url, site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
@@ -97,7 +97,7 @@ def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
     """The name the site's archived home page gives itself (og:site_name, else its title),
     as the crawl read it there (``SiteState.name``); None when that page is not archived."""
     try:
-        archived = next(lookup.readable(url), None)
+        archived = read_first(lookup, url)
         if archived is None or archived.status != 200:
             return None
         body = decoded_body(archived, url, MAX_ZONE_BYTES)
@@ -119,7 +119,7 @@ def landed_url(lookup: ArchiveLookup, url: str,
     start, at = urlsplit(url), url
     for _ in range(MAX_HOPS):
         try:
-            archived = next(lookup.readable(at), None)
+            archived = read_first(lookup, at)
             location = archived.header("Location") if archived is not None else None
             if archived is not None and archived.status == 200:
                 location = _meta_refresh(archived, at, max_refresh_delay)
@@ -188,7 +188,7 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None
     urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
     for found in reversed(urls):
         try:
-            archived = next(lookup.readable(found), None)
+            archived = read_first(lookup, found)
             if archived is None or archived.status != 200:
                 continue
             body = decoded_body(archived, found, MAX_ZONE_BYTES)

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 
 from archive.errors import RECORD_KEPT, UnservedRecord, WarcFormatError
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup
+from archive.reader import ArchiveLookup, is_part, read_first, read_without_range
 from crawler.archive_dates import feed_dates, listed_hint, url_day_hint
 from crawler.archive_join import (
     RETRIED,
@@ -206,21 +206,21 @@ def captures_to_read(lookup: ArchiveLookup, url: str
     finds to be a challenge or a "not found" notice (:func:`extract_article`): only the
     extraction decodes a body. Only the URL the newest was archived under counts, not
     another spelling's (``/slug`` answering 404 where the crawl then asked for ``/slug/``):
-    that page is its own URL's item, and was read twice, two ids."""
-    own = _own_captures(lookup, url)
-    newest = next(own, None)
-    passed = None if newest is None else no_page(newest)
-    first = newest if passed is None else _page_before(own, newest, passed)
-    yield first, None if first is newest else passed
+    that page is its own URL's item, and was read twice, two ids. A newest 206 holding part
+    of the page gives way only to a whole 2xx of its spelling, as in replay
+    (:func:`archive.reader.read_without_range`); with none it is read itself."""
+    choices = read_without_range(lookup, url)
+    newest, part = next(choices, (None, None))
+    own = (older for older, _ in choices if older.url == newest.url)
+    if part is not None:  # a whole 2xx of its spelling before a newer 206 (replay's choice)
+        passed = no_page(part)
+        yield newest, passed
+    else:
+        passed = None if newest is None else no_page(newest)
+        first = newest if passed is None or is_part(newest) \
+            else _page_before(own, newest, passed)
+        yield first, None if first is newest else passed
     yield from ((older, passed) for older in own if no_page(older) is None)
-
-
-def _own_captures(lookup: ArchiveLookup, url: str) -> Iterator[ArchivedResponse]:
-    """``lookup.readable(url)``'s newest, then the older captures of the URL it is of."""
-    captures = lookup.readable(url)
-    if (newest := next(captures, None)) is not None:
-        yield newest
-        yield from (older for older in captures if older.url == newest.url)
 
 
 def _page_before(older: Iterator[ArchivedResponse], newest: ArchivedResponse,
@@ -238,8 +238,9 @@ def _page_before(older: Iterator[ArchivedResponse], newest: ArchivedResponse,
 
 def no_page(archived: ArchivedResponse) -> str | None:
     """What a capture is when its status or body alone tell it is no whole page of the
-    article (``http_<status>``, ``cut_short``); None for a whole 2xx."""
-    if not _success(archived.status):
+    article (``http_<status>``, ``cut_short``); None for a whole 2xx. A 206 holds part of
+    the page (``wget -c``, a browser's range request), never what the crawl's GET got."""
+    if not _success(archived.status) or is_part(archived):
         return f"http_{archived.status}"
     return CUT_SHORT if archived.partial else None
 
@@ -305,7 +306,7 @@ def _bad_capture(lookup: ArchiveLookup, url: str, exc: Exception) -> Page:
 def _fetched(lookup: ArchiveLookup, url: str) -> bool:
     """Whether the archive holds an article answer (2xx) for ``url``, as its crawl read it."""
     try:
-        found = lookup.get(url)
+        found = read_first(lookup, url)
     except Exception:  # noqa: BLE001 - a damaged capture is none
         return False
     return found is not None and _success(found.status)

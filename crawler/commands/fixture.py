@@ -1,6 +1,6 @@
 """``scrapy fixture``: turn an archived article response into a regression fixture, in one step.
 
-    scrapy fixture URL -s WARC_REPLAY=data/warc [-s WARC_REPLAY_AT=…]   # by URL, latest capture
+    scrapy fixture URL -s WARC_REPLAY=data/warc [-s WARC_REPLAY_AT=…]   # by URL, as reextract reads it
     scrapy fixture --warc FILE --offset N                              # one response record
 
 The page is read as re-extraction reads it (revisits resolved, Content-Encoding undone), its
@@ -21,11 +21,11 @@ from scrapy.exceptions import UsageError
 
 from archive.fileio import quiet_on_closed_pipe
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, LookupIndexError, response_at
+from archive.reader import ArchiveLookup, LookupIndexError, read_first, response_at
 from crawler.downloadermiddlewares.replay import parse_replay_at, replay_paths
 from crawler.extraction import ExtractionError
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
-from crawler.reextract import page_from_response
+from crawler.reextract import capture_to_read, page_from_response
 
 
 class Command(ScrapyCommand):
@@ -65,7 +65,9 @@ class Command(ScrapyCommand):
         if not spec:
             raise UsageError("a URL is looked up in the archive: give -s WARC_REPLAY=PATH")
         at = parse_replay_at(self.settings.get("WARC_REPLAY_AT"))
-        found = ArchiveLookup(replay_paths(spec)).get(args[0], at=at)
+        lookup = ArchiveLookup(replay_paths(spec))
+        # the capture reextract reads: a newer 404, redirect or 206 gives way to the page
+        found = read_first(lookup, args[0], at) if at else capture_to_read(lookup, args[0])[0]
         if found is None:
             raise UsageError(f"{args[0]} is not in {spec}")
         return found, args[0]

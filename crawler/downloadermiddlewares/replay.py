@@ -29,7 +29,12 @@ from archive.errors import UnservedRecord
 from archive.httputil import DEFAULT_MAX_DECODED, content_problem, encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
+from archive.reader import (
+    ArchiveLookup,
+    LookupIndexError,
+    read_without_range,
+    warc_inputs,
+)
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
@@ -183,7 +188,8 @@ class WarcReplayMiddleware:
         if self.lookup is None:  # the run is closing (spider_opened)
             raise IgnoreRequest(f"not replayed: {self.index_error}")
         bound = request.meta.get("download_maxsize", self.page_bound)
-        archived, over = self._within(request.url, _method_query(request), bound)
+        archived, over = self._within(request.url, _method_query(request), bound,
+                                      ranged=b"Range" in request.headers)
         if archived is None and over:  # no capture like it fits its bound: refused, as live
             raise DownloadCancelledError(
                 f"replay: {request.url}: its capture is over download_maxsize {bound} "
@@ -201,30 +207,51 @@ class WarcReplayMiddleware:
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived, decoded)
 
-    def _within(self, url: str, method: str, bound: int) -> tuple[ArchivedResponse | None, int]:
+    def _within(self, url: str, method: str, bound: int, ranged: bool = False
+                ) -> tuple[ArchivedResponse | None, int]:
         """The best capture of ``url`` whose body (undone of its Content-Encoding) fits the
         request's ``bound``, and the size of the newest one passed over for being past it (0
         when none was). A page's capture made with no bound (another tool, DOWNLOAD_MAXSIZE=0)
         was served and then refused by Scrapy, the URL lost though an older capture fit; each
         one passed over is counted (``replay/over_maxsize``) and said. Only a capture of the
         same status stands in: an older 404, 503 or redirect answered for the page that was
-        there, and a 206 holds part of it."""
+        there, and a 206 holds part of it. A request with no Range reads what
+        :func:`archive.reader.read_without_range` gives: a 206 gives way to a whole 2xx of
+        its URL spelling only."""
         first_over, over_status = 0, 0
-        for archived in self.lookup.readable(url, self.at, method=method):
+        choices = self.lookup.readable(url, self.at, method=method) if ranged else None
+        captures = ((c, None) for c in choices) if choices is not None \
+            else read_without_range(self.lookup, url, self.at, method=method)
+        part: ArchivedResponse | None = None
+        for archived, stood_in_for in captures:
+            part = part or stood_in_for
             if over_status and archived.status != over_status:
                 continue
             size = self._body_size(archived, bound)
             if size is None:
+                self._said_part_passed_over(url, part)
                 return archived, first_over
             if not first_over:
                 first_over, over_status = size, archived.status
-            self.stats.inc_value("replay/over_maxsize")
-            logger.warning("%s: capture of %s (%s at offset %d) is %d bytes, over its "
-                           "download_maxsize %d (refused as live); another capture of its "
-                           "status is looked for",
-                           url, f"{archived.date:%Y-%m-%d %H:%M:%S}", archived.ref.path
-                           or archived.ref.file, archived.ref.offset, size, bound)
+            self._said_over(url, archived, size, bound)
         return None, first_over
+
+    def _said_part_passed_over(self, url: str, part: ArchivedResponse | None) -> None:
+        """Count and say a 206 passed over for the whole page a request with no Range asks."""
+        if part is None:
+            return
+        self.stats.inc_value("replay/partial_passed_over")
+        logger.info("%s: its 206 capture of %s (%s at offset %d) holds part of the page; a "
+                    "whole capture is served", url, f"{part.date:%Y-%m-%d %H:%M:%S}",
+                    part.ref.path or part.ref.file, part.ref.offset)
+
+    def _said_over(self, url: str, archived: ArchivedResponse, size: int, bound: int) -> None:
+        self.stats.inc_value("replay/over_maxsize")
+        logger.warning("%s: capture of %s (%s at offset %d) is %d bytes, over its "
+                       "download_maxsize %d (refused as live); another capture of its "
+                       "status is looked for",
+                       url, f"{archived.date:%Y-%m-%d %H:%M:%S}", archived.ref.path
+                       or archived.ref.file, archived.ref.offset, size, bound)
 
     def _body_size(self, archived: ArchivedResponse, bound: int) -> int | None:
         """None when ``archived``'s body fits ``bound`` (0: none), stored and decoded; else

@@ -1005,3 +1005,78 @@ def test_an_outlets_url_day_ahead_of_the_capture_dates_nothing_in_re_extraction(
     report, items, bad = _run([tmp_path])
     assert not bad and [i["url"] for i in items] == [url]
     assert items[0]["published"] is None
+
+
+def _write_part(folder: Path, url: str, body: bytes, date: datetime) -> None:
+    """A run holding ``url`` as a later range request archived it: a 206 of its tail."""
+    start = len(body) // 2
+    headers = [*HTML, ("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")]
+    with WarcWriter(folder) as w:
+        w.write_exchange(make_exchange(url, body[start:], status=206, headers=headers,
+                                       date=date, reason="Partial Content"))
+
+
+def test_a_later_page_held_as_a_206_nearest_is_joined_from_its_whole_capture(tmp_path):
+    """Page 1's run lacks page 2; the capture of it nearest page 1's is a 206 (part of the
+    page, another run's range request): the join reads a page as a request with no Range
+    does, the whole 200 of the run before, never the tail."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path / "r1", [(u1, b1, 200, _at(0, 12)), (u2, b2, 200, _at(1, 12)),
+                                 (u3, b3, 200, _at(2, 12))])
+    _write_run(tmp_path / "r2", [(u1, b1, 200, _at(0)), (u3, b3, 200, _at(2))])
+    _write_part(tmp_path / "r3", u2, b2, _at(1))
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert item["extractor"]["page_urls"] == [u1, u2, u3] and last in item["text"]
+    page2 = b2.decode()[b2.decode().index("<p>") + 3:][:40]
+    assert page2.split("<")[0] in item["text"]
+    assert report.cut_short == 0 and report.joining["articles/pages_joined"] == 2
+
+
+@pytest.mark.parametrize("older", [404, 503])
+def test_a_206_is_read_rather_than_an_older_error_or_another_spelling(tmp_path, older):
+    """Only a whole 2xx of the 206's own spelling stands in for it: with an older 404 or 503
+    of it and a whole 200 of another spelling (``www.``), the 206 is read as it is."""
+    url = "http://ex.by/news/a.html"
+    _write_run(tmp_path / "r1", [(url, b"x", older, _at(0, 12)),
+                                 (url.replace("//", "//www."), b"<p>whole</p>", 200, _at(1, 12))])
+    _write_part(tmp_path / "r2", url, b"<p>whole page of it</p>", _at(0))
+    with ArchiveLookup([tmp_path]) as lookup:
+        archived, passed = reextract_mod.capture_to_read(lookup, url)
+        assert (archived.status, archived.url, passed) == (206, url, None)
+
+
+def test_a_206_holding_the_whole_body_is_read_as_the_newest_page(tmp_path):
+    """``bytes 0-N/N+1`` as long as its payload: the newest page, not part of one."""
+    url = "http://ex.by/news/a.html"
+    _write_run(tmp_path / "r1", [(url, b"<p>first version</p>", 200, _at(0, 12))])
+    new = b"<p>updated article</p>"
+    headers = [*HTML, ("Content-Range", f"bytes 0-{len(new) - 1}/{len(new)}")]
+    with WarcWriter(tmp_path / "r2") as w:
+        w.write_exchange(make_exchange(url, new, status=206, headers=headers, date=_at(0),
+                                       reason="Partial Content"))
+    with ArchiveLookup([tmp_path]) as lookup:
+        archived, passed = reextract_mod.capture_to_read(lookup, url)
+        assert (archived.payload, passed) == (new, None)
+        assert reextract_mod._fetched(lookup, url)
+
+
+def test_only_the_first_206_is_kept_and_the_rest_read_again_only_when_asked(tmp_path,
+                                                                            monkeypatch):
+    """Three 206s, no whole page: choosing reads each once (to know there is no whole 2xx)
+    and holds the first alone; the others are read again (a second pass, from the best) only
+    when the next is asked."""
+    from archive.reader import read_without_range
+    url = "http://ex.by/news/a.html"
+    for day in (10, 11, 12):
+        _write_part(tmp_path / f"r{day}", url, b"<p>whole page %d</p>" % day, _at(0, day))
+    loads = []
+    with ArchiveLookup([tmp_path]) as lookup:
+        real = lookup._load
+        monkeypatch.setattr(lookup, "_load", lambda cap, u: loads.append(cap[2]) or real(cap, u))
+        choices = read_without_range(lookup, url)
+        first, stood_in_for = next(choices)
+        assert (first.status, stood_in_for, len(loads)) == (206, None, 3)
+        assert b"12" in first.payload
+        rest = [c.payload for c, _ in choices]
+        assert [b"11" in rest[0], b"10" in rest[1], len(loads)] == [True, True, 6]

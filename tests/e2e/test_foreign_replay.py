@@ -420,3 +420,35 @@ def test_urls_missing_from_the_archive_are_counted_once_and_never_retried(
     assert summary["download_failures"] == {}
     assert summary["errors_by_kind"]["download_exceptions"] == 0
     assert len(replayed.items) == 2
+
+
+def _range_of(f: fw.Fetched, start: int, date: datetime) -> fw.Fetched:
+    """``f`` as a later ``wget -c`` or a browser's range request archived it: a 206 holding
+    the bytes from ``start`` on, under a Content-Range."""
+    part = f.body[start:]
+    headers = [(k, v) for k, v in f.headers if k.lower() != "content-length"]
+    headers += [("Content-Range", f"bytes {start}-{len(f.body) - 1}/{len(f.body)}"),
+                ("Content-Length", str(len(part)))]
+    return replace(f, status=206, reason="Partial Content", headers=headers, body=part,
+                   date=date)
+
+
+def test_a_newer_206_of_a_page_gives_way_to_its_whole_capture(outlet, warcs, tmp_path) -> None:
+    """A later run archived each article as a 206 (``wget -c`` resuming, a browser's range
+    request): part of the page, the answer to a request with a Range. The spider asks with
+    none, so replay serves the whole 200 before it, and reextract reads that one (said as
+    read past a newer capture that is no article), never an article cut to its tail."""
+    live, fetched = outlet
+    march, april = datetime(2026, 3, 1, 9, tzinfo=UTC), datetime(2026, 4, 1, 9, tzinfo=UTC)
+    robots, rss, *articles = fetched
+    fw.write_wget(warcs / "crawl-1.warc.gz", [f.at(march) for f in fetched])
+    fw.write_wget(warcs / "crawl-2.warc.gz", [_range_of(a, len(a.body) // 2, april)
+                                              for a in articles])
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert {i["fetched_at"] for i in replayed.items} == {"2026-03-01T09:00:00+00:00"}
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _article_fields(again) == _article_fields(live.items)
+    assert f"http_206: {len(articles)}" in proc.stderr

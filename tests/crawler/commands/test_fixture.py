@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from crawler.outlets import all_outlets
 from crawler.outlets.fixtures import differences, iter_fixtures, missing_fixtures
 from tests.sites import belta
 from tests.support.crawl import scrapy_command
+from tests.support.warcs import gz, http_response, record
 
 CAPTURED = datetime(2026, 1, 9, 8, 30, tzinfo=UTC)
 
@@ -116,3 +118,34 @@ def test_a_read_only_fixture_folder_is_one_error(archived, tmp_path: Path) -> No
         assert failed.returncode == 1, failed.stderr
         assert "Traceback" not in failed.stderr
         assert "Read-only file system" in failed.stderr and str(out) in failed.stderr
+
+
+@pytest.mark.parametrize("status", ["206 Partial Content", "404 Not Found"])
+def test_a_fixture_by_url_is_made_of_the_page_reextract_reads(archived, tmp_path: Path,
+                                                               status: str) -> None:
+    """A later run archived the article again as a 206 (``wget -c``, a range request: part of
+    the page) or a 404 (removed since): the fixture is made of the whole page before it, as
+    ``reextract`` reads the article, not refused or cut to a tail."""
+    folder, _, url, gold = archived
+    later = tmp_path / "warc"
+    shutil.copytree(folder, later)
+    (later / "later.warc.gz").write_bytes(gz(record(
+        "response", url, http_response(b"<p>tail</p>", status), date="2026-02-01T00:00:00Z")))
+    result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={later}", "--out",
+                            str(tmp_path / "out"))
+    check_made(result, tmp_path / "out", gold)
+
+
+def test_a_fixture_at_warc_replay_at_reads_the_whole_page_for_a_206_nearest(
+        archived, tmp_path: Path) -> None:
+    """At a moment nearest a later 206 (part of the page), the fixture is made of the whole
+    page, as a request with no Range reads it there (replay's choice)."""
+    folder, _, url, gold = archived
+    later = tmp_path / "warc"
+    shutil.copytree(folder, later)
+    (later / "later.warc.gz").write_bytes(gz(record(
+        "response", url, http_response(b"<p>tail</p>", "206 Partial Content"),
+        date="2026-02-01T00:00:00Z")))
+    result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={later}", "-s",
+                            "WARC_REPLAY_AT=20260201000000", "--out", str(tmp_path / "out"))
+    check_made(result, tmp_path / "out", gold)
