@@ -371,20 +371,6 @@ def unix_moment(el: etree._Element, latest: datetime) -> datetime | None:
     return None
 
 
-# Names of a block of other posts that themes also give the post's own meta row
-_TEASER = re.compile(r"teaser|related|card", re.IGNORECASE)
-OWN_BLOCK_LEVELS = 3  # how far below the headline's line the post's own date row sits
-MAX_LINK_TITLE_WORDS = 3  # a rubric's or an author's link; more is another post's title
-
-
-def _holds_other_post(block: etree._Element) -> bool:
-    """Whether ``block`` holds what a teaser of another post shows: a heading, a picture or
-    a link whose text is a headline's (more than MAX_LINK_TITLE_WORDS words)."""
-    if next(block.iter("h1", "h2", "h3", "h4", "h5", "h6", "img", "picture"), None) is not None:
-        return True
-    return any(word_count(text_content(a)) > MAX_LINK_TITLE_WORDS for a in block.iter("a"))
-
-
 MIN_PARAGRAPH_CHARS = 80
 _LINES_BLOCKS = frozenset({"td", "div"})
 
@@ -440,51 +426,7 @@ class ArticleDates:
         return frozenset((anchor, *anchor.iterancestors())) if anchor is not None else frozenset()
 
     def in_chrome(self, node: etree._Element) -> bool:
-        """Whether ``node`` sits in a menu, sidebar or widget that is not the post's own
-        block (:meth:`_own_blocks`)."""
-        return _in_chrome(node, self._headline_line | self._own_blocks)
-
-    def _in_page_chrome(self, node: etree._Element) -> bool:
-        """:meth:`in_chrome` without the post's own blocks, for finding the container."""
         return _in_chrome(node, self._headline_line)
-
-    @cached_property
-    def _own_blocks(self) -> frozenset[etree._Element]:
-        """The blocks named as a teaser or a related post's (:data:`_TEASER`) that are the
-        post's own date line: inside the article, in its head (above the headline or
-        between it and the body's first paragraph), a few levels from the headline's line,
-        and holding no other post's headline, link title or picture. Themes name the post's
-        own meta row so ("teaser-meta", "card__date"), and its date was thrown away."""
-        container, anchor = self.container, self.headline
-        if container is None or anchor is None:
-            return frozenset()
-        head = self._head_zone
-        return frozenset(el for el in container.iterdescendants(etree.Element)
-                         if el in head and el not in self._headline_line
-                         and _TEASER.search(_marks(el)) and el.tag not in _CHROME_TAGS
-                         and self._near_headline_line(el) and not _holds_other_post(el))
-
-    @cached_property
-    def _head_zone(self) -> frozenset[etree._Element]:
-        """The article's elements above its headline and those up to the body's first
-        paragraph (:attr:`_under_headline`)."""
-        container, anchor = self.container, self.headline
-        above = []
-        for el in container.iterdescendants():
-            if el is anchor:
-                break
-            above.append(el)
-        return frozenset(above) | self._under_headline
-
-    def _near_headline_line(self, el: etree._Element) -> bool:
-        """Whether ``el`` sits at most OWN_BLOCK_LEVELS below an element of the headline's
-        line inside the article (a sibling of the headline, of its header, or their child)."""
-        for level, ancestor in enumerate(el.iterancestors()):
-            if level >= OWN_BLOCK_LEVELS:
-                return False
-            if ancestor in self._headline_line:
-                return ancestor is self.container or self.container in ancestor.iterancestors()
-        return False
 
     @cached_property
     def container(self) -> etree._Element | None:
@@ -527,7 +469,7 @@ class ArticleDates:
         for el in self.tree.iter():
             if el is anchor:
                 seen = True
-            elif seen and _paragraph(el) and not self._in_page_chrome(el):
+            elif seen and _paragraph(el) and not self.in_chrome(el):
                 return el
         return None
 
@@ -587,8 +529,7 @@ class ArticleDates:
         if container is None:
             return iter(())
         return block_runs(container, lambda el: el is anchor or marked_number(el) or (
-            chrome(el) and el not in self._headline_line and el not in self._own_blocks),
-            sep=" ")
+            chrome(el) and el not in self._headline_line), sep=" ")
 
     def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
         """``moment``, printed as a day alone in ``holder``, with the time printed beside it
@@ -626,7 +567,7 @@ class ArticleDates:
             if el is anchor:
                 break
         for el in walk:
-            if _paragraph(el) and not self._in_page_chrome(el):
+            if _paragraph(el) and not self.in_chrome(el):
                 return frozenset(between)
             between.append(el)
         return frozenset()

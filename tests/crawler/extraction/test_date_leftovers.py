@@ -123,22 +123,7 @@ def test_a_machine_date_wins_over_the_timestamp() -> None:
     assert meta_of(html)[0].published == "2026-03-11T08:00:00+03:00"
 
 
-OWN = "12 марта 2026, 09:00"
 OTHER = "1 марта 2026, 08:00"
-
-
-@pytest.mark.parametrize("html", [
-    # the post's own date row, named as a teaser's or a related post's by its theme
-    page(article(f"<div class='teaser-meta'>{OWN}</div>")),
-    page(article(f"<span class='teaser__date'>{OWN}</span>")),
-    page(f"<article><header><div class='related-info'><a href='/society/'>Общество</a> · "
-         f"<span>{OWN}</span></div>{TITLE_HTML}</header>{BODY}</article>"),
-    page(f"<article>{TITLE_HTML}<div class='card-head'><div class='teaser-date'>{OWN}"
-         f"</div></div>{BODY}</article>"),
-])
-def test_the_posts_own_date_in_a_block_named_as_a_teaser_is_its_date(html: str) -> None:
-    """The date row was thrown away with the other posts' teasers: the page had no date."""
-    assert meta_of(html)[0].published == PUBLISHED
 
 
 @pytest.mark.parametrize("teaser", [
@@ -157,10 +142,3 @@ def test_another_posts_teaser_under_the_headline_lends_no_date(teaser: str) -> N
 def test_a_teaser_after_the_body_lends_no_date() -> None:
     html = page(f"<article>{TITLE_HTML}{BODY}<div class='teaser-meta'>{OTHER}</div></article>")
     assert meta_of(html)[0].published is None
-
-
-def test_the_own_date_row_wins_over_a_teaser_beside_it() -> None:
-    html = page(f"<article>{TITLE_HTML}<div class='teaser'><a href='/other/'>Горсовет "
-                f"утвердил план ремонта школ</a> <span>{OTHER}</span></div>"
-                f"<div class='teaser-meta'>{OWN}</div>{BODY}</article>")
-    assert meta_of(html)[0].published == PUBLISHED
