@@ -220,6 +220,22 @@ def with_shown_time(node: etree._Element, value: str, now: datetime | None = Non
     return shown.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+# An update label right before its date: "Обновлено: ", "Дата обновления — ", "Updated on "
+_UPDATE_LABEL_BEFORE = re.compile(
+    r"(?:" + _MODIFIED_LABEL.pattern + r")[^\W\d_]*\.?\s*(?:[:—–-]\s*)?"
+    r"(?:(?:в|во|у|о|on|at|am)\s+)?$", re.IGNORECASE)
+
+
+def _words_besides(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    """How many words ``text`` holds besides its dates (``spans``) and their labels: more
+    than a dateline's few (an author, a rubric) is a sentence."""
+    rest = text
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    rest = _PUBLISHED_LABEL.sub(" ", _MODIFIED_LABEL.sub(" ", _LABEL_WORD.sub(" ", rest)))
+    return len(_WORDS.findall(rest))
+
+
 def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     """The publication date a short run of text states ("Опубликовано: 12 марта 2026, 14:05 |
     Иван Петров"; with ``now``, the site's wall clock at the fetch, "Сегодня, 07:20"), or
@@ -576,13 +592,7 @@ class ArticleDates:
     def update_days(self) -> frozenset[date]:
         """The days the article prints only as its update ("Обновлено: 01.12.2026",
         ``<span class="updated">``): a guess found there (htmldate's) is no publication day."""
-        return frozenset(moment.date() for moment in self.update_moments)
-
-    @cached_property
-    def update_moments(self) -> tuple[datetime, ...]:
-        """The moments the article prints only as its update, in page order (naive: the
-        site's wall clock): its modified time when no markup states one."""
-        moments: list[datetime] = []
+        days: set[date] = set()
         for text, holder in self._runs():
             if len(text) > MAX_DATELINE_CHARS:
                 continue
@@ -591,6 +601,41 @@ class ArticleDates:
             before = 0
             for start, end, moment, _worded in dates.human_dates(text, self.now):
                 if end <= marked or _last_label_is_modified(text[before:start]):
+                    days.add(moment.date())
+                before = end
+        return frozenset(days)
+
+    def _head_runs(self) -> Iterator[tuple[str, etree._Element]]:
+        """The runs of the article's head zone: those before the body's first paragraph of
+        prose after the headline (where its dateline stands); the body's, a list's, a related
+        link's text are the article's subject, not its dateline."""
+        paragraph = self._first_paragraph_after(self.headline)
+        for text, holder in self._runs():
+            if paragraph is not None and (holder is paragraph
+                                          or paragraph in holder.iterancestors()):
+                return
+            yield text, holder
+
+    @cached_property
+    def update_moments(self) -> tuple[datetime, ...]:
+        """The moments the article's dateline prints as its update, in page order (naive: the
+        site's wall clock): its modified time when no markup states one. Only a dateline of
+        the head zone counts, and only a date right after an update label ("Обновлено:
+        14.03.2026") or in an element marked as the update: "Обновлено расписание с 1 апреля"
+        in the body is news, not the page's update."""
+        moments: list[datetime] = []
+        for text, holder in self._head_runs():
+            text = clean_line(text)
+            if not text or len(text) > MAX_DATELINE_CHARS:
+                continue
+            found = list(dates.human_dates(text, self.now))
+            if not found or _words_besides(text, [(s, e) for s, e, _m, _w in found]) \
+                    > MAX_DATELINE_WORDS:
+                continue
+            marked = len(text) - len(_without_update(text, holder))  # the update's own text
+            before = 0
+            for start, end, moment, _worded in found:
+                if end <= marked or _UPDATE_LABEL_BEFORE.search(text[before:start]):
                     moments.append(moment)
                 before = end
         return tuple(moments)

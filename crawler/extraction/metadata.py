@@ -519,6 +519,20 @@ DATE_METAS = ("date", "pubdate", "publishdate", "publish-date", "publish_date", 
 MODIFIED_METAS = ("article:modified_time", "og:updated_time", "og:modified_time")
 
 
+def _printed_update(moments: Sequence[datetime], published: datetime | None,
+                    now: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """The first update moment the dateline prints (naive: the site's wall clock) that can
+    be one: none before the publication (a printed date of another event) or after the
+    fetch (``now``, the same wall clock)."""
+    for moment in moments:
+        if now is not None and moment > now:
+            continue
+        if published is not None and dates.localise(moment, tz) < published:
+            continue
+        return moment
+    return None
+
+
 def htmldate_fallback(tree: etree._Element, url: str,
                       article: etree._Element | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
@@ -855,8 +869,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    + _labelled(META, _meta(tree, *MODIFIED_METAS))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
-    if modified is None and tz is not None and page.update_moments:
-        modified, modified_src = page.update_moments[0], VISIBLE  # "Обновлено: …" alone
+    if modified is None and tz is not None:  # "Обновлено: …" alone
+        modified = _printed_update(page.update_moments, dates.reconcile(published, visible, tz),
+                                   now, tz)
+        modified_src = VISIBLE if modified else None
     if meta.machine_date is not None and tz is not None:
         meta.printed_date = page.visible()
     if tz is not None:

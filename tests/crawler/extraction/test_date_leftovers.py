@@ -3,9 +3,21 @@ teaser, numbers beside a date, and Unix timestamps on the article's date element
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from tests.crawler.extraction.test_metadata import LD_DATE, META_DATE, article, meta_of, page
+from crawler.extraction.html import parse_html
+from crawler.extraction.metadata import extract_metadata
+from tests.crawler.extraction.test_metadata import (
+    LD_DATE,
+    META_DATE,
+    SITE,
+    URL,
+    article,
+    meta_of,
+    page,
+)
 
 UPDATED = "2026-03-14T10:00:00+03:00"
 PUBLISHED = "2026-03-12T09:00:00+03:00"
@@ -68,6 +80,36 @@ def test_both_printed_lines_give_both_dates() -> None:
     meta, _ = meta_of(page(article("Опубликовано: 12 марта 2026, 09:00 | "
                                    "Обновлено: 14 марта 2026, 10:00")))
     assert (meta.published, meta.modified) == (PUBLISHED, UPDATED)
+
+
+
+@pytest.mark.parametrize("tail", [
+    "<p>Обновлено расписание автобусов с 1 апреля 2026 года.</p>",  # news in the body
+    "<ul><li>Правила обновлены 10.01.2024</li></ul>",  # a list item of the body
+    "<p>Читайте также: <a href='/x'>Тарифы изменены</a> 01.02.2026</p>",  # a related link
+])
+def test_an_update_told_in_the_body_is_not_the_pages_update(tail: str) -> None:
+    """Every short run of the article was read as a dateline: the body's news of another
+    update became the page's modified time."""
+    meta, _ = meta_of(page(article("12 марта 2026, 09:00", tail=tail)))
+    assert (meta.published, meta.modified) == ("2026-03-12T09:00:00+03:00", None)
+
+
+def test_an_update_word_without_its_date_after_it_is_no_update_line() -> None:
+    meta, _ = meta_of(page(article("12 марта 2026 | Обновлено расписание с 1 апреля 2026")))
+    assert meta.modified is None
+
+
+@pytest.mark.parametrize(("line", "modified"), [
+    ("Обновлено: 10.03.2026 | 12 марта 2026", None),  # before the publication
+    ("12 марта 2026 | Обновлено: 25.03.2026", None),  # after the fetch
+    ("12 марта 2026 | Обновлено: 14.03.2026", "2026-03-14T00:00:00+03:00"),
+])
+def test_a_printed_update_before_the_publication_or_after_the_fetch_is_none(
+        line: str, modified: str | None) -> None:
+    tree = parse_html(page(article(line)))
+    meta = extract_metadata(tree, SITE, URL, fetched=datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
+    assert (meta.published, meta.modified) == ("2026-03-12T00:00:00+03:00", modified)
 
 
 TITLE_HTML = "<h1>Депутаты обсудили ремонт дорог в трёх районах</h1>"
