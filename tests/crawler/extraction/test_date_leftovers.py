@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from lxml import etree
 
+from crawler.extraction import metadata
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import extract_metadata
 from tests.crawler.extraction.test_metadata import (
@@ -184,3 +186,61 @@ def test_another_posts_teaser_under_the_headline_lends_no_date(teaser: str) -> N
 def test_a_teaser_after_the_body_lends_no_date() -> None:
     html = page(f"<article>{TITLE_HTML}{BODY}<div class='teaser-meta'>{OTHER}</div></article>")
     assert meta_of(html)[0].published is None
+
+
+@pytest.mark.parametrize("head", [
+    f'<meta name="lastdate" content="{UPDATED}">',
+    f'<meta property="bt:moddate" content="{UPDATED}">',
+    f'<meta property="revision_date" content="{UPDATED}">',
+    f'<meta name="utime" content="{UPDATED}">',
+    MODIFIED_METAS["article:modified_time"] + '<meta itemprop="copyrightYear" content="2026">',
+    '<meta itemprop="copyrightYear" content="2026">',
+])
+def test_every_update_name_htmldate_reads_and_a_copyright_year_date_nothing(head: str) -> None:
+    """htmldate's own update names beyond the few listed (``lastdate``, ``bt:moddate``)
+    and its copyright-year reserve (a year alone) became the published date."""
+    meta, _ = meta_of(page(article(""), head=head))
+    assert meta.published is None
+
+
+def test_a_name_htmldate_reads_as_both_dates_and_shared_itemprops_keep_the_date() -> None:
+    meta, _ = meta_of(page(article(""), head='<meta itemprop="datePublished dateModified" '
+                                              f'content="{PUBLISHED}">'))
+    assert meta.published == PUBLISHED
+
+
+def _htmldate_spy(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    seen: list[object] = []
+    real = metadata._htmldate
+
+    def spy(tree: object, url: str) -> object:
+        seen.append(tree)
+        return real(tree, url)
+
+    monkeypatch.setattr(metadata, "_htmldate", spy)
+    return seen
+
+
+def test_htmldate_reads_the_page_itself_when_its_answer_is_no_update(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the page without its update sources was made for every page without an
+    article (45 ms on 1.8 MB): only an answer that may be the update needs a second look."""
+    seen = _htmldate_spy(monkeypatch)
+    tree = parse_html(f"<html><head>{MODIFIED_METAS['article:modified_time']}"
+                      "<meta name='date' content='2026-03-12'></head><body><p>x</p></body></html>")
+    found = metadata.htmldate_fallback(tree, "", None)
+    assert found is not None and found.date().isoformat() == "2026-03-12"
+    assert seen == [tree]
+
+
+def test_the_second_look_hides_the_update_and_leaves_the_page_as_it_was(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _htmldate_spy(monkeypatch)
+    html = (f"<html><head>{MODIFIED_METAS['article:modified_time']}"
+            f"{MODIFIED_METAS['JSON-LD dateModified']}</head><body><p>Текст</p>"
+            f"<time class='updated' datetime='{UPDATED}'>14 марта</time> хвост</body></html>")
+    tree = parse_html(html)
+    before = etree.tostring(tree)
+    assert metadata.htmldate_fallback(tree, "", None) is None
+    assert seen == [tree, tree]  # the page itself, twice: no copy
+    assert etree.tostring(tree) == before
