@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 from itertools import islice
 
@@ -366,7 +366,10 @@ def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
 # on a <time> or an element whose marks name a date; the earliest year any outlet wrote
 _UNIX_ATTRIBUTES = ("data-timestamp", "data-time", "data-published", "data-date", "data-unix")
 _UNIX_VALUE = re.compile(r"\s*(\d{10}|\d{13})\s*")
-_DATE_MARK = re.compile(r"date|time|publish|posted|created", re.IGNORECASE)
+# a date mark is a word of its own in the class or id ("post-date", "entry_time"), never a
+# part of another ("candidate", "validate", "update")
+_DATE_MARK = re.compile(r"(?:^|[\s_-])(?:date|time|datetime|timestamp|pubdate|published?|"
+                        r"posted|created)(?=$|[\s_-])", re.IGNORECASE)
 EARLIEST_UNIX = datetime(1995, 1, 1, tzinfo=UTC)
 UNIX_SLACK = timedelta(days=1)  # a clock ahead of the fetcher's
 
@@ -530,15 +533,38 @@ class ArticleDates:
                                                self.now) if found else None)
         return first(inside), first(outside)
 
-    def unix_stamp(self, latest: datetime) -> str | None:
+    def unix_stamp(self, latest: datetime, tz: tzinfo = UTC) -> str | None:
         """The moment (ISO, UTC) a Unix timestamp gives on the article's date element
-        (``<span class="date" data-timestamp="1773298800">``, :func:`unix_moment`), the one
-        closest to the headline; none on an update stamp or outside the article."""
-        found = {n: moment for n in self.tree.iter(etree.Element)
+        (``<span class="date" data-timestamp="1773298800">``, :func:`unix_moment`) in the
+        head zone, the one closest to the headline; none on an update stamp, after the
+        body's first paragraph (a list of more news) or outside the article. A stamp whose
+        day (in ``tz``, the outlet's zone) is not the one its element, else the page's
+        dateline, prints is an id or a cache's clock, not the date."""
+        found = {n: moment for n in self._head_zone()
                  if (moment := unix_moment(n, latest)) is not None
-                 and self.inside(n) and not modified_stamp(n)}
+                 and not self.in_chrome(n) and not modified_stamp(n)
+                 and self._agrees_with_print(n, moment, tz)}
         closest = self.closest(list(found))
         return found[closest[0]].isoformat() if closest else None
+
+    def _head_zone(self) -> Iterator[etree._Element]:
+        """The article's elements before its body's first paragraph after the headline, in
+        page order: where its own dateline stands."""
+        container = self.container
+        if container is None:
+            return
+        paragraph = self._first_paragraph_after(self.headline)
+        for el in container.iter(etree.Element):
+            if el is paragraph:
+                return
+            yield el
+
+    def _agrees_with_print(self, el: etree._Element, moment: datetime, tz: tzinfo) -> bool:
+        """Whether ``moment`` falls on the day ``el`` prints, else the day the page's
+        dateline prints (in ``tz``); true when neither prints one."""
+        printed = dateline_date(clean_line(spaced_text(el))[:MAX_DATELINE_CHARS], self.now) \
+            or self.visible()
+        return printed is None or moment.astimezone(tz).date() == printed.date()
 
     def _runs(self) -> Iterator[tuple[str, etree._Element]]:
         container, anchor = self.container, self.headline

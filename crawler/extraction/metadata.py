@@ -895,7 +895,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                       if isinstance(v, str)])
                   + _labelled(META, _meta(tree, "article:published_time"))
                   + _labelled(MICRODATA, microdata(page, "datePublished")))
-    unix = page.unix_stamp(fetched if fetched and fetched.tzinfo else datetime.now(UTC))
+    unix = page.unix_stamp(fetched if fetched and fetched.tzinfo else datetime.now(UTC), tz or UTC)
     machine = structured + _labelled(HTML, [t for t in (article_time, unix) if t])
     meta.machine_date = _date(machine, now)[0]
     structured = [(s, raw) for s, raw in structured  # no evidence: none to agree with

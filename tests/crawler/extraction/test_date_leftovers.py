@@ -244,3 +244,42 @@ def test_the_second_look_hides_the_update_and_leaves_the_page_as_it_was(
     assert metadata.htmldate_fallback(tree, "", None) is None
     assert seen == [tree, tree]  # the page itself, twice: no copy
     assert etree.tostring(tree) == before
+
+
+@pytest.mark.parametrize("mark", ["candidate", "validate", "update", "timeline-views"])
+def test_a_word_holding_a_date_mark_is_no_date_element(mark: str) -> None:
+    """"candidate" holds "date", "update" too: their Unix-like numbers dated the page."""
+    meta, _ = meta_of(stamped(f"<div class='{mark}' data-time='1600000000'></div>"))
+    assert meta.published is None
+
+
+PRINTED = "<div class='meta'>12 марта 2026, 09:00</div>"
+
+
+def test_a_timestamp_after_the_body_dates_nothing() -> None:
+    """A more-news list after the body: its item's stamp outranked the printed dateline."""
+    more = ("<div class='more-news'><div class='item'><a href='/o/'>Горсовет утвердил план "
+            "ремонта школ</a><span class='date' data-timestamp='1772341200'></span></div></div>")
+    meta, _ = meta_of(page(f"<article>{TITLE_HTML}{PRINTED}{BODY}{more}</article>"))
+    assert meta.published == "2026-03-12T09:00:00+03:00"
+
+
+@pytest.mark.parametrize("stamp", [
+    "1234567890",  # an id in the range of timestamps (2009)
+    "1773997200",  # the cache's clock (the fetch's day)
+])
+def test_a_timestamp_another_day_than_its_element_prints_is_no_date(stamp: str) -> None:
+    meta, _ = meta_of(stamped(f"<span class='date' data-date='{stamp}'>12 марта 2026, "
+                              "09:00</span>"))
+    assert meta.published == "2026-03-12T09:00:00+03:00"
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("12 марта 2026", "2026-03-12T10:00:00+03:00"),  # the same day: the stamp's time
+    ("11 марта 2026", "2026-03-11T00:00:00+03:00"),  # another: the printed day
+])
+def test_an_unprinted_stamp_is_checked_against_the_pages_dateline(printed: str,
+                                                                   expected: str) -> None:
+    meta, _ = meta_of(stamped(f"<div class='meta'>{printed}</div>"
+                              f"<span class='post-date' data-time='{STAMP}'></span>"))
+    assert meta.published == expected
