@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 from itertools import islice
 
@@ -220,6 +220,22 @@ def with_shown_time(node: etree._Element, value: str, now: datetime | None = Non
     return shown.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+# An update label right before its date: "Обновлено: ", "Дата обновления — ", "Updated on "
+_UPDATE_LABEL_BEFORE = re.compile(
+    r"(?:" + _MODIFIED_LABEL.pattern + r")[^\W\d_]*\.?\s*(?:[:—–-]\s*)?"
+    r"(?:(?:в|во|у|о|on|at|am)\s+)?$", re.IGNORECASE)
+
+
+def _words_besides(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    """How many words ``text`` holds besides its dates (``spans``) and their labels: more
+    than a dateline's few (an author, a rubric) is a sentence."""
+    rest = text
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    rest = _PUBLISHED_LABEL.sub(" ", _MODIFIED_LABEL.sub(" ", _LABEL_WORD.sub(" ", rest)))
+    return len(_WORDS.findall(rest))
+
+
 def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     """The publication date a short run of text states ("Опубликовано: 12 марта 2026, 14:05 |
     Иван Петров"; with ``now``, the site's wall clock at the fetch, "Сегодня, 07:20"), or
@@ -350,7 +366,10 @@ def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
 # on a <time> or an element whose marks name a date; the earliest year any outlet wrote
 _UNIX_ATTRIBUTES = ("data-timestamp", "data-time", "data-published", "data-date", "data-unix")
 _UNIX_VALUE = re.compile(r"\s*(\d{10}|\d{13})\s*")
-_DATE_MARK = re.compile(r"date|time|publish|posted|created", re.IGNORECASE)
+# a date mark is a word of its own in the class or id ("post-date", "entry_time"), never a
+# part of another ("candidate", "validate", "update")
+_DATE_MARK = re.compile(r"(?:^|[\s_-])(?:date|time|datetime|timestamp|pubdate|published?|"
+                        r"posted|created)(?=$|[\s_-])", re.IGNORECASE)
 EARLIEST_UNIX = datetime(1995, 1, 1, tzinfo=UTC)
 UNIX_SLACK = timedelta(days=1)  # a clock ahead of the fetcher's
 
@@ -369,20 +388,6 @@ def unix_moment(el: etree._Element, latest: datetime) -> datetime | None:
         if EARLIEST_UNIX <= moment <= latest + UNIX_SLACK:
             return moment
     return None
-
-
-# Names of a block of other posts that themes also give the post's own meta row
-_TEASER = re.compile(r"teaser|related|card", re.IGNORECASE)
-OWN_BLOCK_LEVELS = 3  # how far below the headline's line the post's own date row sits
-MAX_LINK_TITLE_WORDS = 3  # a rubric's or an author's link; more is another post's title
-
-
-def _holds_other_post(block: etree._Element) -> bool:
-    """Whether ``block`` holds what a teaser of another post shows: a heading, a picture or
-    a link whose text is a headline's (more than MAX_LINK_TITLE_WORDS words)."""
-    if next(block.iter("h1", "h2", "h3", "h4", "h5", "h6", "img", "picture"), None) is not None:
-        return True
-    return any(word_count(text_content(a)) > MAX_LINK_TITLE_WORDS for a in block.iter("a"))
 
 
 MIN_PARAGRAPH_CHARS = 80
@@ -440,51 +445,7 @@ class ArticleDates:
         return frozenset((anchor, *anchor.iterancestors())) if anchor is not None else frozenset()
 
     def in_chrome(self, node: etree._Element) -> bool:
-        """Whether ``node`` sits in a menu, sidebar or widget that is not the post's own
-        block (:meth:`_own_blocks`)."""
-        return _in_chrome(node, self._headline_line | self._own_blocks)
-
-    def _in_page_chrome(self, node: etree._Element) -> bool:
-        """:meth:`in_chrome` without the post's own blocks, for finding the container."""
         return _in_chrome(node, self._headline_line)
-
-    @cached_property
-    def _own_blocks(self) -> frozenset[etree._Element]:
-        """The blocks named as a teaser or a related post's (:data:`_TEASER`) that are the
-        post's own date line: inside the article, in its head (above the headline or
-        between it and the body's first paragraph), a few levels from the headline's line,
-        and holding no other post's headline, link title or picture. Themes name the post's
-        own meta row so ("teaser-meta", "card__date"), and its date was thrown away."""
-        container, anchor = self.container, self.headline
-        if container is None or anchor is None:
-            return frozenset()
-        head = self._head_zone
-        return frozenset(el for el in container.iterdescendants(etree.Element)
-                         if el in head and el not in self._headline_line
-                         and _TEASER.search(_marks(el)) and el.tag not in _CHROME_TAGS
-                         and self._near_headline_line(el) and not _holds_other_post(el))
-
-    @cached_property
-    def _head_zone(self) -> frozenset[etree._Element]:
-        """The article's elements above its headline and those up to the body's first
-        paragraph (:attr:`_under_headline`)."""
-        container, anchor = self.container, self.headline
-        above = []
-        for el in container.iterdescendants():
-            if el is anchor:
-                break
-            above.append(el)
-        return frozenset(above) | self._under_headline
-
-    def _near_headline_line(self, el: etree._Element) -> bool:
-        """Whether ``el`` sits at most OWN_BLOCK_LEVELS below an element of the headline's
-        line inside the article (a sibling of the headline, of its header, or their child)."""
-        for level, ancestor in enumerate(el.iterancestors()):
-            if level >= OWN_BLOCK_LEVELS:
-                return False
-            if ancestor in self._headline_line:
-                return ancestor is self.container or self.container in ancestor.iterancestors()
-        return False
 
     @cached_property
     def container(self) -> etree._Element | None:
@@ -527,7 +488,7 @@ class ArticleDates:
         for el in self.tree.iter():
             if el is anchor:
                 seen = True
-            elif seen and _paragraph(el) and not self._in_page_chrome(el):
+            elif seen and _paragraph(el) and not self.in_chrome(el):
                 return el
         return None
 
@@ -572,23 +533,45 @@ class ArticleDates:
                                                self.now) if found else None)
         return first(inside), first(outside)
 
-    def unix_stamp(self, latest: datetime) -> str | None:
+    def unix_stamp(self, latest: datetime, tz: tzinfo = UTC) -> str | None:
         """The moment (ISO, UTC) a Unix timestamp gives on the article's date element
-        (``<span class="date" data-timestamp="1773298800">``, :func:`unix_moment`), the one
-        closest to the headline; none on an update stamp or outside the article."""
-        found = {n: moment for n in self.tree.iter(etree.Element)
+        (``<span class="date" data-timestamp="1773298800">``, :func:`unix_moment`) in the
+        head zone, the one closest to the headline; none on an update stamp, after the
+        body's first paragraph (a list of more news) or outside the article. A stamp whose
+        day (in ``tz``, the outlet's zone) is not the one its element, else the page's
+        dateline, prints is an id or a cache's clock, not the date."""
+        found = {n: moment for n in self._head_zone()
                  if (moment := unix_moment(n, latest)) is not None
-                 and self.inside(n) and not modified_stamp(n)}
+                 and not self.in_chrome(n) and not modified_stamp(n)
+                 and self._agrees_with_print(n, moment, tz)}
         closest = self.closest(list(found))
         return found[closest[0]].isoformat() if closest else None
+
+    def _head_zone(self) -> Iterator[etree._Element]:
+        """The article's elements before its body's first paragraph after the headline, in
+        page order: where its own dateline stands."""
+        container = self.container
+        if container is None:
+            return
+        paragraph = self._first_paragraph_after(self.headline)
+        for el in container.iter(etree.Element):
+            if el is paragraph:
+                return
+            yield el
+
+    def _agrees_with_print(self, el: etree._Element, moment: datetime, tz: tzinfo) -> bool:
+        """Whether ``moment`` falls on the day ``el`` prints, else the day the page's
+        dateline prints (in ``tz``); true when neither prints one."""
+        printed = dateline_date(clean_line(spaced_text(el))[:MAX_DATELINE_CHARS], self.now) \
+            or self.visible()
+        return printed is None or moment.astimezone(tz).date() == printed.date()
 
     def _runs(self) -> Iterator[tuple[str, etree._Element]]:
         container, anchor = self.container, self.headline
         if container is None:
             return iter(())
         return block_runs(container, lambda el: el is anchor or marked_number(el) or (
-            chrome(el) and el not in self._headline_line and el not in self._own_blocks),
-            sep=" ")
+            chrome(el) and el not in self._headline_line), sep=" ")
 
     def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
         """``moment``, printed as a day alone in ``holder``, with the time printed beside it
@@ -626,7 +609,7 @@ class ArticleDates:
             if el is anchor:
                 break
         for el in walk:
-            if _paragraph(el) and not self._in_page_chrome(el):
+            if _paragraph(el) and not self.in_chrome(el):
                 return frozenset(between)
             between.append(el)
         return frozenset()
@@ -635,13 +618,7 @@ class ArticleDates:
     def update_days(self) -> frozenset[date]:
         """The days the article prints only as its update ("Обновлено: 01.12.2026",
         ``<span class="updated">``): a guess found there (htmldate's) is no publication day."""
-        return frozenset(moment.date() for moment in self.update_moments)
-
-    @cached_property
-    def update_moments(self) -> tuple[datetime, ...]:
-        """The moments the article prints only as its update, in page order (naive: the
-        site's wall clock): its modified time when no markup states one."""
-        moments: list[datetime] = []
+        days: set[date] = set()
         for text, holder in self._runs():
             if len(text) > MAX_DATELINE_CHARS:
                 continue
@@ -650,6 +627,41 @@ class ArticleDates:
             before = 0
             for start, end, moment, _worded in dates.human_dates(text, self.now):
                 if end <= marked or _last_label_is_modified(text[before:start]):
+                    days.add(moment.date())
+                before = end
+        return frozenset(days)
+
+    def _head_runs(self) -> Iterator[tuple[str, etree._Element]]:
+        """The runs of the article's head zone: those before the body's first paragraph of
+        prose after the headline (where its dateline stands); the body's, a list's, a related
+        link's text are the article's subject, not its dateline."""
+        paragraph = self._first_paragraph_after(self.headline)
+        for text, holder in self._runs():
+            if paragraph is not None and (holder is paragraph
+                                          or paragraph in holder.iterancestors()):
+                return
+            yield text, holder
+
+    @cached_property
+    def update_moments(self) -> tuple[datetime, ...]:
+        """The moments the article's dateline prints as its update, in page order (naive: the
+        site's wall clock): its modified time when no markup states one. Only a dateline of
+        the head zone counts, and only a date right after an update label ("Обновлено:
+        14.03.2026") or in an element marked as the update: "Обновлено расписание с 1 апреля"
+        in the body is news, not the page's update."""
+        moments: list[datetime] = []
+        for text, holder in self._head_runs():
+            text = clean_line(text)
+            if not text or len(text) > MAX_DATELINE_CHARS:
+                continue
+            found = list(dates.human_dates(text, self.now))
+            if not found or _words_besides(text, [(s, e) for s, e, _m, _w in found]) \
+                    > MAX_DATELINE_WORDS:
+                continue
+            marked = len(text) - len(_without_update(text, holder))  # the update's own text
+            before = 0
+            for start, end, moment, _worded in found:
+                if end <= marked or _UPDATE_LABEL_BEFORE.search(text[before:start]):
                     moments.append(moment)
                 before = end
         return tuple(moments)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -519,6 +521,20 @@ DATE_METAS = ("date", "pubdate", "publishdate", "publish-date", "publish_date", 
 MODIFIED_METAS = ("article:modified_time", "og:updated_time", "og:modified_time")
 
 
+def _printed_update(moments: Sequence[datetime], published: datetime | None,
+                    now: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """The first update moment the dateline prints (naive: the site's wall clock) that can
+    be one: none before the publication (a printed date of another event) or after the
+    fetch (``now``, the same wall clock)."""
+    for moment in moments:
+        if now is not None and moment > now:
+            continue
+        if published is not None and dates.localise(moment, tz) < published:
+            continue
+        return moment
+    return None
+
+
 def htmldate_fallback(tree: etree._Element, url: str,
                       article: etree._Element | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
@@ -534,7 +550,7 @@ def htmldate_fallback(tree: etree._Element, url: str,
     a footer's calendar or copyright date, a sidebar's are the template's."""
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
     if article is None:
-        return _htmldate(_without_modified(deepcopy(tree)), url) if in_url is None else in_url
+        return _htmldate_not_updated(tree, url) if in_url is None else in_url
     own = _own_date(tree, article)
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
         return own
@@ -626,34 +642,111 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
     return _without_modified(page)
 
 
-# Where pages state their update time for machines: metas (``article:modified_time``,
-# ``og:updated_time``, ``lastmod``), microdata (``dateModified``) and JSON-LD's key
-_MODIFIED_NAME = re.compile(r"modif|updat|lastmod|last-modified|revision|utime", re.IGNORECASE)
-_LD_MODIFIED = re.compile(r'"(?:dateModified|dateUpdated|updatedAt|modifiedAt)"\s*:\s*"[^"]*"\s*,?')
-_DATE_ATTRIBUTES = ("name", "property", "itemprop", "http-equiv")
+# JSON-LD's update keys (htmldate reads ``dateModified``; CMSs write the others too)
+_LD_MODIFIED = re.compile(
+    r'"(?:dateModified|dateUpdated|updatedAt|modifiedAt)"\s*:\s*"([^"]*)"\s*,?')
+# The elements that may state a date for machines: metas, microdata, <time>, JSON-LD
+_MACHINE_DATES = etree.XPath(".//meta | .//*[@itemprop] | .//time "
+                             "| .//script[@type='application/ld+json']")
+_STAMP_TAGS = frozenset({"meta", "time", "span", "abbr"})
+
+
+@cache
+def _htmldate_update_names() -> dict[str, frozenset[str]]:
+    """The names htmldate, asked for the original date, reads as the update time (and
+    keeps as its "reserve" when it finds nothing else), by attribute, from its own sets: a
+    name it also reads as the original date (``release_date``) is not among them. A
+    ``copyrightYear`` is its reserve too: a year alone, no publication date."""
+    from htmldate import core  # imported lazily: only pages without any dated markup need it
+
+    original = {name.lower() for name in core.DATE_ATTRIBUTES}
+    return {
+        "name": frozenset(n.lower() for n in core.NAME_MODIFIED) - original,
+        "property": frozenset(n.lower() for n in core.PROPERTY_MODIFIED) - original,
+        "itemprop": frozenset(n.lower() for n in core.ITEMPROP_ATTRS_MODIFIED)
+        | {"copyrightyear"},
+        "http-equiv": frozenset({"last-modified"}),
+    }
+
+
+def _update_sources(page: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The elements of ``page`` that state its update time (or a copyright year) for
+    machines, each with the value it states: htmldate's update metas and microdata, a
+    <time> marked or labelled as the update, a JSON-LD block with an update key."""
+    names = _htmldate_update_names()
+    found: list[tuple[etree._Element, str]] = []
+    for el in _MACHINE_DATES(page):
+        if el.tag == "script":
+            found += [(el, value) for value in _LD_MODIFIED.findall(el.text or "")]
+        elif any((el.get(attribute) or "").strip().lower() in names[attribute]
+                 for attribute in names) and (el.tag in _STAMP_TAGS or not len(el)):
+            found.append((el, el.get("datetime") or el.get("content") or text_content(el)))
+        elif el.tag == "time" and modified_stamp(el):
+            found.append((el, el.get("datetime") or ""))
+    return found
+
+
+def _could_be_update(found: datetime, sources: list[tuple[etree._Element, str]]) -> bool:
+    """Whether htmldate's ``found`` may have come from one of the update ``sources``: it
+    names the same day as one, or the first day of a copyright year."""
+    for _el, value in sources:
+        value = value.strip()
+        if re.fullmatch(r"\d{4}", value):
+            if (found.year, found.month, found.day) == (int(value), 1, 1):
+                return True
+        elif (moment := dates.parse_any(value)) is not None and moment.date() == found.date():
+            return True
+    return False
 
 
 def _without_modified(page: etree._Element) -> etree._Element:
-    """``page`` (a copy) without the update times it states for machines: metas and
-    elements named so, JSON-LD's ``dateModified``, date elements marked or labelled as the
-    update. htmldate, asked for the original date, falls back on the update time when the
-    page states no other, and a page dated only by its update was given it as published."""
-    for el in [el for el in page.iter(etree.Element) if _update_stamp(el)]:
-        if el.getparent() is not None:
+    """``page`` (a copy) without the update times it states for machines
+    (:func:`_update_sources`; JSON-LD loses only its update keys). htmldate, asked for the
+    original date, falls back on the update time when the page states no other, and a page
+    dated only by its update was given it as published."""
+    for el, _value in _update_sources(page):
+        if el.tag == "script":
+            el.text = _LD_MODIFIED.sub("", el.text or "")
+        elif el.getparent() is not None:
             _drop_keeping_tail(el)
-    for script in page.iter("script"):
-        if script.text and _LD_MODIFIED.search(script.text):
-            script.text = _LD_MODIFIED.sub("", script.text)
     return page
 
 
-def _update_stamp(el: etree._Element) -> bool:
-    """Whether ``el`` is a meta or a date element (no block: one named so may hold the
-    article) that states the update time."""
-    if el.tag not in ("meta", "time", "span", "abbr") and len(el):
-        return False
-    return any(_MODIFIED_NAME.search(el.get(a) or "") for a in _DATE_ATTRIBUTES) \
-        or (el.tag == "time" and modified_stamp(el))
+def _htmldate_not_updated(tree: etree._Element, url: str) -> datetime | None:
+    """htmldate's date of the whole ``tree``, none of its update times: it is asked again,
+    with them hidden, only when its answer may be one of them."""
+    found = _htmldate(tree, url)
+    if found is None or not _could_be_update(found, sources := _update_sources(tree)):
+        return found
+    with _hidden(sources):
+        return _htmldate(tree, url)
+
+
+@contextmanager
+def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
+    """The page without its update ``sources`` while the block runs, then as it was: each
+    element swapped for an empty stand-in (keeping the text after it), JSON-LD without its
+    update keys. No copy of the page (tens of milliseconds on a large one; htmldate copies
+    what it prunes itself)."""
+    swapped: list[tuple[etree._Element, etree._Element]] = []
+    scripts: dict[etree._Element, str | None] = {}
+    for el, _value in sources:
+        if el.tag == "script":
+            if el not in scripts:
+                scripts[el] = el.text
+                el.text = _LD_MODIFIED.sub("", el.text or "")
+        elif (parent := el.getparent()) is not None:
+            stand_in = el.makeelement("span")
+            stand_in.tail = el.tail
+            parent.replace(el, stand_in)
+            swapped.append((stand_in, el))
+    try:
+        yield
+    finally:
+        for stand_in, el in reversed(swapped):
+            stand_in.getparent().replace(stand_in, el)
+        for script, text in scripts.items():
+            script.text = text
 
 
 def _without_widgets(node: etree._Element) -> etree._Element:
@@ -802,7 +895,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                       if isinstance(v, str)])
                   + _labelled(META, _meta(tree, "article:published_time"))
                   + _labelled(MICRODATA, microdata(page, "datePublished")))
-    unix = page.unix_stamp(fetched if fetched and fetched.tzinfo else datetime.now(UTC))
+    unix = page.unix_stamp(fetched if fetched and fetched.tzinfo else datetime.now(UTC), tz or UTC)
     machine = structured + _labelled(HTML, [t for t in (article_time, unix) if t])
     meta.machine_date = _date(machine, now)[0]
     structured = [(s, raw) for s, raw in structured  # no evidence: none to agree with
@@ -855,8 +948,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    + _labelled(META, _meta(tree, *MODIFIED_METAS))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
-    if modified is None and tz is not None and page.update_moments:
-        modified, modified_src = page.update_moments[0], VISIBLE  # "Обновлено: …" alone
+    if modified is None and tz is not None:  # "Обновлено: …" alone
+        modified = _printed_update(page.update_moments, dates.reconcile(published, visible, tz),
+                                   now, tz)
+        modified_src = VISIBLE if modified else None
     if meta.machine_date is not None and tz is not None:
         meta.printed_date = page.visible()
     if tz is not None:
