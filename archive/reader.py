@@ -704,9 +704,14 @@ def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = No
                 yield capture, best
                 yield from ((older, None) for older in captures)
                 return
-        captures = itertools.islice(lookup.readable(url, at, method=method), 1, None)
+        # read again, not kept (bodies of a URL's every capture); their errors were said
+        captures = itertools.islice(lookup.readable(url, at, method=method, said=True), 1, None)
     yield best, None
     yield from ((other, None) for other in captures)
+
+
+def _ignore(_err: WarcFormatError) -> None:
+    """An error said once already."""
 
 
 def read_first(lookup: ArchiveLookup, url: str, at: datetime | None = None, *,
@@ -1218,18 +1223,20 @@ class ArchiveLookup:
         """
         return next(self.readable(url, at, method=method), None)
 
-    def readable(self, url: str, at: datetime | None = None, *,
-                 method: str = "") -> Iterator[ArchivedResponse]:
+    def readable(self, url: str, at: datetime | None = None, *, method: str = "",
+                 said: bool = False) -> Iterator[ArchivedResponse]:
         """The captures :meth:`get` chooses from, best first, each read only when asked for:
-        the unreadable ones reported to on_error and passed over. (Re-extraction looks past
+        the unreadable ones reported to on_error and passed over (``said``: passed over in
+        silence, a walk over captures an earlier walk reported). (Re-extraction looks past
         a newer capture that is no page of the article, an error answer, a redirect, a body
         cut short (``partial``), for the page the crawl made its item of.)"""
+        on_error = _ignore if said else self._on_error
         for cap, spelling in (c for tier in self._iter_tiers(url)
                               for c in self._candidates(tier, at, method)):
             try:
                 found = self._load(cap, spelling)
             except WarcFormatError as exc:
-                report(exc, self._on_error, soft=True)
+                report(exc, on_error, soft=True)
                 continue
             if found is not None and _redirects_to(found, url):
                 continue  # http://x answering 301 to https://x, asked for as https://x: a loop
@@ -1239,10 +1246,10 @@ class ArchiveLookup:
             if cap[3]:  # no damage: the inputs do not hold the page it stands for
                 report(UnservedRecord(self.files[cap[1]], cap[2], "capture not replayable (a "
                                       "revisit or 304 without its original in these inputs)"),
-                       self._on_error, soft=True)
+                       on_error, soft=True)
             else:
                 report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable "
-                                       "(no HTTP response)"), self._on_error, soft=True)
+                                       "(no HTTP response)"), on_error, soft=True)
 
     def versions(self, url: str) -> Iterator[ArchivedResponse]:
         """Each payload archived for a GET of ``url`` (this spelling only), oldest first, each

@@ -1,6 +1,7 @@
 """``scrapy fixture``: turn an archived article response into a regression fixture, in one step.
 
-    scrapy fixture URL -s WARC_REPLAY=data/warc [-s WARC_REPLAY_AT=…]   # by URL, as reextract reads it
+    scrapy fixture URL -s WARC_REPLAY=data/warc   # by URL, as reextract reads it
+    scrapy fixture URL -s WARC_REPLAY=data/warc -s WARC_REPLAY_AT=…     # as replay reads it then
     scrapy fixture --warc FILE --offset N                              # one response record
 
 The page is read as re-extraction reads it (revisits resolved, Content-Encoding undone), its

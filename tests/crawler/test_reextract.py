@@ -1080,3 +1080,19 @@ def test_only_the_first_206_is_kept_and_the_rest_read_again_only_when_asked(tmp_
         assert b"12" in first.payload
         rest = [c.payload for c, _ in choices]
         assert [b"11" in rest[0], b"10" in rest[1], len(loads)] == [True, True, 6]
+
+
+def test_an_unservable_capture_behind_a_206_is_said_once(tmp_path):
+    """A newest 206 with no whole page behind it: choosing walks every capture to know, and the
+    second walk (the rest, read again when asked for) said an unservable one a second time."""
+    from archive.reader import read_without_range
+    url = "http://ex.by/news/a.html"
+    with WarcWriter(tmp_path / "r1") as writer:
+        writer.write_exchange(make_exchange(url, b"", status=304, headers=[("ETag", '"x"')],
+                                            date=_at(0, 10)))
+    _write_part(tmp_path / "r2", url, b"<p>whole page</p>", _at(0, 12))
+    said = []
+    with ArchiveLookup([tmp_path], on_error=said.append) as lookup:
+        statuses = [c.status for c, _ in read_without_range(lookup, url)]
+    assert statuses == [206]
+    assert [type(e).__name__ for e in said] == ["UnservedRecord"]
