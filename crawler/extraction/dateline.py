@@ -45,6 +45,7 @@ MAX_DATELINE_CHARS = 200  # a run longer than this is prose, not a dateline
 MAX_DATELINE_WORDS = 4  # words besides the date and its labels (an author, a rubric)
 MIN_YEAR = 1990  # older "dates" in a dateline are history, not publication
 MAX_LABEL_NODES = 20  # a sibling with more elements is a block, not a label
+STAMP_CLOCK_SLACK = timedelta(minutes=2)  # a Unix stamp against the clock its element prints
 MAX_TIME_LEVELS = 2  # a dateline's day and time sit in sibling blocks, not further apart
 MAX_COMPARED = 50  # candidates placed by page order (each placement counts nodes in C)
 # an inline element holding a date alone where its run goes on into prose
@@ -560,11 +561,19 @@ class ArticleDates:
             yield el
 
     def _agrees_with_print(self, el: etree._Element, moment: datetime, tz: tzinfo) -> bool:
-        """Whether ``moment`` falls on the day ``el`` prints, else the day the page's
-        dateline prints (in ``tz``); true when neither prints one."""
+        """Whether ``moment`` (in ``tz``) is what ``el`` prints, else the page's dateline: the
+        same day, and the same clock within STAMP_CLOCK_SLACK when the print has one (a
+        render's or cache's clock falls on the day of a fresh article, hours after it); true
+        when neither prints a date."""
         printed = dateline_date(clean_line(spaced_text(el))[:MAX_DATELINE_CHARS], self.now) \
             or self.visible()
-        return printed is None or moment.astimezone(tz).date() == printed.date()
+        if printed is None:
+            return True
+        local = moment.astimezone(tz).replace(tzinfo=None)
+        if local.date() != printed.date():
+            return False
+        return not (printed.hour or printed.minute) or abs(
+            local - printed.replace(tzinfo=None)) <= STAMP_CLOCK_SLACK
 
     def _runs(self) -> Iterator[tuple[str, etree._Element]]:
         container, anchor = self.container, self.headline

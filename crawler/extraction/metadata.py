@@ -646,8 +646,11 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
 _LD_MODIFIED = re.compile(
     r'"(?:dateModified|dateUpdated|updatedAt|modifiedAt)"\s*:\s*"([^"]*)"\s*,?')
 # The elements that may state a date for machines: metas, microdata, <time>, JSON-LD
-_MACHINE_DATES = etree.XPath(".//meta | .//*[@itemprop] | .//time "
-                             "| .//script[@type='application/ld+json']")
+# (scripts of any type: htmldate reads the ISO times of an app state or __NEXT_DATA__ too)
+_MACHINE_DATES = etree.XPath(".//meta | .//*[@itemprop] | .//time | .//script")
+# names of an update htmldate does not list but reads all the same (its last look takes any
+# ISO time of the page): ``article:updated_time``, ``last-updated``, ``dateUpdated``
+_UPDATE_NAME = re.compile(r"modif|updat|lastmod|last-mod", re.IGNORECASE)
 _STAMP_TAGS = frozenset({"meta", "time", "span", "abbr"})
 
 
@@ -659,7 +662,7 @@ def _htmldate_update_names() -> dict[str, frozenset[str]]:
     ``copyrightYear`` is its reserve too: a year alone, no publication date."""
     from htmldate import core  # imported lazily: only pages without any dated markup need it
 
-    original = {name.lower() for name in core.DATE_ATTRIBUTES}
+    original = _original_names()
     return {
         "name": frozenset(n.lower() for n in core.NAME_MODIFIED) - original,
         "property": frozenset(n.lower() for n in core.PROPERTY_MODIFIED) - original,
@@ -667,6 +670,15 @@ def _htmldate_update_names() -> dict[str, frozenset[str]]:
         | {"copyrightyear"},
         "http-equiv": frozenset({"last-modified"}),
     }
+
+
+@cache
+def _original_names() -> frozenset[str]:
+    """The names htmldate reads as the original date (an update-like name among them, such
+    as ``release_date``, is no update)."""
+    from htmldate import core
+
+    return frozenset(name.lower() for name in core.DATE_ATTRIBUTES)
 
 
 def _update_sources(page: etree._Element) -> list[tuple[etree._Element, str]]:
@@ -678,7 +690,8 @@ def _update_sources(page: etree._Element) -> list[tuple[etree._Element, str]]:
     for el in _MACHINE_DATES(page):
         if el.tag == "script":
             found += [(el, value) for value in _LD_MODIFIED.findall(el.text or "")]
-        elif any((el.get(attribute) or "").strip().lower() in names[attribute]
+        elif any((value := (el.get(attribute) or "").strip().lower()) in names[attribute]
+                 or (_UPDATE_NAME.search(value) and value not in _original_names())
                  for attribute in names) and (el.tag in _STAMP_TAGS or not len(el)):
             found.append((el, el.get("datetime") or el.get("content") or text_content(el)))
         elif el.tag == "time" and modified_stamp(el):

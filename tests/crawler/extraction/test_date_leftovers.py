@@ -283,3 +283,35 @@ def test_an_unprinted_stamp_is_checked_against_the_pages_dateline(printed: str,
     meta, _ = meta_of(stamped(f"<div class='meta'>{printed}</div>"
                               f"<span class='post-date' data-time='{STAMP}'></span>"))
     assert meta.published == expected
+
+
+@pytest.mark.parametrize("head", [
+    f'<meta property="article:updated_time" content="{UPDATED}">',
+    f'<meta name="last-updated" content="{UPDATED}">',
+    f'<meta itemprop="dateUpdated" content="{UPDATED}">',
+    f'<meta name="mediator_modified_time" content="{UPDATED}">',
+])
+def test_an_update_name_htmldate_does_not_list_dates_nothing_either(head: str) -> None:
+    """htmldate's last look takes any ISO time of the page: an update meta outside its
+    lists was hidden from nothing and became the published date."""
+    meta, _ = meta_of(page(article(""), head=head))
+    assert meta.published is None
+
+
+@pytest.mark.parametrize("script", [
+    '<script>window.__STATE__={"article":{"updatedAt":"' + UPDATED + '","publishedAt":"'
+    + PUBLISHED + '"}}</script>',
+    '<script id="__NEXT_DATA__" type="application/json">{"dateModified":"' + UPDATED
+    + '","datePublished":"' + PUBLISHED + '"}</script>',
+])
+def test_an_app_states_update_is_hidden_like_json_lds(script: str) -> None:
+    """Only JSON-LD lost its update keys: an app state's update won over its publication."""
+    meta, _ = meta_of(page(article("") + script))
+    assert meta.published == PUBLISHED
+
+
+def test_a_stamp_of_the_printed_day_but_another_clock_is_no_date() -> None:
+    """A render's or cache's clock falls on a fresh article's day, hours after it."""
+    meta, _ = meta_of(stamped(f"<span class='post-date' data-time='{STAMP + 4 * 3600}'>"
+                              "12 марта 2026, 09:00</span>"))
+    assert meta.published == PUBLISHED
