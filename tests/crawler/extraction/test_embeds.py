@@ -12,6 +12,8 @@ import pytest
 
 from crawler.extraction import rule_misses
 from crawler.extraction.embeds import drop_embeds
+from crawler.extraction.worker import PageJoin, join_page
+from crawler.items import ArticlePage
 from tests.crawler.extraction.test_partial_drift import GOLD, PAGE, extract
 
 POST = "https://www.instagram.com/p/C1xYzAbCdEf/?utm_source=ig_embed&amp;utm_campaign=loading"
@@ -176,3 +178,17 @@ def test_the_widgets_own_post_link_goes() -> None:
             "https://t.me/", "https://t.me/s/") + "</div>")
     assert drop_embeds(body) == 1
     assert [p.text_content() for p in body] == ["Текст статьи."]
+
+
+def test_the_posts_of_a_later_page_are_counted_with_page_ones() -> None:
+    """Page 2 of a paged article loses its posts as page 1 does: the item counts them all."""
+    second = with_body("<p>Вторая страница: делегации договорились встретиться снова весной и "
+                       "обсудить транзит грузов через границу.</p>"
+                       + EMBEDS["tweet"] + EMBEDS["instagram-ru"])
+    article = join_page(PageJoin(extract(with_embed(EMBEDS["tiktok"])), ArticlePage(
+        url=GOLD.url + "?page=2", outlet="zerkalo", body=second.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        fetched_at="2026-01-12T10:00:00Z"), GOLD.url))
+    assert article.text.endswith("через границу.")
+    assert "Переговоры в Минске" not in article.text
+    assert article.extractor["embeds"] == 3
