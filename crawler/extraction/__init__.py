@@ -37,7 +37,7 @@ from crawler.extraction.pages import (
     page_of,
     page_offset,
 )
-from crawler.extraction.provenance import FEED, HTMLDATE, Provenance, rule_source
+from crawler.extraction.provenance import FEED, HTML, HTMLDATE, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
@@ -291,7 +291,9 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     long_title, title = len(title), limits.cap_title(title)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
-    if body_authors and (not authors or rules and authors == list(rules.default_authors)):
+    if body_authors and (not authors or prov.fields.get("authors") == HTML
+                         or rules and authors == list(rules.default_authors)):
+        # the text's own author line over a guess from byline markup
         authors = body_authors
         prov.fields["authors"] = rule_source("author_line")
         prov.misses.pop("authors", None)
