@@ -37,7 +37,7 @@ from crawler.extraction.pages import (
     page_of,
     page_offset,
 )
-from crawler.extraction.provenance import FEED, HTMLDATE, Provenance, rule_source
+from crawler.extraction.provenance import FEED, HTML, HTMLDATE, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
@@ -291,7 +291,9 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     long_title, title = len(title), limits.cap_title(title)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
-    if body_authors and (not authors or rules and authors == list(rules.default_authors)):
+    if body_authors and (not authors or prov.fields.get("authors") == HTML
+                         or rules and authors == list(rules.default_authors)):
+        # the text's own author line over a guess from byline markup
         authors = body_authors
         prov.fields["authors"] = rule_source("author_line")
         prov.misses.pop("authors", None)
@@ -384,6 +386,7 @@ class LaterPage:
     paragraphs: list[str]
     next_url: str | None  # the page after it, by the same evidence
     named: int  # the pages its pager names
+    embeds: int = 0  # the social posts its body held, left out of its text
 
 
 def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
@@ -399,17 +402,19 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
                          page_of(page.url, first, page_offset(tree, page.url, first)) or 0):
         raise ExtractionError("other_headline", f"{page.url}: headline {headline[:120]!r}, "
                               f"not {title[:120]!r}")
-    paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
-                                    Provenance())
+    def body() -> Reading:  # its posts counted in its own provenance
+        prov = Provenance()
+        return Reading(*extract_body(tree, page.url, rules, meta.title, meta.subtitle, prov),
+                       prov)
+
+    first_read = body()
     named = named_pages(tree, page.url)  # before its pager leaves the tree
-    read, following = _paged(tree, page.url, first, Reading(paragraphs, [], "", Provenance()),
-                             lambda: Reading(*extract_body(tree, page.url, rules, meta.title,
-                                                           meta.subtitle, Provenance())))
+    read, following = _paged(tree, page.url, first, first_read, body)
     paragraphs = read.paragraphs
     paragraphs, _ = limits.drop_long_words(paragraphs)
     if len(join_paragraphs(paragraphs)) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: no text")
-    return LaterPage(page.url, paragraphs, following, named)
+    return LaterPage(page.url, paragraphs, following, named, read.prov.embeds)
 
 
 # tried only where a run of separators starts: tried inside one, each failed try re-read the

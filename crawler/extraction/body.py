@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from datetime import datetime
 from itertools import islice
 
@@ -645,7 +646,13 @@ def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -
     which a redesign that renamed the body leaves for the generic text to take. Were a drop
     rule to match the article's wrapper after a redesign, the page is read without them."""
     drop = rules.drop if rules else ()
-    return (drop and generic_paragraphs(tree, url, drop)) or generic_paragraphs(tree, url)
+    return ((drop and generic_paragraphs(tree, url, drop, embeds=True))
+            or generic_paragraphs(tree, url, embeds=True))
+
+
+def embeds_of(tree: etree._Element) -> int:
+    """How many social posts the page embeds: those the outlet's generic text left out."""
+    return drop_embeds(deepcopy(tree))
 
 
 SHORT_RULE_CHARS = 500  # a rule body shorter than this is weighed against the generic text
@@ -690,16 +697,17 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
             paragraphs, authors = tidy(found, rules, title, subtitle,
                                        link_led_lines(tree, rules, title))
             chars = sum(map(len, paragraphs))
-            if spec and chars >= MIN_BODY_CHARS:
+            # a block whose own text is short once its posts went is the article still
+            if spec and paragraphs and (chars >= MIN_BODY_CHARS or prov.embeds):
                 if chars < SHORT_RULE_CHARS:  # a short match may be the lead of a moved body
                     generic = outlet_generic(tree, url, rules)
                     fuller = tidy(generic, rules, title, subtitle)
                 if chars >= SHORT_RULE_CHARS or not only_a_part(paragraphs, fuller[0]):
                     prov.record(rules, "text", rule_source(spec))
                     return paragraphs, authors, "rules"
-    prov.embeds = 0  # the rule's block is not the text: its posts were none of the item's
     if generic is None:
         generic = outlet_generic(tree, url, rules)
+    prov.embeds = embeds_of(tree) if rules else 0  # outlet_generic left them out
     paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)
     if (found := structured_fallback(tree, paragraphs, title, subtitle)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)

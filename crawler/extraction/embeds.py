@@ -28,10 +28,9 @@ _CLASS_TEST = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), 
                           for name in _EMBED_CLASSES)
 _ATTRIBUTE_TEST = " or ".join(f"@{name}" for name in _EMBED_ATTRIBUTES)
 _EMBEDS = etree.XPath(f"descendant-or-self::*[({_CLASS_TEST}) or ({_ATTRIBUTE_TEST})]")
-# the post's own address: what a widget's fallback link points at
-_POST_LINK = re.compile(r"^(?:https?:)?//(?:www\.)?(?:t\.me|telegram\.me|instagram\.com|"
-                        r"twitter\.com|x\.com|tiktok\.com|youtube\.com|youtu\.be|vk\.com|"
-                        r"facebook\.com)/", re.IGNORECASE)
+# a Telegram post's address, what its widget's fallback link points at
+_TELEGRAM_LINK = re.compile(r"^(?:https?:)?//(?:www\.)?(?:t\.me|telegram\.me)/(?:s/)?([^?#]+)",
+                            re.IGNORECASE)
 
 # The lines an embed's fallback leaves when a CMS kept its text but dropped its markup:
 # each the whole paragraph (a report that cites "a post shared by the minister" is prose).
@@ -71,13 +70,21 @@ def _inside_removed(node: etree._Element, body: etree._Element) -> bool:
 
 
 def _drop_fallback_link(script: etree._Element) -> None:
-    """The block after a widget's script that is only a link to the post ("Пост в
-    Telegram", "t.me/channel/1234"): the widget's text for readers without scripts."""
+    """The paragraph after a Telegram widget's script that is only a link to the widget's
+    own post ("Пост в Telegram", "t.me/channel/1234"): its text for readers without scripts.
+    A paragraph linking elsewhere (a channel, another post, a video) is the article's."""
     block = script.getnext()
-    if block is None or (script.tail or "").strip():
+    post = (script.get("data-telegram-post") or "").strip("/ ").lower()
+    if block is None or block.tag not in ("p", "div") or not post or (script.tail or "").strip():
         return
     links = list(block.iter("a"))
     text = "".join(block.itertext()).strip()
     linked = "".join("".join(a.itertext()) for a in links).strip()
-    if links and all(_POST_LINK.match(a.get("href") or "") for a in links) and text == linked:
+    if links and all(_links_to_post(a.get("href") or "", post) for a in links) and text == linked:
         remove_keeping_tail(block)
+
+
+def _links_to_post(href: str, post: str) -> bool:
+    """Whether ``href`` is the address of the Telegram post ``post`` ("channel/1234")."""
+    found = _TELEGRAM_LINK.match(href.strip())
+    return found is not None and found.group(1).strip("/").lower() == post

@@ -40,6 +40,7 @@ from crawler.extraction.boilerplate import (
 )
 from crawler.extraction.comment_threads import comment_units
 from crawler.extraction.dates import human_dates, is_weekday, month_number
+from crawler.extraction.embeds import drop_embeds
 from crawler.extraction.html import (
     CONTROLS,
     parse_html,
@@ -2880,11 +2881,14 @@ def _at_depth(depth: int) -> etree.XPath:
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str,
-                       drop: tuple[str, ...] = ()) -> list[str]:
+                       drop: tuple[str, ...] = (), embeds: bool = False) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found. ``drop``:
-    selectors of blocks that are no body wherever they are (an outlet's own promos)."""
+    selectors of blocks that are no body wherever they are (an outlet's own promos);
+    ``embeds``: leave out the social posts embedded in the page, as an outlet's rules do."""
     def fresh() -> lxml.html.HtmlElement:
         work = deepcopy(tree)
+        if embeds:
+            drop_embeds(work)
         remove_nodes(work, drop)
         return work
 

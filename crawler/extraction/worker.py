@@ -102,6 +102,8 @@ def join_page(job: PageJoin) -> Article:
     article.extractor["page_urls"] = [*urls, page.url]
     article.extractor["pages"] = max(article.extractor.get("pages", 1), later.named,
                                      len(article.extractor["page_urls"]))
+    if later.embeds:  # its posts are the item's as page 1's are
+        article.extractor["embeds"] = article.extractor.get("embeds", 0) + later.embeds
     setattr(article, NEXT_PAGE_ATTR, later.next_url)
     return article
 

@@ -99,3 +99,62 @@ def test_a_declared_author_is_taken_before_the_markup() -> None:
     html = wordpress(above=VCARD).replace(
         "</title>", "</title><meta name='author' content='Мария Орлова'>", 1)
     assert read(html).authors == ["Мария Орлова"]
+
+
+def cards(tag: str = "div") -> str:
+    """A list of other articles after this one, each card naming its own author."""
+    return ("<div class='more-items'><h3>Читайте также</h3>" + "".join(
+        f"<{tag} class='card'><a href='/2026/01/0{n}/x/'>{headline}</a><span class='post-author'>"
+        f"{name}</span></{tag}>" for n, (headline, name) in enumerate(
+            [("В Шклове открылся каток", "Анна Смирнова"),
+             ("Ремонт школы завершён", "Олег Сидоров")], 1)) + "</div>")
+
+
+@pytest.mark.parametrize("byline", ["", BARE], ids=["no-byline", "byline"])
+def test_other_articles_cards_name_no_author_of_this_one(byline: str) -> None:
+    """Only the nearest byline block is the article's: cards repeated as siblings, each with
+    its author, are other articles' (a list of 12 cards gave 12 names)."""
+    item = read(wordpress(above=byline, after=cards()))
+    assert item.authors == (["Иван Петров"] if byline else [])
+
+
+def test_the_texts_own_author_line_is_taken_before_byline_markup() -> None:
+    item = read(wordpress(bottom="<p>Автор: Мария Орлова</p>",
+                          after="<div class='author'>Анна Смирнова</div>"))
+    assert item.authors == ["Мария Орлова"]
+    assert item.extractor["fields"]["authors"] == "rules:author_line"
+
+
+def test_the_byline_nearest_the_headline_is_the_articles() -> None:
+    item = read(wordpress(above=BARE, below="<div class='author'>Анна Смирнова</div>"))
+    assert item.authors == ["Иван Петров"]
+
+
+@pytest.mark.parametrize(("block", "names"), [
+    ("<div class='author'>Written By</div>", []),
+    ("<div class='author'>The Author</div>", []),
+    ("<h3 class='byline'>More From</h3>", []),
+    ("<div class='author'>Подготовил Иван Петров</div>", ["Иван Петров"]),
+    ("<div class='author'>Материал подготовила Анна Смирнова</div>", ["Анна Смирнова"]),
+], ids=["written-by", "the-author", "more-from", "podgotovil", "material-podgotovila"])
+def test_a_bylines_label_is_no_name(block: str, names: list[str]) -> None:
+    assert read(wordpress(below=block)).authors == names
+
+
+@pytest.mark.parametrize("after", [
+    "<footer class='site-footer'><div class='vcard'><span class='fn org'>Minsk Herald</span>"
+    "</div></footer>",
+    "<div class='vcard'><span class='fn org'>Minsk Herald</span></div>",
+    "<div id='discussion'><div class='item'><span class='comment-author'>Вася Пупкин</span>"
+    "<p>Согласен</p></div></div>",
+    "<div class='thread'><span class='comment__author'>Вася Пупкин</span></div>",
+], ids=["footer-hcard-org", "hcard-org", "comment-author-in-discussion", "comment__author"])
+def test_a_publishers_card_or_a_comments_author_is_no_author(after: str) -> None:
+    assert read(wordpress(after=after)).authors == []
+
+
+def test_the_sites_header_names_no_author() -> None:
+    html = wordpress().replace("<article", "<header><div class='header-author'>Новости Беларуси"
+                                           "</div></header><article", 1)
+    assert "Новости Беларуси" in html
+    assert read(html).authors == []

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from html import escape
 
+import lxml.html
 import pytest
 
+from crawler.extraction import rule_misses
+from crawler.extraction.embeds import drop_embeds
+from crawler.extraction.worker import PageJoin, join_page
+from crawler.items import ArticlePage
 from tests.crawler.extraction.test_partial_drift import GOLD, PAGE, extract
 
 POST = "https://www.instagram.com/p/C1xYzAbCdEf/?utm_source=ig_embed&amp;utm_campaign=loading"
@@ -111,3 +116,79 @@ def test_a_fallback_line_whose_markup_the_cms_stripped_goes(line: str) -> None:
 ])
 def test_prose_naming_a_post_stays(sentence: str) -> None:
     assert sentence in extract(with_embed(f"<p>{escape(sentence)}</p>")).text.split("\n\n")
+
+
+LONG_TWEET = EMBEDS["tweet"].replace(
+    "Переговоры в Минске закончились час назад, заявление будет вечером",
+    "Мы обсудили вопросы безопасности на границе, торговли и транзита грузов, а также "
+    "гуманитарные темы. Следующий раунд пройдёт в феврале, стороны договорились продолжить "
+    "работу экспертов и встретиться снова")
+SHORT_NOTE = ("<p>Министр иностранных дел прокомментировал итоги переговоров в Минске в своих "
+              "соцсетях.</p><p>Так он ответил на вопросы журналистов.</p>")
+
+
+def with_body(inner: str) -> str:
+    """The gold page with its whole body block's content replaced by ``inner``."""
+    start = PAGE.index('<div itemprop="articleBody">') + len('<div itemprop="articleBody">')
+    end = PAGE.index('</div>\n<div class="donate-promo">')
+    return PAGE[:start] + inner + PAGE[end:]
+
+
+@pytest.mark.parametrize("note", [SHORT_NOTE, "<p>Министр ответил журналистам в своих соцсетях вечером.</p>"])
+def test_a_short_note_around_long_posts_is_the_rules_text_and_no_miss(note: str) -> None:
+    """The posts are no text the rule missed: the generic text it is weighed against leaves
+    them out too, and a note that is short once they went is the article still."""
+    article = extract(with_body(note + LONG_TWEET + LONG_TWEET.replace("феврале", "марте")))
+    assert article.extractor["method"] == "rules"
+    assert "Мы обсудили" not in article.text
+    assert article.text.startswith("Министр")
+    assert article.extractor["embeds"] == 2
+    assert "text" not in rule_misses(article)
+
+
+def test_posts_stay_out_of_the_generic_text_of_a_renamed_body_and_are_counted() -> None:
+    page = with_embed(LONG_TWEET).replace('<div itemprop="articleBody">', '<div class="story">')
+    article = extract(page)
+    assert article.extractor["method"] == "generic"
+    assert "Мы обсудили" not in article.text
+    assert GOLD.paragraphs[1] in article.text
+    assert article.extractor["embeds"] == 1
+
+
+@pytest.mark.parametrize("paragraph", [
+    '<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Запись пресс-конференции '
+    "министра</a></p>",
+    '<p><a href="https://t.me/mfa_belarus">МИД Беларуси</a></p>',
+    '<div><a href="https://t.me/zerkalo_io/51230">Предыдущий пост канала</a></div>',
+    '<h3><a href="https://t.me/zerkalo_io/51234">Пост канала</a></h3>',
+])
+def test_a_block_after_a_telegram_widget_other_than_its_post_link_stays(paragraph: str) -> None:
+    """Only a paragraph linking the widget's own post is its fallback: a link to another
+    address (a channel, another post, a video) is the article's."""
+    body = lxml.html.fragment_fromstring(
+        "<div><p>Текст статьи.</p>" + TELEGRAM.format(fallback=paragraph) + "</div>")
+    assert drop_embeds(body) == 1
+    kept = lxml.html.fragment_fromstring(paragraph).text_content()
+    assert [p.text_content() for p in body] == ["Текст статьи.", kept]
+
+
+def test_the_widgets_own_post_link_goes() -> None:
+    body = lxml.html.fragment_fromstring(
+        "<div><p>Текст статьи.</p>" + EMBEDS["telegram-link"].replace(
+            "https://t.me/", "https://t.me/s/") + "</div>")
+    assert drop_embeds(body) == 1
+    assert [p.text_content() for p in body] == ["Текст статьи."]
+
+
+def test_the_posts_of_a_later_page_are_counted_with_page_ones() -> None:
+    """Page 2 of a paged article loses its posts as page 1 does: the item counts them all."""
+    second = with_body("<p>Вторая страница: делегации договорились встретиться снова весной и "
+                       "обсудить транзит грузов через границу.</p>"
+                       + EMBEDS["tweet"] + EMBEDS["instagram-ru"])
+    article = join_page(PageJoin(extract(with_embed(EMBEDS["tiktok"])), ArticlePage(
+        url=GOLD.url + "?page=2", outlet="zerkalo", body=second.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        fetched_at="2026-01-12T10:00:00Z"), GOLD.url))
+    assert article.text.endswith("через границу.")
+    assert "Переговоры в Минске" not in article.text
+    assert article.extractor["embeds"] == 3
