@@ -13,7 +13,9 @@ no live writer.
 Crash order: a digest-index row names a record another capture (of this or a later crawl)
 becomes a revisit of, so it is committed only after an fsync of the WARC that holds that
 record. Rows wait in memory (and answer this writer's own lookups) until the next sync: every
-UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one, or when the file is closed.
+UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write),
+or when the file is closed; the folder is synced once per file before its first rows, so the
+file's name is on disk too. Rows whose fsync failed are dropped, never committed later.
 """
 
 from __future__ import annotations
