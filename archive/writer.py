@@ -13,7 +13,9 @@ no live writer.
 Crash order: a digest-index row names a record another capture (of this or a later crawl)
 becomes a revisit of, so it is committed only after an fsync of the WARC that holds that
 record. Rows wait in memory (and answer this writer's own lookups) until the next sync: every
-UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one, or when the file is closed.
+UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write),
+or when the file is closed; the folder is synced once per file before its first rows, so the
+file's name is on disk too. Rows whose fsync failed are dropped, never committed later.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from warcio.warcwriter import WARCWriter
 
 from .dedup import DEFAULT_NAME, DigestEntry, DigestIndex
 from .errors import ArchiveWriteError
-from .fileio import append_whole, sqlite_failure
+from .fileio import append_whole, sqlite_failure, sync_folder
 from .httputil import normalize_response_headers, standard_reason
 from .model import PROBE_FIELD, RUN_FIELD, HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
@@ -133,6 +135,7 @@ class WarcWriter:
         self.closed_files: list[Path] = []
         self._unsynced: dict[tuple[str, str], DigestEntry] = {}  # rows whose record may not
         self._unsynced_since = 0.0  # be on disk yet; monotonic time the first one came
+        self._folder_synced = False  # the current file's name made durable (once per file)
         self._warc = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")
 
     # -- file handling -------------------------------------------------------------
@@ -154,6 +157,7 @@ class WarcWriter:
             if fd is not None:
                 break
         self._fd, self._final_name, self._size = fd, name, 0
+        self._folder_synced = False
         self._open_path = self.directory / (name + OPEN_SUFFIX)
         self._append(self._warcinfo_record(name))
 
@@ -230,7 +234,10 @@ class WarcWriter:
         try:
             os.fsync(fd)
             os.rename(path, final)
+            if self._unsynced and not self._folder_synced:
+                sync_folder(self.directory)
         except OSError as exc:
+            self._drop_rows()
             raise ArchiveWriteError(path, exc) from exc
         finally:
             os.close(fd)  # releases the flock
@@ -297,6 +304,7 @@ class WarcWriter:
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
             self._remember(ex.url, digest, DigestEntry(date, ex.url, resp_id))
+        self._sync_if_due()
         if self._size >= self.max_size:
             self.close_file()
         return ref
@@ -310,32 +318,48 @@ class WarcWriter:
         return self._indexed(self.digest_index.lookup, url, digest)
 
     def _remember(self, url: str, digest: str, entry: DigestEntry) -> None:
-        """Hold the row until its record is fsynced; sync when enough rows or time piled up."""
+        """Hold the row until its record is fsynced."""
         if not self._unsynced:
             self._unsynced_since = time.monotonic()
         self._unsynced[(url, digest)] = entry
+
+    def _sync_if_due(self) -> None:
+        """Sync when enough rows or time piled up; checked on every write, so revisits,
+        404s and redirects also bring waiting rows to the index in time."""
         if (len(self._unsynced) >= UNSYNCED_ROWS
-                or time.monotonic() - self._unsynced_since >= UNSYNCED_SECONDS):
+                or (self._unsynced
+                    and time.monotonic() - self._unsynced_since >= UNSYNCED_SECONDS)):
             self.sync()
 
     def sync(self) -> None:
-        """Put the records written so far on disk, then commit the index rows naming them."""
+        """Put the records written so far on disk, then commit the index rows naming them.
+        A failed fsync drops the rows for good: a second fsync after a writeback error may
+        report success for pages that were lost, so their records are never trusted."""
         if not self._unsynced:
             return
         if self._fd is not None:
             assert self._open_path is not None
             try:
                 os.fsync(self._fd)
+                if not self._folder_synced:
+                    sync_folder(self.directory)
             except OSError as exc:
+                self._drop_rows()
                 raise ArchiveWriteError(self._open_path, exc) from exc
+            self._folder_synced = True
         self._commit_rows()
+
+    def _drop_rows(self) -> None:
+        """Forget the waiting rows: their records may not be on disk (costs only dedup)."""
+        self._unsynced = {}
 
     def _commit_rows(self) -> None:
         """Commit the waiting rows; called only once every record they name is fsynced."""
         rows = [(url, digest, e.date, e.target_uri, e.record_id)
                 for (url, digest), e in self._unsynced.items()]
         self._unsynced = {}
-        self._indexed(self.digest_index.add_many, rows)
+        if rows:
+            self._indexed(self.digest_index.add_many, rows)
 
     def _indexed(self, call, *args):
         """A digest index call; its SQLite failing (the WARCs' full disk) is a write error

@@ -27,7 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archive.errors import ArchiveWriteError
 from archive.model import RUN_FIELD, SPIDER_FIELD, HttpExchange, RecordRef
 from archive.repair import repair_open_files
-from archive.writer import WarcWriter
+from archive.writer import INDEX, WarcWriter
 from crawler.frontiers import run_scheduler
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
 from crawler.items import (
@@ -110,6 +110,16 @@ def exchange_from(request: Request, response: Response, when: datetime,
     )
 
 
+def closing_loss(exc: ArchiveWriteError) -> str:
+    """What a failed close has cost, as far as it is known."""
+    if exc.what == INDEX:  # the last digest rows, on the disk that filled
+        return ("the records written are intact; payloads whose digest row was lost are "
+                "stored whole next time.")
+    return ("the last records of that file may not be on disk (its fsync or rename failed) "
+            "and it may keep its .open name until the next run's repair reads it; their "
+            "digest rows were not kept, so those payloads are stored whole next time.")
+
+
 class WarcCaptureMiddleware:
     """Write request/response (or revisit) records for every downloaded response."""
 
@@ -129,6 +139,7 @@ class WarcCaptureMiddleware:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
     def warcinfo(self, spider: scrapy.Spider) -> dict[str, str]:
@@ -169,19 +180,28 @@ class WarcCaptureMiddleware:
         """Without an archive the crawl has lost its purpose: stop it, loudly."""
         self.failed = True
         self.crawler.stats.inc_value("warc/write_errors")
-        logger.error("Cannot write WARC files (%s); stopping the crawl. Files already written "
+        logger.error("Cannot write WARC files (%s); stopping the crawl. Files already closed "
                      "are intact; pages not archived are not exported either, and the next "
                      "run fetches them again.", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+
+    def spider_idle(self, spider: scrapy.Spider) -> None:
+        """A quiet crawl (or an idle scrapy-redis worker) writes nothing that would bring
+        its waiting digest rows to the shared index: put them there now."""
+        if self.writer is None or self.failed:
+            return
+        try:
+            self.writer.sync()
+        except ArchiveWriteError as exc:
+            self._fail(exc)
 
     def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.writer is not None:
             try:
                 self.writer.close()
-            except ArchiveWriteError as exc:  # the last digest rows, on the disk that filled
+            except ArchiveWriteError as exc:
                 say = logger.warning if self.failed else logger.error
-                say("Closing the WARC files failed (%s); the records written are intact, "
-                    "payloads whose digest row was lost are stored whole next time.", exc)
+                say("Closing the WARC files failed (%s); %s", exc, closing_loss(exc))
                 self.crawler.stats.inc_value("warc/write_errors")
             for path in self.writer.closed_files:
                 logger.info("WARC file closed: %s", path)

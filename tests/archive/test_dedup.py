@@ -3,6 +3,8 @@ the folder; one cut short must be refused, not read as a new index."""
 
 from __future__ import annotations
 
+import errno
+import stat
 from pathlib import Path
 
 import pytest
@@ -137,7 +139,9 @@ def _log_syncs_and_commits(monkeypatch: pytest.MonkeyPatch, log: list) -> None:
 
     def fsync(fd: int) -> None:
         real_fsync(fd)
-        log.append(("fsync", writer_module.os.fstat(fd).st_size))
+        status = writer_module.os.fstat(fd)
+        if stat.S_ISREG(status.st_mode):  # the folder's own sync is another test's
+            log.append(("fsync", status.st_size))
 
     def add_many(index: DigestIndex, rows: list) -> None:
         real_add_many(index, rows)
@@ -209,3 +213,83 @@ def test_rows_waiting_longer_than_the_bound_are_synced_on_the_next_write(
         third = writer.write_exchange(make_exchange(f"{URL}3", b"three"))
         seen = _rows_seen_by_another_process(index)
         assert first.record_id in seen and third.record_id in seen and len(seen) == 3
+
+
+def test_rows_waiting_past_the_bound_are_synced_by_a_write_that_adds_no_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound was checked only when a new row came: a crawl then fetching only revisits,
+    404s and redirects kept its rows from other crawls until its file closed."""
+    clock = [1000.0]
+    monkeypatch.setattr(writer_module.time, "monotonic", lambda: clock[0])
+    index = tmp_path / "digests.sqlite3"
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(make_exchange(URL, b"one"))
+        clock[0] += writer_module.UNSYNCED_SECONDS + 1
+        writer.write_exchange(make_exchange(f"{URL}gone", b"nf", status=404))
+        assert _rows_seen_by_another_process(index) == {first.record_id}
+        second = writer.write_exchange(make_exchange(f"{URL}2", b"two"))
+        clock[0] += writer_module.UNSYNCED_SECONDS + 1
+        writer.write_exchange(make_exchange(f"{URL}2", b"two"))  # a revisit
+        assert _rows_seen_by_another_process(index) == {first.record_id, second.record_id}
+
+
+def _fsync_failing_once(monkeypatch: pytest.MonkeyPatch, on_call: int) -> None:
+    """EIO from the n-th fsync, then success, as Linux answers after a writeback error
+    though the dirty pages are gone."""
+    real_fsync, calls = writer_module.os.fsync, [0]
+
+    def fsync(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] == on_call:
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(writer_module.os, "fsync", fsync)
+
+
+def test_rows_of_a_failed_fsync_are_never_committed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows were kept after the fsync failed, and close's second fsync (0 after a
+    writeback error) committed them, naming records that may be lost."""
+    monkeypatch.setattr(writer_module, "UNSYNCED_ROWS", 2)
+    _fsync_failing_once(monkeypatch, 1)
+    writer = WarcWriter(tmp_path)
+    writer.write_exchange(make_exchange(f"{URL}a", b"one"))
+    with pytest.raises(ArchiveWriteError, match="Input/output error"):
+        writer.write_exchange(make_exchange(f"{URL}b", b"two"))
+    writer.close()
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()
+
+
+def test_rows_of_a_file_whose_closing_fsync_failed_are_not_committed_by_a_reused_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """close_file's fsync failed, the writer went on into a new file: the next sync
+    committed the old file's rows along with its own."""
+    _fsync_failing_once(monkeypatch, 1)
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(make_exchange(f"{URL}a", b"one"))
+        with pytest.raises(ArchiveWriteError, match="Input/output error"):
+            writer.close_file()
+        kept = writer.write_exchange(make_exchange(f"{URL}b", b"two"))
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == {kept.record_id}
+
+
+def test_the_folder_is_synced_once_per_new_file_before_its_first_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows were committed naming records in a file whose directory entry was never made
+    durable: a power loss could take the whole file while the index names it."""
+    monkeypatch.setattr(writer_module, "UNSYNCED_ROWS", 1)
+    log: list = []
+    real_sync_folder = writer_module.sync_folder
+    monkeypatch.setattr(writer_module, "sync_folder",
+                        lambda folder: (real_sync_folder(folder), log.append("folder")))
+    real_add_many = DigestIndex.add_many
+    monkeypatch.setattr(DigestIndex, "add_many",
+                        lambda index, rows: (real_add_many(index, rows), log.append("rows")))
+    with WarcWriter(tmp_path, max_size=2500) as writer:
+        for n in range(6):
+            writer.write_exchange(make_exchange(f"{URL}{n}", f"page {n}".encode() * 100))
+        files = len(writer.closed_files) + (writer.current_path is not None)
+    assert files >= 2
+    assert log[0] == "folder" and log.count("folder") == files
+    assert log.count("rows") == 6

@@ -102,6 +102,15 @@ def assert_one_clear_error(log: str, folder: Path) -> None:
     assert "Traceback" not in log, log[-3000:]
 
 
+def assert_closing_names_the_index(log: str, folder: Path) -> None:
+    """The digest rows waiting at close meet the full disk: one WARNING naming the index
+    file (the crawl's error was said already), saying the records are intact."""
+    closing = [line for line in log.splitlines() if "Closing the WARC files failed" in line]
+    assert len(closing) == 1, log[-3000:]
+    assert "WARNING" in closing[0] and str(folder / "digests.sqlite3") in closing[0], closing
+    assert "the records written are intact" in closing[0], closing
+
+
 def assert_next_run_completes(data_dir: Path, server: FixtureServer, site: ChangingBelta,
                               settings: dict | None = None) -> None:
     again = crawl(data_dir, server, settings)
@@ -129,6 +138,7 @@ def test_a_full_warc_disk_records_no_article_it_did_not_archive(jobdir: bool,
         assert failed.returncode == 1, failed.stderr[-3000:]
         assert_one_clear_error(failed.stderr, warcs)
         assert "not archived" in failed.stderr
+        assert_closing_names_the_index(failed.stderr, warcs)
         exported = assert_nothing_known_unsaved(data_dir)
         assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
         resize(warcs, "8m")
