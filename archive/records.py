@@ -652,16 +652,6 @@ def _plain_record_at(fh, pos: int) -> bool:
     return _next_without_separator_in(ahead.lstrip(b"\r\n"))
 
 
-def _next_member_record(fh, start: int, end: int | None) -> int | None:
-    """The first gzip member holding a WARC record from ``start`` up to ``end`` (gzip magic
-    bytes that start none are passed by): each byte is scanned once."""
-    while (at := find_magic(fh, start, end)) is not None:
-        if _member_record_at(fh, at):
-            return at
-        start = at + 1
-    return None
-
-
 def _member_record_at(fh, pos: int) -> bool:
     """A gzip member holding a WARC record starts at ``pos`` (a .warc.gz appended to a .warc):
     its first inflated bytes tell it from a gzip-coded HTTP body, where a damaged
@@ -838,10 +828,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if not nested and resume < size and (
-                    member := _next_member_record(fh, resume, nxt)) is not None:
-                nxt = member  # a gzip member after the bad piece, before any version line
-                # (a scan for version lines does not find it): read by the gzip walk
+            if not nested and resume < size and _member_record_at(fh, resume):
+                nxt = resume  # a gzip member right after the bad piece (not found by a scan
+                # for version lines): read by the gzip walk
             if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
