@@ -20,6 +20,7 @@ page, an ad in another charset). So:
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 from charset_normalizer import from_bytes
@@ -58,13 +59,35 @@ _UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u0
 
 
 def normalise_charset(name: str | None) -> str | None:
-    """Python's codec name for a declared charset, or None when Python does not know it."""
+    """Python's codec name for a declared charset, or None when Python does not know it as
+    one that reads any bytes (see :func:`_reads_any_bytes`)."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().lower()).name
+        codec = codecs.lookup(name.strip().lower()).name
     except LookupError:
         return None
+    return codec if _reads_any_bytes(codec) else None
+
+
+# printable ASCII, and escapes that codecs of escapes (unicode-escape, UTF-7) read as "A"
+_ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\\x41 \\u0041 +AEE-"
+_ANY_BYTES = bytes(range(256))
+
+
+@functools.lru_cache(maxsize=64)
+def _reads_any_bytes(codec: str) -> bool:
+    """Whether ``codec`` is a charset a document can be in: it reads every byte value (an
+    undefined one as U+FFFD), and its printable ASCII as ASCII, unless it is UTF-16/32. A
+    label naming a Python codec that is none (``charset=undefined``, ``idna``,
+    ``punycode`` raised out of decoding a page; ``base64`` raised in a feed; ``utf-7`` and
+    ``unicode-escape`` read markup as other text) is no declaration."""
+    try:
+        _ANY_BYTES.decode(codec, "replace")
+        ascii_read = _ASCII_PRINTABLE.decode(codec, "replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return False
+    return codec.startswith(("utf-16", "utf-32")) or ascii_read == _ASCII_PRINTABLE.decode()
 
 
 def header_charset(content_type: str | None) -> str | None:

@@ -68,3 +68,15 @@ def test_a_short_latin_page_under_its_latin_header_is_read_so(text: str, charset
     """A few Latin words under their own charset: no Cyrillic reading of their accented
     letters ("à" is "а" in windows-1251) overrules what the server says."""
     assert decode_html(text.encode(charset), f"text/html; charset={charset}")[0] == text
+
+
+@pytest.mark.parametrize("label", ["undefined", "idna", "punycode", "base64", "utf-7",
+                                   "unicode-escape"])
+def test_a_label_naming_a_python_codec_that_is_no_charset_is_none(label: str) -> None:
+    """``charset=undefined``, ``idna`` or ``punycode`` raised out of decoding the page (the
+    codecs refuse "replace" or every byte); ``utf-7`` and ``unicode-escape`` read its markup
+    as other text. Such a label is no declaration: the bytes are judged as undeclared."""
+    for content_type, body in ((f"text/html; charset={label}", page()),
+                               ("text/html", page(label))):
+        text, codec = decode_html(body.encode("cp1251"), content_type)
+        assert TEXT in text and codec == "cp1251"
