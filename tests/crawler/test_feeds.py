@@ -784,3 +784,19 @@ def test_a_parser_stop_after_a_recoverable_error_is_said_and_counted(stray: byte
     body = _cp1251_feed('<?xml version="1.0" encoding="windows-1251"?>', stray, 300)
     assert len(list(feed_entries(body, skips))) == 10
     assert skips.unread is not None and "289 of its 300 records not read" in skips.unread
+
+
+@pytest.mark.parametrize("content_type", [None, "application/rss+xml",
+                                          "application/rss+xml; charset=ISO-8859-1"])
+def test_an_undeclared_latin_feed_gives_its_accented_links(content_type: str | None) -> None:
+    """A French feed in windows-1252 with no charset named (or Apache's ISO-8859-1, which a
+    feed does not trust): read as windows-1250, "très" came out "trčs" and each accented
+    link a 404. Its links and titles are read in windows-1252 now."""
+    titles = ["Noël à Montréal : très froid", "L'élève reçoit un prix", "Où est passée la forêt ?"]
+    links = [f"https://ex.fr/actualités/{n}-été" for n in range(3)]
+    rss = ('<?xml version="1.0"?><rss><channel><title>Actualités</title>' + "".join(
+        f"<item><title>{t}</title><link>{u}</link></item>" for t, u in zip(titles, links,
+                                                                            strict=True))
+        + "</channel></rss>")
+    entries = list(feed_entries(rss.encode("cp1252"), content_type=content_type))
+    assert [(e.url, e.title) for e in entries] == list(zip(links, titles, strict=True))

@@ -1,5 +1,8 @@
+import codecs
+
 import pytest
 
+from crawler.extraction import encoding
 from crawler.extraction.encoding import cyrillic_plausibility, decode_html
 
 TEXT = "Съешь же ещё этих мягких французских булок, да выпей чаю. Президент провёл встречу."
@@ -80,3 +83,54 @@ def test_a_label_naming_a_python_codec_that_is_no_charset_is_none(label: str) ->
                                ("text/html", page(label))):
         text, codec = decode_html(body.encode("cp1251"), content_type)
         assert TEXT in text and codec == "cp1251"
+
+
+LATIN_TEXTS = [
+    ("cp1252", "Le président a annoncé une réforme. Les élèves étaient très déçus ; où est le "
+               "café ? Noël à Montréal, ça coûte cher. L'été dernier, la forêt brûlait."),
+    ("cp1252", "À Paris, l’hôpital reçoit « des patients » — déjà nombreux… Œuvre ; sœur aînée."),
+    ("cp1252", "Die Bürger müssen größere Schäden befürchten. Übermorgen wird die Straße geöffnet."),
+    ("cp1252", "El niño español comió piña en la montaña. ¿Qué pasó? ¡Año nuevo! La canción."),
+    ("cp1252", "La città è più bella perché c'è il sole. Però l'università è già chiusa."),
+    ("cp1252", "A população não está satisfeita com a situação econômica. São Paulo é a maior."),
+    ("cp1252", "Sjukhuset i Göteborg har fått nya läkare. Även på Åland är det kallt."),
+    ("cp1250", "Zażółć gęślą jaźń. Prezydent powiedział, że rząd będzie pracował nad ustawą."),
+    ("cp1250", "Příliš žluťoučký kůň úpěl ďábelské ódy. Vláda schválila nový zákon."),
+    ("cp1250", "Árvíztűrő tükörfúrógép. A kormány új törvényt fogadott el, mondta a miniszter."),
+    ("cp1257", "Lietuvos vyriausybė priėmė naują įstatymą dėl aplinkos apsaugos. Šiandien šilta."),
+    ("cp1257", "Latvijas valdība pieņēma jaunu likumu par vides aizsardzību. Šodien Rīgā silts."),
+    ("cp1254", "Türkiye'de hükümet yeni bir yasa kabul etti. İstanbul'da çocuklar şarkı söylüyor, "
+               "ağaçlar yeşil."),
+]
+
+
+@pytest.mark.parametrize(("charset", "text"), LATIN_TEXTS, ids=lambda v: v[:12])
+def test_undeclared_latin_text_is_read_in_its_own_charset(charset: str, text: str) -> None:
+    """Undeclared single-byte Latin-script text: charset_normalizer scores windows-1250,
+    -1252, -1257, -1258 alike and took one at random (French read as windows-1250: "trčs",
+    "ŕ Montréal"; Lithuanian and Turkish as windows-1250). The charset whose reading is one
+    language's letters is taken; where they read alike (German), windows-1252."""
+    for times in (1, 20):
+        body = ("<html><body>" + f"<p>{text}</p>" * times + "</body></html>").encode(charset)
+        decoded, codec = decode_html(body, "text/html")
+        assert text in decoded
+        assert codec == ("cp1252" if "Straße" in text else charset)
+
+
+def test_the_charset_guess_reads_the_high_bytes_wherever_they_lie() -> None:
+    """An undeclared page whose first 64 KiB are ASCII and whose French text comes after:
+    the guess read the ASCII only and said ASCII, every accented letter a U+FFFD. The guess
+    reads a bounded sample of the runs of high bytes, at most GUESS_SAMPLE bytes."""
+    text = LATIN_TEXTS[0][1]
+    for size in (1 << 20, 20 << 20):
+        body = b"<p>ascii</p>" * (size // 12) + f"<p>{text}</p>".encode("cp1252") * 3
+        decoded, codec = decode_html(body, None)
+        assert codec == "cp1252" and decoded.endswith(f"<p>{text}</p>")
+        sample = encoding._guess_sample(body)
+        assert len(sample) <= encoding.GUESS_SAMPLE and "très".encode("cp1252") in sample
+
+
+@pytest.mark.parametrize("charset", ["cp1251", "koi8_r"])
+def test_undeclared_cyrillic_is_no_latin_reading(charset: str) -> None:
+    text, codec = decode_html(page().encode(charset), None)
+    assert TEXT in text and codec == codecs.lookup(charset).name
