@@ -82,7 +82,9 @@ def _in_utf8(data: bytes, codec: str) -> bytes:
     pieces = [decoder.decode(data[start:start + _UTF8_CHECK_CHUNK]).encode("utf-8")
               for start in range(0, len(data), _UTF8_CHECK_CHUNK)]
     pieces.append(decoder.decode(b"", final=True).encode("utf-8"))
-    return _XML_ENCODING.sub(rb"\1utf-8\3", b"".join(pieces), count=1)
+    # the declaration opens the first piece: rewritten there, not in a copy of the whole
+    pieces[0] = _XML_ENCODING.sub(rb"\1utf-8\3", pieces[0], count=1)
+    return b"".join(pieces)
 
 
 @functools.lru_cache(maxsize=64)
@@ -90,7 +92,10 @@ def _libxml2_knows(label: bytes) -> bool:
     """Whether libxml2 reads the charset an XML declaration names ``label`` (it does not
     know mac-cyrillic, which Python does, and read such a feed as U+FFFD)."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    etree.fromstring(b'<?xml version="1.0" encoding="' + label + b'"?><a/>', parser)
+    try:
+        etree.fromstring(b'<?xml version="1.0" encoding="' + label + b'"?><a/>', parser)
+    except etree.XMLSyntaxError:
+        return False
     return not any(e.type_name == "ERR_UNSUPPORTED_ENCODING" for e in parser.error_log)
 
 
