@@ -370,17 +370,22 @@ def _latin_script(sample: bytes, codec: str) -> bool:
     return bool(letters) and latin >= 0.9 * len(letters)
 
 
+LANGUAGE_FIT = 0.9  # share of a reading's letters one language must write to overrule a guess
+
+
 def _latin_reading(sample: bytes, guessed: str) -> str:
     """Of the Latin charsets (LATIN_SINGLE_BYTE and ``guessed``), the one whose reading of
     ``sample``'s high bytes is most one language's: its letters, and the signs where the
     readings differ (Spanish "¿" is Polish "ż" in windows-1250). A tie goes to
     windows-1252, the web's default, then to the guess: German's ä ö ü ß read the same in
-    every one of them."""
+    every one of them. A text no reading gives one language (Vietnamese, mojibake) keeps
+    the guess."""
     candidates = list(dict.fromkeys((*LATIN_SINGLE_BYTE, guessed)))
     readings = {c: _high_chars(sample, c) for c in candidates}
     differ = [len(set(chars)) > 1 for chars in zip(*readings.values(), strict=True)]
     fits = {c: _language_fit(text, differ) for c, text in readings.items()}
-    return max(candidates, key=lambda c: (fits[c], c == "cp1252", c == guessed))
+    best = max(candidates, key=lambda c: (fits[c], c == "cp1252", c == guessed))
+    return best if fits[best] >= LANGUAGE_FIT else guessed  # no language's: the guess stands
 
 
 def _language_fit(text: str, differ: list[bool]) -> float:

@@ -1,4 +1,5 @@
 import codecs
+import unicodedata
 
 import pytest
 
@@ -134,3 +135,39 @@ def test_the_charset_guess_reads_the_high_bytes_wherever_they_lie() -> None:
 def test_undeclared_cyrillic_is_no_latin_reading(charset: str) -> None:
     text, codec = decode_html(page().encode(charset), None)
     assert TEXT in text and codec == codecs.lookup(charset).name
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese in windows-1258 as written: a letter it lacks is a base letter it has and
+    combining tone marks."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for n, mark in enumerate(marks):
+            try:
+                out += (unicodedata.normalize("NFC", base + mark).encode("cp1258")
+                        + "".join(marks[:n] + marks[n + 1:]).encode("cp1258"))
+                break
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+@pytest.mark.parametrize(("body", "charset"), [
+    (_cp1258("Chính phủ Việt Nam đã thông qua luật mới về bảo vệ môi trường. Hôm nay trời "
+             "nóng, người dân vui vẻ."), "cp1258"),
+    ("Η κυβέρνηση ενέκρινε νέο νόμο για την προστασία του περιβάλλοντος.".encode("cp1253"),
+     "cp1253"),
+])
+def test_a_guess_no_latin_reading_reads_better_stands(body: bytes, charset: str) -> None:
+    """Vietnamese in windows-1258 (its tone marks read in windows-1257 as Latvian letters)
+    and Greek keep charset_normalizer's guess: no Latin reading is one language's."""
+    text, codec = decode_html(b"<p>" + body + b"</p>", None)
+    assert codec == charset
+    assert unicodedata.normalize("NFC", text) == unicodedata.normalize(
+        "NFC", "<p>" + body.decode(charset) + "</p>")
