@@ -308,7 +308,7 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
 GUESS_SAMPLE = 64 * 1024  # bytes of a document charset_normalizer judges
 _RUN_CONTEXT = 48  # ASCII bytes kept each side of a run of high bytes in the sample
 # the Latin-script single-byte charsets undeclared text is met in, the web's default first
-LATIN_SINGLE_BYTE = ("cp1252", "cp1250", "cp1257", "cp1254")
+LATIN_SINGLE_BYTE = ("cp1252", "cp1250", "cp1257", "cp1254", "iso8859-2")
 # each language's letters past ASCII (and the signs only it writes there): a reading of
 # Latin-script text in its own charset has all its non-ASCII letters in one language's
 # set; in another charset of the family some are another language's (French "très" in
@@ -370,30 +370,38 @@ def _latin_script(sample: bytes, codec: str) -> bool:
     return bool(letters) and latin >= 0.9 * len(letters)
 
 
+# punctuation, currency signs, spaces: any language writes them (« », £, NBSP, where another
+# reading has a letter: Ť ť Ł in ISO-8859-2)
+_ANY_LANGUAGES_SIGNS = frozenset(("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sc", "Zs"))
 LANGUAGE_FIT = 0.9  # share of a reading's letters one language must write to overrule a guess
 
 
 def _latin_reading(sample: bytes, guessed: str) -> str:
     """Of the Latin charsets (LATIN_SINGLE_BYTE and ``guessed``), the one whose reading of
-    ``sample``'s high bytes is most one language's: its letters, and the signs where the
-    readings differ (Spanish "¿" is Polish "ż" in windows-1250). A tie goes to
-    windows-1252, the web's default, then to the guess: German's ä ö ü ß read the same in
-    every one of them. A text no reading gives one language (Vietnamese, mojibake) keeps
+    ``sample``'s high bytes is most one language's: its letters, its signs where another
+    reading has a letter (Spanish "¿" is Polish "ż" in windows-1250), and no control
+    character (windows-1252's quotes and dashes are C1 controls in ISO-8859-2). A tie goes
+    to windows-1252, the web's default, then to the guess: German's ä ö ü ß read the same
+    in every one of them. A text no reading gives one language (Vietnamese, mojibake) keeps
     the guess."""
     candidates = list(dict.fromkeys((*LATIN_SINGLE_BYTE, guessed)))
     readings = {c: _high_chars(sample, c) for c in candidates}
-    differ = [len(set(chars)) > 1 for chars in zip(*readings.values(), strict=True)]
-    fits = {c: _language_fit(text, differ) for c, text in readings.items()}
+    letter_in_one = [any(c.isalpha() for c in chars)
+                     for chars in zip(*readings.values(), strict=True)]
+    fits = {c: _language_fit(text, letter_in_one) for c, text in readings.items()}
     best = max(candidates, key=lambda c: (fits[c], c == "cp1252", c == guessed))
     return best if fits[best] >= LANGUAGE_FIT else guessed  # no language's: the guess stands
 
 
-def _language_fit(text: str, differ: list[bool]) -> float:
-    """The share of ``text``'s letters, and of its other characters where the readings
-    ``differ``, that one language writes (the best one's share; 1.0 with none to judge)."""
-    judged = [c for c, d in zip(text, differ, strict=True) if c.isalpha() or d]
+def _language_fit(text: str, letter_in_one: list[bool]) -> float:
+    """The share of ``text``'s letters, signs where some reading has a letter, and control
+    characters that one language writes, punctuation and currency fitting every language
+    (the best one's share; 1.0 with none to judge)."""
+    judged = [c for c, letter in zip(text, letter_in_one, strict=True)
+              if c.isalpha() or letter or not c.isprintable()]
     if not judged:
         return 1.0
     counts = Counter(judged)
-    return max(sum(n for c, n in counts.items() if c in letters or c.lower() in letters)
-               for letters in _LANGUAGE_LETTERS) / len(judged)
+    signs = sum(n for c, n in counts.items() if unicodedata.category(c) in _ANY_LANGUAGES_SIGNS)
+    return (signs + max(sum(n for c, n in counts.items() if c in letters or c.lower() in letters)
+                        for letters in _LANGUAGE_LETTERS)) / len(judged)
