@@ -4,6 +4,7 @@ entities."""
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 import struct
@@ -58,7 +59,13 @@ _UTF8_CHECK_CHUNK = 1024 * 1024
 
 def _is_utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8, checked a megabyte at a time (never a second copy)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    return _decodes_as(data, "utf-8")
+
+
+def _decodes_as(data: bytes, codec: str) -> bool:
+    """Whether every byte of ``data`` is defined in ``codec``, checked a megabyte at a time
+    (never a copy of the whole as text)."""
+    decoder = codecs.getincrementaldecoder(codec)()
     try:
         for start in range(0, len(data), _UTF8_CHECK_CHUNK):
             decoder.decode(data[start:start + _UTF8_CHECK_CHUNK])
@@ -66,6 +73,40 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _in_utf8(data: bytes, codec: str) -> bytes:
+    """``data`` read in ``codec`` (a byte undefined there as U+FFFD) and written in UTF-8, a
+    megabyte at a time (never the whole as text), its XML declaration saying so."""
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    pieces = [decoder.decode(data[start:start + _UTF8_CHECK_CHUNK]).encode("utf-8")
+              for start in range(0, len(data), _UTF8_CHECK_CHUNK)]
+    pieces.append(decoder.decode(b"", final=True).encode("utf-8"))
+    # the declaration opens the first piece: rewritten there, not in a copy of the whole
+    pieces[0] = _XML_ENCODING.sub(rb"\1utf-8\3", pieces[0], count=1)
+    return b"".join(pieces)
+
+
+@functools.lru_cache(maxsize=64)
+def _libxml2_knows(label: bytes) -> bool:
+    """Whether libxml2 reads the charset an XML declaration names ``label`` (it does not
+    know mac-cyrillic, which Python does, and read such a feed as U+FFFD)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        etree.fromstring(b'<?xml version="1.0" encoding="' + label + b'"?><a/>', parser)
+    except etree.XMLSyntaxError:
+        return False
+    return not any(e.type_name == "ERR_UNSUPPORTED_ENCODING" for e in parser.error_log)
+
+
+def _for_libxml2(data: bytes, label: bytes, codec: str) -> bytes:
+    """A document declared in ``codec`` (not UTF-8; ``label`` as written), in a form libxml2
+    reads whole: as it is when libxml2 knows the label and every byte is defined in the
+    charset; else read here and given in UTF-8. libxml2 stopped at the first byte its
+    charset leaves undefined (0x98 in windows-1251) and lost every item after it unsaid."""
+    if _libxml2_knows(label) and _decodes_as(data, codec):
+        return data
+    return _in_utf8(data, codec)
 
 
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -106,8 +147,8 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    if declared not in ("utf-8", None):
-        return data  # a single-byte charset, as declared
+    if match and declared not in ("utf-8", None):
+        return _for_libxml2(data, match.group(2), declared)  # a charset declared, trusted
     said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
     # default (Apache's ISO-8859-1), and a short text cannot show it wrong
     text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)
@@ -194,20 +235,60 @@ def iter_records(body: bytes, names: tuple[str, ...],
     """
     data = _as_references(_as_declared(body.strip(), content_type))
     parser = _safe_parser()
+    read = 0
     try:
         for start in range(0, len(data), _CHUNK):
             parser.feed(data[start:start + _CHUNK])
-            yield from _finished(parser, names)
+            for node in _finished(parser, names):
+                read += 1
+                yield node
         if data:
             parser.close()
-            yield from _finished(parser, names)
+            for node in _finished(parser, names):
+                read += 1
+                yield node
     except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
         if on_stop is not None:
             on_stop(str(exc)[:200])
         return
-    if on_stop is not None and (lost := next(
-            (err for err in parser.feed_error_log if err.type_name in _LOSING), None)):
-        on_stop(f"line {lost.line}: {lost.message[:200]}")
+    if on_stop is not None and (why := _stop_reason(parser, data, names, read)):
+        on_stop(why)
+
+
+def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
+                 read: int) -> str | None:
+    """Why the parser lost records, None when it lost none: an error it stops at (_LOSING),
+    or any other after which it read fewer records than ``data`` closes. libxml2 stops
+    unraised at more than these (a bare "<" in a title, a charset's undefined byte): each
+    lost the rest of a feed unsaid, so the records its bytes hold are counted when the
+    parser complained at all."""
+    errors = parser.feed_error_log
+    if not errors:
+        return None
+    lost = next((err for err in errors if err.type_name in _LOSING), None)
+    closed = _records_closed(data, names)
+    short = f"; {closed - read} of its {closed} records not read" if closed > read else ""
+    if lost is None and not short:
+        return None
+    stop = lost or errors[len(errors) - 1]
+    return f"line {stop.line}: {stop.message[:200]}{short}"
+
+
+def _records_closed(data: bytes, names: tuple[str, ...]) -> int:
+    """How many end tags of ``names`` (any prefix, any case) ``data`` holds outside CDATA
+    sections and comments: the records a parser that stops nowhere reads."""
+    end_tag = re.compile(rb"</(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in names)
+                         + rb")\s*>", re.IGNORECASE)
+    count = pos = 0
+    while pos < len(data):
+        found = _VERBATIM.search(data, pos)
+        stop = len(data) if found is None else found.start()
+        count += len(end_tag.findall(data, pos, stop))
+        if found is None:
+            break
+        end = data.find(b"]]>" if found[0] == b"<![CDATA[" else b"-->", found.end())
+        pos = len(data) if end < 0 else end + 3
+    return count
 
 
 # What the recovering parser stops at (unraised, only logged), losing the rest: a document

@@ -726,3 +726,77 @@ def test_a_text_sitemap_padded_with_control_characters_keeps_its_last_url(pad: b
     # a line too long before the pad is junk still, and the URL before it read
     assert (read := read_text_sitemap(b"https://ex.org/a\n" + b"x" * 9000 + pad)) is not None
     assert read[0] == ["https://ex.org/a"] and (read[1].junk, read[1].too_long) == (1, 1)
+
+
+def _cp1251_feed(declaration: str, stray: bytes, items: int = 1000) -> bytes:
+    """A windows-1251 feed of ``items`` items, ``stray`` bytes in the eleventh title."""
+    body = [declaration.encode("ascii"), "<rss><channel><title>Лента</title>".encode("cp1251")]
+    for n in range(items):
+        title = f"{CP1251_TITLES[n % 3]} {n}".encode("cp1251") + (stray if n == 10 else b"")
+        body.append(b"<item><title>" + title + b"</title><link>https://ex.by/%d</link></item>\n"
+                    % n)
+    return b"".join(body) + b"</channel></rss>"
+
+
+@pytest.mark.parametrize("content_type", [None, "application/rss+xml; charset=windows-1251"])
+def test_a_byte_windows_1251_leaves_undefined_loses_no_item(content_type: str | None) -> None:
+    """Byte 0x98 (undefined in windows-1251) in one title of a feed declared windows-1251:
+    libxml2 stopped there and 990 of the 1,000 items were lost, said nowhere. The feed is
+    read whole, the byte a U+FFFD in its title, and the other titles as they are."""
+    body = _cp1251_feed('<?xml version="1.0" encoding="windows-1251"?>', b"\x98")
+    skips = FeedSkips()
+    entries = list(feed_entries(body, skips, content_type=content_type))
+    assert [e.url for e in entries] == [f"https://ex.by/{n}" for n in range(1000)]
+    assert entries[10].title == f"{CP1251_TITLES[1]} 10\ufffd"
+    assert entries[999].title == f"{CP1251_TITLES[0]} 999" and skips.unread is None
+    urlset = (b'<?xml version="1.0" encoding="windows-1251"?><urlset>'
+              + b"".join(b"<url><loc>https://ex.by/" + ("новости" if n != 1 else "нов").encode(
+                  "cp1251") + (b"\x98" if n == 1 else b"") + b"/%d</loc></url>" % n
+                  for n in range(500)) + b"</urlset>")
+    stops, on_stop = feeds.xml_stops(urlset)
+    locs = [loc for _, loc, _ in sitemap_entries(urlset, on_stop=on_stop)]
+    assert len(locs) == 500 and locs[499] == "https://ex.by/новости/499" and stops == []
+
+
+def test_a_label_python_reads_and_libxml2_does_not_is_read_as_declared() -> None:
+    """A feed declared ``mac-cyrillic`` (a name libxml2 does not know): its titles were all
+    U+FFFD; they are read in the charset declared."""
+    body = CYRILLIC_FEED.format(declared="mac-cyrillic").encode("mac_cyrillic")
+    [entry] = feed_entries(body)
+    assert (entry.url, entry.title) == ("https://ex.by/новости/пожар-в-районе/", "Пожар в районе")
+
+
+@pytest.mark.parametrize("label", ["base64", "hex", "rot13", "undefined", "idna"])
+def test_a_label_naming_a_python_codec_that_is_no_charset_is_no_declaration(label: str) -> None:
+    """A feed whose declaration names a Python codec that is no charset (``base64``: an
+    AssertionError in the parse, ``rot13`` a TypeError) is read as if undeclared."""
+    body = CYRILLIC_FEED.format(declared=label).replace("Пожар в районе", CP1251_TITLES[0])
+    [entry] = feed_entries(body.encode("cp1251"))
+    assert (entry.url, entry.title) == ("https://ex.by/новости/пожар-в-районе/", CP1251_TITLES[0])
+
+
+@pytest.mark.parametrize("stray", [b"<", b" a < b ", b"<!DOCTYPE x>"])
+def test_a_parser_stop_after_a_recoverable_error_is_said_and_counted(stray: bytes) -> None:
+    """libxml2 stops unraised at more than its errors _LOSING names (a bare "<" in a title):
+    the 289 items after it were lost, said nowhere. Now the stop is told, with the records
+    the bytes hold and the ones not read."""
+    skips = FeedSkips()
+    body = _cp1251_feed('<?xml version="1.0" encoding="windows-1251"?>', stray, 300)
+    assert len(list(feed_entries(body, skips))) == 10
+    assert skips.unread is not None and "289 of its 300 records not read" in skips.unread
+
+
+@pytest.mark.parametrize("content_type", [None, "application/rss+xml",
+                                          "application/rss+xml; charset=ISO-8859-1"])
+def test_an_undeclared_latin_feed_gives_its_accented_links(content_type: str | None) -> None:
+    """A French feed in windows-1252 with no charset named (or Apache's ISO-8859-1, which a
+    feed does not trust): read as windows-1250, "très" came out "trčs" and each accented
+    link a 404. Its links and titles are read in windows-1252 now."""
+    titles = ["Noël à Montréal : très froid", "L'élève reçoit un prix", "Où est passée la forêt ?"]
+    links = [f"https://ex.fr/actualités/{n}-été" for n in range(3)]
+    rss = ('<?xml version="1.0"?><rss><channel><title>Actualités</title>' + "".join(
+        f"<item><title>{t}</title><link>{u}</link></item>" for t, u in zip(titles, links,
+                                                                            strict=True))
+        + "</channel></rss>")
+    entries = list(feed_entries(rss.encode("cp1252"), content_type=content_type))
+    assert [(e.url, e.title) for e in entries] == list(zip(links, titles, strict=True))

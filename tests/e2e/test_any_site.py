@@ -2354,3 +2354,21 @@ def test_a_template_machine_date_on_every_page_gives_way_to_the_printed_dates(
     warned = [line for line in result.log.splitlines()
               if "WARNING" in line and anysite.TEMPLATE_DATE in line]
     assert len(warned) == 1 and host in warned[0], result.log[-3000:]
+
+
+def test_a_feed_with_a_byte_its_declared_charset_leaves_undefined_gives_every_article(
+        tmp_path: Path) -> None:
+    """The feed of a feed-only site, declared windows-1251, with byte 0x98 (undefined there)
+    in its channel title: libxml2 stopped at it, none of the items was read and nothing was
+    said; only the two articles the home page links were found. Every item is read now."""
+    shape = anysite.feed_only_site()
+    feed = shape.site.pages["/export/rss.xml"]
+    text = feed.body.decode("utf-8").replace('encoding="utf-8"', 'encoding="windows-1251"')
+    head, tail = text.split("</title>", 1)
+    body = head.encode("cp1251") + b" \x98</title>" + tail.encode("cp1251")
+    shape.site.add("/export/rss.xml", replace(feed, body=body,
+                                              content_type="application/rss+xml"))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert "could not be read" not in result.log

@@ -1,5 +1,9 @@
+import codecs
+import unicodedata
+
 import pytest
 
+from crawler.extraction import encoding
 from crawler.extraction.encoding import cyrillic_plausibility, decode_html
 
 TEXT = "Съешь же ещё этих мягких французских булок, да выпей чаю. Президент провёл встречу."
@@ -68,3 +72,105 @@ def test_a_short_latin_page_under_its_latin_header_is_read_so(text: str, charset
     """A few Latin words under their own charset: no Cyrillic reading of their accented
     letters ("à" is "а" in windows-1251) overrules what the server says."""
     assert decode_html(text.encode(charset), f"text/html; charset={charset}")[0] == text
+
+
+@pytest.mark.parametrize("label", ["undefined", "idna", "punycode", "base64", "utf-7",
+                                   "unicode-escape"])
+def test_a_label_naming_a_python_codec_that_is_no_charset_is_none(label: str) -> None:
+    """``charset=undefined``, ``idna`` or ``punycode`` raised out of decoding the page (the
+    codecs refuse "replace" or every byte); ``utf-7`` and ``unicode-escape`` read its markup
+    as other text. Such a label is no declaration: the bytes are judged as undeclared."""
+    for content_type, body in ((f"text/html; charset={label}", page()),
+                               ("text/html", page(label))):
+        text, codec = decode_html(body.encode("cp1251"), content_type)
+        assert TEXT in text and codec == "cp1251"
+
+
+LATIN_TEXTS = [
+    ("cp1252", "Le président a annoncé une réforme. Les élèves étaient très déçus ; où est le "
+               "café ? Noël à Montréal, ça coûte cher. L'été dernier, la forêt brûlait."),
+    ("cp1252", "À Paris, l’hôpital reçoit « des patients » — déjà nombreux… Œuvre ; sœur aînée."),
+    ("cp1252", "Die Bürger müssen größere Schäden befürchten. Übermorgen wird die Straße geöffnet."),
+    ("cp1252", "El niño español comió piña en la montaña. ¿Qué pasó? ¡Año nuevo! La canción."),
+    ("cp1252", "La città è più bella perché c'è il sole. Però l'università è già chiusa."),
+    ("cp1252", "A população não está satisfeita com a situação econômica. São Paulo é a maior."),
+    ("cp1252", "Sjukhuset i Göteborg har fått nya läkare. Även på Åland är det kallt."),
+    ("cp1250", "Zażółć gęślą jaźń. Prezydent powiedział, że rząd będzie pracował nad ustawą."),
+    ("cp1250", "Příliš žluťoučký kůň úpěl ďábelské ódy. Vláda schválila nový zákon."),
+    ("cp1250", "Árvíztűrő tükörfúrógép. A kormány új törvényt fogadott el, mondta a miniszter."),
+    ("cp1257", "Lietuvos vyriausybė priėmė naują įstatymą dėl aplinkos apsaugos. Šiandien šilta."),
+    ("cp1257", "Latvijas valdība pieņēma jaunu likumu par vides aizsardzību. Šodien Rīgā silts."),
+    ("cp1254", "Türkiye'de hükümet yeni bir yasa kabul etti. İstanbul'da çocuklar şarkı söylüyor, "
+               "ağaçlar yeşil."),
+    ("iso8859-2", "Prezydent powiedział, że rząd będzie pracował nad ustawą. Łódź, środa."),
+    ("iso8859-2", "Příliš žluťoučký kůň úpěl ďábelské ódy. Vláda schválila nový zákon."),
+    ("cp1252", "He said “hello” — and left… It’s £5 now, at the café."),
+]
+
+
+@pytest.mark.parametrize(("charset", "text"), LATIN_TEXTS, ids=lambda v: v[:12])
+def test_undeclared_latin_text_is_read_in_its_own_charset(charset: str, text: str) -> None:
+    """Undeclared single-byte Latin-script text: charset_normalizer scores windows-1250,
+    -1252, -1257, -1258 alike and took one at random (French read as windows-1250: "trčs",
+    "ŕ Montréal"; Lithuanian and Turkish as windows-1250). The charset whose reading is one
+    language's letters is taken; where they read alike (German), windows-1252."""
+    for times in (1, 20):
+        body = ("<html><body>" + f"<p>{text}</p>" * times + "</body></html>").encode(charset)
+        decoded, codec = decode_html(body, "text/html")
+        assert text in decoded
+        assert codec == ("cp1252" if "Straße" in text else charset)  # German: any of them
+
+
+def test_the_charset_guess_reads_the_high_bytes_wherever_they_lie() -> None:
+    """An undeclared page whose first 64 KiB are ASCII and whose French text comes after:
+    the guess read the ASCII only and said ASCII, every accented letter a U+FFFD. The guess
+    reads a bounded sample of the runs of high bytes, at most GUESS_SAMPLE bytes."""
+    text = LATIN_TEXTS[0][1]
+    for size in (1 << 20, 20 << 20):
+        body = b"<p>ascii</p>" * (size // 12) + f"<p>{text}</p>".encode("cp1252") * 3
+        decoded, codec = decode_html(body, None)
+        assert codec == "cp1252" and decoded.endswith(f"<p>{text}</p>")
+        sample = encoding._guess_sample(body)
+        assert len(sample) <= encoding.GUESS_SAMPLE and "très".encode("cp1252") in sample
+
+
+@pytest.mark.parametrize("charset", ["cp1251", "koi8_r"])
+def test_undeclared_cyrillic_is_no_latin_reading(charset: str) -> None:
+    text, codec = decode_html(page().encode(charset), None)
+    assert TEXT in text and codec == codecs.lookup(charset).name
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese in windows-1258 as written: a letter it lacks is a base letter it has and
+    combining tone marks."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for n, mark in enumerate(marks):
+            try:
+                out += (unicodedata.normalize("NFC", base + mark).encode("cp1258")
+                        + "".join(marks[:n] + marks[n + 1:]).encode("cp1258"))
+                break
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+@pytest.mark.parametrize(("body", "charset"), [
+    (_cp1258("Chính phủ Việt Nam đã thông qua luật mới về bảo vệ môi trường. Hôm nay trời "
+             "nóng, người dân vui vẻ."), "cp1258"),
+    ("Η κυβέρνηση ενέκρινε νέο νόμο για την προστασία του περιβάλλοντος.".encode("cp1253"),
+     "cp1253"),
+])
+def test_a_guess_no_latin_reading_reads_better_stands(body: bytes, charset: str) -> None:
+    """Vietnamese in windows-1258 (its tone marks read in windows-1257 as Latvian letters)
+    and Greek keep charset_normalizer's guess: no Latin reading is one language's."""
+    text, codec = decode_html(b"<p>" + body + b"</p>", None)
+    assert codec == charset
+    assert unicodedata.normalize("NFC", text) == unicodedata.normalize(
+        "NFC", "<p>" + body.decode(charset) + "</p>")
