@@ -49,6 +49,18 @@ def joining_summary(report: ReextractReport) -> str:
             f"cut short: {report.cut_short}")
 
 
+def drift_warning(outlet: str, name: str, f: dict[str, Any], pages: int) -> str:
+    """The drift a re-extraction found in one outlet field, with sample URLs to probe (the
+    first step of fixing a layout): as the crawl's alarm says it."""
+    since = f.get("missed_since")
+    when = (f" (every one published since {since['day']}, {since['pages']} pages, matched "
+            "before: a layout change)" if since else "")
+    return (f"warning: layout drift? {outlet}'s {name} rules ({', '.join(f['selectors'])}) "
+            f"found nothing on {f['misses']} of {pages} pages read by its rules{when}; the "
+            f"items took {name} from elsewhere (extractor.fields); e.g. "
+            + " ".join(f["samples"]))
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -151,11 +163,8 @@ class Command(ScrapyCommand):
                   "to read its articles", file=sys.stderr)
         drift = report.drifted(self.settings.getfloat("RULE_MISS_ALARM", DEFAULT_ALARM_RATE),
                                self.settings.getint("RULE_MISS_MIN_PAGES", DEFAULT_MIN_PAGES))
-        for outlet, name, misses, pages in drift:
-            selectors = ", ".join(report.missed_selectors[outlet, name])
-            print(f"warning: layout drift? {outlet}'s {name} rules ({selectors}) found nothing "
-                  f"on {misses} of {pages} pages read by its rules; the items took {name} "
-                  "from elsewhere (extractor.fields)", file=sys.stderr)
+        for outlet, name, f in drift:
+            print(drift_warning(outlet, name, f, report.rule_pages[outlet]), file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0
