@@ -19,7 +19,7 @@ from archive.fileio import whole_lines
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.archive_rows import MAX_REFRESH_DELAY, learn_rows
-from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
+from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES, block_said
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.outlets import check_outlet_table
 from crawler.reextract import ReextractReport, reextract, said_of
@@ -52,9 +52,8 @@ def joining_summary(report: ReextractReport) -> str:
 def drift_warning(outlet: str, name: str, f: dict[str, Any], pages: int) -> str:
     """The drift a re-extraction found in one outlet field, with sample URLs to probe (the
     first step of fixing a layout): as the crawl's alarm says it."""
-    since = f.get("missed_since")
-    when = (f" (every one published since {since['day']}, {since['pages']} pages, matched "
-            "before: a layout change)" if since else "")
+    block = f.get("missed_since") or f.get("missed_until")
+    when = f" ({block_said(f)})" if block else ""
     return (f"warning: layout drift? {outlet}'s {name} rules ({', '.join(f['selectors'])}) "
             f"found nothing on {f['misses']} of {pages} pages read by its rules{when}; the "
             f"items took {name} from elsewhere (extractor.fields); e.g. "

@@ -52,16 +52,17 @@ def publication_day(article: Article | dict[str, Any]) -> str | None:
     return published[:10] if isinstance(published, str) and len(published) >= 10 else None
 
 
-def missed_since(pages_by_day: Counter[str], misses_by_day: Counter[str]
-                 ) -> tuple[str, int] | None:
-    """(first day, pages) of the newest publication days on every page of which a rule found
-    nothing, when it matched on a page of an older day: a layout that changed for the pages
-    published since; None when the rule matched on the newest day, or never."""
-    since, pages = None, 0
-    for day in sorted(pages_by_day, reverse=True):
+def missed_since(pages_by_day: Counter[str], misses_by_day: Counter[str],
+                 newest_first: bool = True) -> tuple[str, int] | None:
+    """(last day reached, pages) of the newest publication days (``newest_first=False``: the
+    oldest) on every page of which a rule found nothing, when it matched on a page of another
+    day: a layout that changed for the pages published since (or a new version's rules that
+    no longer read the older pages); None when the rule matched on that end's day, or never."""
+    edge, pages = None, 0
+    for day in sorted(pages_by_day, reverse=newest_first):
         if misses_by_day.get(day, 0) < pages_by_day[day]:
-            return (since, pages) if since else None
-        since, pages = day, pages + pages_by_day[day]
+            return (edge, pages) if edge else None
+        edge, pages = day, pages + pages_by_day[day]
     return None  # missed on every dated page: the rate test's case
 
 
@@ -111,8 +112,9 @@ class RuleDrift:
 
     def report(self) -> dict[str, Any]:
         """``{outlet: {pages, fields: {field: {misses, rate, selectors, rules, filled_by,
-        samples[, missed_since]}}}}`` for the run report; ``missed_since`` ``{day, pages}``
-        when the rule missed on every page of the newest days only (:func:`missed_since`)."""
+        samples[, missed_since | missed_until]}}}}`` for the run report; ``missed_since``
+        ``{day, pages}`` when the rule missed on every page of the newest days only,
+        ``missed_until`` of the oldest days only (:func:`missed_since`)."""
         out: dict[str, Any] = {}
         for (outlet, name), entry in sorted(self.misses.items()):
             pages = self.pages.get(outlet, 0)
@@ -132,6 +134,8 @@ def field_report(entry: FieldMisses, pages: int, days: Counter[str]) -> dict[str
         "filled_by": dict(sorted(entry.sources.items())), "samples": list(entry.samples)}
     if since := missed_since(days, entry.days):
         out["missed_since"] = {"day": since[0], "pages": since[1]}
+    elif until := missed_since(days, entry.days, newest_first=False):
+        out["missed_until"] = {"day": until[0], "pages": until[1]}
     return out
 
 
@@ -148,10 +152,21 @@ def drifted(name: str, misses: int, pages: int, rate: float, min_pages: int) -> 
 
 
 def newly_drifted(name: str, f: dict[str, Any], min_pages: int) -> bool:
-    """Whether a required field's rule missed on every page of the newest days, at least
-    ``min_pages`` of them, having matched before (``missed_since`` of :func:`field_report`)."""
-    since = f.get("missed_since")
-    return name not in OPTIONAL_FIELDS and bool(since) and since["pages"] >= min_pages
+    """Whether a required field's rule missed on every page of the newest days (or of the
+    oldest), at least ``min_pages`` of them, having matched on the others (``missed_since``,
+    ``missed_until`` of :func:`field_report`)."""
+    block = f.get("missed_since") or f.get("missed_until")
+    return name not in OPTIONAL_FIELDS and bool(block) and block["pages"] >= min_pages
+
+
+def block_said(f: dict[str, Any]) -> str:
+    """The days a rule missed on every page of, as an alarm says them."""
+    if since := f.get("missed_since"):
+        return (f"on all {since['pages']} published since {since['day']}, matched before: "
+                "a layout change")
+    until = f["missed_until"]
+    return (f"on all {until['pages']} published up to {until['day']}, matched after: an "
+            "older layout these rules no longer read")
 
 
 def drift_alarms(report: dict[str, Any], rate: float, min_pages: int) -> list[str]:
@@ -167,9 +182,7 @@ def drift_alarms(report: dict[str, Any], rate: float, min_pages: int) -> list[st
                 limit = ("on every page" if optional or data["pages"] < min_pages
                          else f"above {rate:.0%}")
             elif newly_drifted(name, f, min_pages):
-                since = f["missed_since"]
-                limit = (f"on all {since['pages']} published since {since['day']}, matched "
-                         "before: a layout change")
+                limit = block_said(f)
             else:
                 continue
             selectors = ", ".join(repr(s) for s in f["selectors"])
