@@ -210,7 +210,7 @@ def test_reextracting_the_half_drifted_archive_warns_naming_the_day_and_pages(
     assert len(warned) == 1, proc.stderr[-2000:]
     first_new_day = min(g.published for g in new).date().isoformat()
     assert "on 6 of 12 pages" in warned[0]
-    assert f"every one published since {first_new_day}, 6 pages, matched before" in warned[0]
+    assert f"(on all 6 published since {first_new_day}, matched before" in warned[0]
     samples = warned[0].split("; e.g. ")[1].split()
     assert 1 <= len(samples) <= 5 and set(samples) <= {g.url for g in new}
 
