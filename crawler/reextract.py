@@ -368,6 +368,14 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
+def capture_said(page: ArticlePage) -> str:
+    """Where the record a page was read from is, for a line saying it gave no item: of several
+    captures of a URL (or spellings, or WARCs) the one to open."""
+    warc = page.warc or {}
+    where = page.warc_path or warc.get("file")
+    return f" (capture: {where} offset {warc.get('offset')})" if where else ""
+
+
 def extract_timed(page: ArticlePage | str | WarcFormatError,
                   validate: Validate | None = None, join: bool = False,
                   url: str = "") -> Result:
@@ -393,7 +401,8 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
             result.cpu = time.process_time() - start
             return result
         if (notice := only_a_notice(article)) is not None:  # the site's "not found" page
-            logger.info("No article from %s: a soft 404 (%r)", page.url, notice)
+            logger.info("No article from %s: a soft 404 (%r)%s", page.url, notice,
+                        capture_said(page))
             item, reason = None, SOFT_404
         else:
             item, reason = asdict(article), ""
@@ -402,7 +411,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
         if reason == "error":
             logger.exception("Extraction crashed on %s", page.url)
         else:
-            logger.warning("No article from %s: %s", page.url, exc)
+            logger.warning("No article from %s: %s%s", page.url, exc, capture_said(page))
     if item is not None and validate is not None and (error := validate(item)):
         reason = f"invalid: {error}"
     result.item, result.reason, result.cpu = item, reason, time.process_time() - start
