@@ -521,7 +521,8 @@ def cmd_corpus(args) -> int:
     unreadable = (f"{report.files_unreadable} file(s) could not be read; "
                   if report.files_unreadable else "")
     print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
-          f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
+          f"({report.files_skipped} unchanged, {report.files_partial} still being written"
+          f"{f', {report.files_empty} empty' if report.files_empty else ''}); "
           f"{report.rejected} line(s) rejected; {unreadable}{report.duplicates} already held; "
           f"{report.no_instant} line(s) with a date naming no instant (timestamp NULL); "
           f"{report.families} reprint famil(ies); {report.edits} new version(s) diffed; "

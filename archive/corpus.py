@@ -143,8 +143,9 @@ class BuildReport:
     ``on_problem`` and, when rejected, appended to ``_rejects.jsonl``."""
 
     files_ingested: int = 0
-    files_skipped: int = 0
-    files_partial: int = 0
+    files_skipped: int = 0  # files whose content went in before: nothing new
+    files_partial: int = 0  # files ending in a line still being written (read up to it)
+    files_empty: int = 0  # files of no byte: neither unchanged nor ingested
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)  # the first KEPT_PROBLEMS
     families: int = 0
@@ -971,14 +972,16 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             finally:
                 found.close()
             if ingested is None:
-                out.files_skipped += 1
+                empty = scans[keys[path]].size == 0
+                out.files_empty += empty
+                out.files_skipped += not empty
                 continue
             rows, whole, advanced, duplicates, no_instant = ingested
             out.rows += rows
             out.duplicates += duplicates
             out.no_instant += no_instant
             out.files_ingested += advanced
-            out.files_skipped += not advanced
+            out.files_skipped += not advanced and whole  # (a torn line alone: being written)
             out.files_partial += not whole
             checkpoint.file_done()
         checkpoint.save()

@@ -68,20 +68,27 @@ EDIT_SCHEMA = pa.schema([
 
 # Which row of an article is its latest (the order of archive.extractions): the newest version,
 # the latest capture of it, and of that capture's extractions (a crawl's, a newer extractor's)
-# the newest: the highest extractor version by its numbers, then the last items file and line.
+# the newest: the highest extractor version by its numbers, then the highest rule version,
+# then the last items file and line.
 # A capture's version is the highest any of its rows says: a re-extraction writes 1.
 CAPTURE = "coalesce(warc.record_id, ''), fetched_at"  # as archive.extractions.capture_key
 EXTRACTOR_NUMBERS = ("list_transform(regexp_extract_all(coalesce(extractor['version'], ''), "
                      "'\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
+# the layout version the outlet's rules were read with (``belta@2026-12``: 2026, 12): of two
+# extractions of one capture by one extractor, the one after a new rule version was added
+# (re-extracted to read a changed layout) is the newer, whatever its items file is named
+RULES_NUMBERS = ("list_transform(regexp_extract_all(regexp_extract(coalesce(extractor['rules'], "
+                 "''), '[^@]*$'), '\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
 # the newest capture, whatever version it says (two state stores, or one reset, number texts
 # alike: the later capture of a lower number is the article as it stands), then its newest
 # extraction
 LATEST_ORDER = ("fetched_ts DESC NULLS LAST, capture_version DESC, extractor_numbers DESC, "
-                "items_file DESC, items_line DESC")
+                "rules_numbers DESC, items_file DESC, items_line DESC")
 # The latest row of each article by narrow columns (items_file, items_line, capture_version):
 # a window over whole rows would hold every text at once, more than DuckDB's memory cap.
 LATEST_KEYS = f"""(SELECT items_file, items_line, capture_version FROM (
     SELECT id, fetched_ts, items_file, items_line, {EXTRACTOR_NUMBERS} AS extractor_numbers,
+           {RULES_NUMBERS} AS rules_numbers,
            max(version) OVER (PARTITION BY id, {CAPTURE}) AS capture_version
     FROM read_parquet('{VERSIONS}'))
   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1)"""

@@ -9,7 +9,9 @@ writes ``version`` 1 whatever the capture was; the crawl's row knows. So:
   any of its rows carries;
 * a version is represented by its first capture, and of that capture's extractions by the
   newest: the highest extractor version compared by its numbers (``10.0`` after ``9.0``), then
-  the row of the last items file and line by name (``latest`` orders the same way, see
+  the highest layout version of its rules (``belta@2026-12`` after ``belta@2026-01``: read
+  again after a layout's rule version was added), then the row of the last items file and
+  line by name (``latest`` orders the same way, see
   :data:`archive.corpus_derived.LATEST_ORDER`);
 * an edit compares the texts one extractor made of both versions, the newest that extracted
   both; when none did, each version's newest, and the edit says the extractors differ.
@@ -40,10 +42,13 @@ def version_numbers(text: str | None) -> tuple[int, ...]:
     return tuple(int(n) for n in _NUMBER.findall(text or ""))
 
 
-def newness(row: Row) -> tuple[tuple[int, ...], str, int]:
-    """Sort key of a capture's extractions, newest last (as LATEST_ORDER, descending)."""
-    return (version_numbers((row.get("extractor") or {}).get("version")), row["items_file"],
-            row["items_line"])
+def newness(row: Row) -> tuple[tuple[int, ...], tuple[int, ...], str, int]:
+    """Sort key of a capture's extractions, newest last (as LATEST_ORDER, descending): the
+    extractor's version, then the layout version of its rules (``belta@2026-12``)."""
+    extractor = row.get("extractor") or {}
+    layout = str(extractor.get("rules") or "").rpartition("@")[2]
+    return (version_numbers(extractor.get("version")), version_numbers(layout),
+            row["items_file"], row["items_line"])
 
 
 def capture_key(row: Row) -> tuple[str, str]:

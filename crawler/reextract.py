@@ -68,7 +68,14 @@ from crawler.archive_join import (
     use_later_pages,
     worker_lookup,
 )
-from crawler.extensions.rule_drift import drifted
+from crawler.extensions.rule_drift import (
+    MAX_SAMPLES,
+    FieldMisses,
+    drifted,
+    field_report,
+    newly_drifted,
+    publication_day,
+)
 from crawler.extraction import BlockedPage, next_page_of, rule_misses
 from crawler.extraction.pages import page_less
 from crawler.extraction.worker import extract_for_crawl, failure_reason
@@ -115,16 +122,24 @@ class ReextractReport:
     # layout drift, as the crawl counts it (crawler.extensions.rule_drift): items read by an
     # outlet's rules, by outlet, and the rules that found nothing, by (outlet, field)
     rule_pages: Counter[str] = field(default_factory=Counter)
-    rule_misses: Counter[tuple[str, str]] = field(default_factory=Counter)
-    missed_selectors: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # the misses as the crawl keeps them (selectors, samples, publication days) and the
+    # pages by outlet and publication day: what a layout changed since a day shows in
+    rule_misses: dict[tuple[str, str], FieldMisses] = field(default_factory=dict)
+    rule_days: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def drifted(self, rate: float, min_pages: int) -> list[tuple[str, str, int, int]]:
-        """(outlet, field, misses, pages) of each field whose rules missed on more than
-        ``rate`` of at least ``min_pages`` items (an optional field's, on every one): the
-        crawl's RULE_MISS_ALARM test (crawler.extensions.rule_drift)."""
-        return [(outlet, name, n, self.rule_pages[outlet])
-                for (outlet, name), n in sorted(self.rule_misses.items())
-                if drifted(name, n, self.rule_pages[outlet], rate, min_pages)]
+    def drifted(self, rate: float, min_pages: int) -> list[tuple[str, str, dict[str, Any]]]:
+        """(outlet, field, its misses as the run report gives them) of each field whose rules
+        missed on more than ``rate`` of at least ``min_pages`` items (an optional field's, on
+        every one), or on every item published since a day, having matched before: the
+        crawl's drift alarms (crawler.extensions.rule_drift)."""
+        out = []
+        for (outlet, name), entry in sorted(self.rule_misses.items()):
+            pages = self.rule_pages[outlet]
+            f = field_report(entry, pages, self.rule_days.get(outlet, Counter()))
+            if drifted(name, entry.misses, pages, rate, min_pages) or \
+                    newly_drifted(name, f, min_pages):
+                out.append((outlet, name, f))
+        return out
 
 
 BadRecord = Callable[[WarcFormatError], None]
@@ -353,6 +368,14 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
+def capture_said(page: ArticlePage) -> str:
+    """Where the record a page was read from is, for a line saying it gave no item: of several
+    captures of a URL (or spellings, or WARCs) the one to open."""
+    warc = page.warc or {}
+    where = page.warc_path or warc.get("file")
+    return f" (capture: {where} offset {warc.get('offset')})" if where else ""
+
+
 def extract_timed(page: ArticlePage | str | WarcFormatError,
                   validate: Validate | None = None, join: bool = False,
                   url: str = "") -> Result:
@@ -378,7 +401,8 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
             result.cpu = time.process_time() - start
             return result
         if (notice := only_a_notice(article)) is not None:  # the site's "not found" page
-            logger.info("No article from %s: a soft 404 (%r)", page.url, notice)
+            logger.info("No article from %s: a soft 404 (%r)%s", page.url, notice,
+                        capture_said(page))
             item, reason = None, SOFT_404
         else:
             item, reason = asdict(article), ""
@@ -387,7 +411,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
         if reason == "error":
             logger.exception("Extraction crashed on %s", page.url)
         else:
-            logger.warning("No article from %s: %s", page.url, exc)
+            logger.warning("No article from %s: %s%s", page.url, exc, capture_said(page))
     if item is not None and validate is not None and (error := validate(item)):
         reason = f"invalid: {error}"
     result.item, result.reason, result.cpu = item, reason, time.process_time() - start
@@ -567,9 +591,17 @@ def note_drift(report: ReextractReport, result: Result) -> None:
         return
     outlet = item.get("source") or "?"
     report.rule_pages[outlet] += 1
+    day = publication_day(item)
+    if day:
+        report.rule_days.setdefault(outlet, Counter())[day] += 1
     for name, selectors in result.rule_misses.items():
-        report.rule_misses[outlet, name] += 1
-        report.missed_selectors[outlet, name] = tuple(selectors)
+        entry = report.rule_misses.setdefault((outlet, name), FieldMisses())
+        entry.misses += 1
+        entry.selectors, entry.rules = tuple(selectors), item["extractor"]["rules"]
+        if day:
+            entry.days[day] += 1
+        if len(entry.samples) < MAX_SAMPLES:
+            entry.samples.append(str(item.get("url")))
 
 
 def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None],

@@ -19,7 +19,7 @@ from archive.fileio import whole_lines
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.archive_rows import MAX_REFRESH_DELAY, learn_rows
-from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
+from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES, block_said
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.outlets import check_outlet_table
 from crawler.reextract import ReextractReport, reextract, said_of
@@ -47,6 +47,17 @@ def joining_summary(report: ReextractReport) -> str:
     return (f"later pages joined: {counts['articles/pages_joined']} to "
             f"{counts['articles/joined']} articles; pages not joined: {failed}; "
             f"cut short: {report.cut_short}")
+
+
+def drift_warning(outlet: str, name: str, f: dict[str, Any], pages: int) -> str:
+    """The drift a re-extraction found in one outlet field, with sample URLs to probe (the
+    first step of fixing a layout): as the crawl's alarm says it."""
+    block = f.get("missed_since") or f.get("missed_until")
+    when = f" ({block_said(f)})" if block else ""
+    return (f"warning: layout drift? {outlet}'s {name} rules ({', '.join(f['selectors'])}) "
+            f"found nothing on {f['misses']} of {pages} pages read by its rules{when}; the "
+            f"items took {name} from elsewhere (extractor.fields); e.g. "
+            + " ".join(f["samples"]))
 
 
 class Command(ScrapyCommand):
@@ -151,11 +162,8 @@ class Command(ScrapyCommand):
                   "to read its articles", file=sys.stderr)
         drift = report.drifted(self.settings.getfloat("RULE_MISS_ALARM", DEFAULT_ALARM_RATE),
                                self.settings.getint("RULE_MISS_MIN_PAGES", DEFAULT_MIN_PAGES))
-        for outlet, name, misses, pages in drift:
-            selectors = ", ".join(report.missed_selectors[outlet, name])
-            print(f"warning: layout drift? {outlet}'s {name} rules ({selectors}) found nothing "
-                  f"on {misses} of {pages} pages read by its rules; the items took {name} "
-                  "from elsewhere (extractor.fields)", file=sys.stderr)
+        for outlet, name, f in drift:
+            print(drift_warning(outlet, name, f, report.rule_pages[outlet]), file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0

@@ -4,11 +4,15 @@ Extraction (in worker processes) sends back, with each article, the rule selecto
 nothing on its page (crawler.extraction.rule_misses); here the crawl process counts them as
 stats (``rules/pages/<outlet>``, ``rules/miss/<outlet>/<field>``), keeps the selectors and a
 few sample URLs, and turns a field whose miss rate passes ``RULE_MISS_ALARM`` over at least
-``RULE_MISS_MIN_PAGES`` pages into an alarm of the run report.
+``RULE_MISS_MIN_PAGES`` pages into an alarm of the run report. A required field's rule that
+found nothing on every page of the newest publication days (at least ``RULE_MISS_MIN_PAGES``
+pages) while it matched on older ones alarms too, whatever its rate: a redesign that reached
+part of the pages (new articles in a new template) is drift at 30 % as at 100 %.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +41,29 @@ class FieldMisses:
     rules: str = ""  # <outlet>@<version> of the last miss
     sources: dict[str, int] = field(default_factory=dict)  # what filled the field instead
     samples: list[str] = field(default_factory=list)
+    days: Counter[str] = field(default_factory=Counter)  # misses by publication day
+
+
+def publication_day(article: Article | dict[str, Any]) -> str | None:
+    """The day of the outlet's own calendar a page was published on (its ``published`` as
+    written, in the outlet's offset), or None for an undated page."""
+    published = (article.get("published") if isinstance(article, dict)
+                 else article.published)
+    return published[:10] if isinstance(published, str) and len(published) >= 10 else None
+
+
+def missed_since(pages_by_day: Counter[str], misses_by_day: Counter[str],
+                 newest_first: bool = True) -> tuple[str, int] | None:
+    """(last day reached, pages) of the newest publication days (``newest_first=False``: the
+    oldest) on every page of which a rule found nothing, when it matched on a page of another
+    day: a layout that changed for the pages published since (or a new version's rules that
+    no longer read the older pages); None when the rule matched on that end's day, or never."""
+    edge, pages = None, 0
+    for day in sorted(pages_by_day, reverse=newest_first):
+        if misses_by_day.get(day, 0) < pages_by_day[day]:
+            return (edge, pages) if edge else None
+        edge, pages = day, pages + pages_by_day[day]
+    return None  # missed on every dated page: the rate test's case
 
 
 class RuleDrift:
@@ -47,6 +74,7 @@ class RuleDrift:
         self.rate = crawler.settings.getfloat("RULE_MISS_ALARM", DEFAULT_ALARM_RATE)
         self.min_pages = crawler.settings.getint("RULE_MISS_MIN_PAGES", DEFAULT_MIN_PAGES)
         self.pages: dict[str, int] = {}
+        self.days: dict[str, Counter[str]] = {}  # pages by outlet and publication day
         self.misses: dict[tuple[str, str], FieldMisses] = {}
 
     @classmethod
@@ -63,6 +91,9 @@ class RuleDrift:
         outlet = article.source
         self.pages[outlet] = self.pages.get(outlet, 0) + 1
         self.stats.inc_value(f"rules/pages/{outlet}")
+        day = publication_day(article)
+        if day:
+            self.days.setdefault(outlet, Counter())[day] += 1
         fields = article.extractor.get("fields") or {}
         for name in OPTIONAL_FIELDS:  # read against recent runs by run_verdict
             if str(fields.get(name, "")).startswith(RULE_PREFIX):
@@ -74,23 +105,38 @@ class RuleDrift:
             entry.selectors, entry.rules = tuple(selectors), rules
             source = fields.get(name, "none")
             entry.sources[source] = entry.sources.get(source, 0) + 1
+            if day:
+                entry.days[day] += 1
             if len(entry.samples) < MAX_SAMPLES:
                 entry.samples.append(article.url)
 
     def report(self) -> dict[str, Any]:
         """``{outlet: {pages, fields: {field: {misses, rate, selectors, rules, filled_by,
-        samples}}}}`` for the run report."""
+        samples[, missed_since | missed_until]}}}}`` for the run report; ``missed_since``
+        ``{day, pages}`` when the rule missed on every page of the newest days only,
+        ``missed_until`` of the oldest days only (:func:`missed_since`)."""
         out: dict[str, Any] = {}
         for (outlet, name), entry in sorted(self.misses.items()):
             pages = self.pages.get(outlet, 0)
-            out.setdefault(outlet, {"pages": pages, "fields": {}})["fields"][name] = {
-                "misses": entry.misses, "rate": round(entry.misses / pages, 4) if pages else None,
-                "selectors": list(entry.selectors), "rules": entry.rules,
-                "filled_by": dict(sorted(entry.sources.items())), "samples": list(entry.samples)}
+            out.setdefault(outlet, {"pages": pages, "fields": {}})["fields"][name] = \
+                field_report(entry, pages, self.days.get(outlet, Counter()))
         return out
 
     def alarms(self) -> list[str]:
         return drift_alarms(self.report(), self.rate, self.min_pages)
+
+
+def field_report(entry: FieldMisses, pages: int, days: Counter[str]) -> dict[str, Any]:
+    """One field's misses as the run report (and ``scrapy reextract``) give them."""
+    out: dict[str, Any] = {
+        "misses": entry.misses, "rate": round(entry.misses / pages, 4) if pages else None,
+        "selectors": list(entry.selectors), "rules": entry.rules,
+        "filled_by": dict(sorted(entry.sources.items())), "samples": list(entry.samples)}
+    if since := missed_since(days, entry.days):
+        out["missed_since"] = {"day": since[0], "pages": since[1]}
+    elif until := missed_since(days, entry.days, newest_first=False):
+        out["missed_until"] = {"day": until[0], "pages": until[1]}
+    return out
 
 
 def drifted(name: str, misses: int, pages: int, rate: float, min_pages: int) -> bool:
@@ -105,19 +151,41 @@ def drifted(name: str, misses: int, pages: int, rate: float, min_pages: int) -> 
     return misses >= pages if name in OPTIONAL_FIELDS else round(misses / pages, 4) > rate
 
 
+def newly_drifted(name: str, f: dict[str, Any], min_pages: int) -> bool:
+    """Whether a required field's rule missed on every page of the newest days (or of the
+    oldest), at least ``min_pages`` of them, having matched on the others (``missed_since``,
+    ``missed_until`` of :func:`field_report`)."""
+    block = f.get("missed_since") or f.get("missed_until")
+    return name not in OPTIONAL_FIELDS and bool(block) and block["pages"] >= min_pages
+
+
+def block_said(f: dict[str, Any]) -> str:
+    """The days a rule missed on every page of, as an alarm says them."""
+    if since := f.get("missed_since"):
+        return (f"on all {since['pages']} published since {since['day']}, matched before: "
+                "a layout change")
+    until = f["missed_until"]
+    return (f"on all {until['pages']} published up to {until['day']}, matched after: an "
+            "older layout these rules no longer read")
+
+
 def drift_alarms(report: dict[str, Any], rate: float, min_pages: int) -> list[str]:
     """One alarm per outlet field whose rules missed on more than ``rate`` of at least
-    ``min_pages`` pages (an optional field: on all of them): it names the outlet, the field,
-    the selectors and sample URLs."""
+    ``min_pages`` pages (an optional field: on all of them), or on every page published
+    since a day (:func:`newly_drifted`): it names the outlet, the field, the selectors and
+    sample URLs."""
     alarms = []
     for outlet, data in report.items():
         for name, f in data["fields"].items():
-            if not drifted(name, f["misses"], data["pages"], rate, min_pages):
+            if drifted(name, f["misses"], data["pages"], rate, min_pages):
+                optional = name in OPTIONAL_FIELDS
+                limit = ("on every page" if optional or data["pages"] < min_pages
+                         else f"above {rate:.0%}")
+            elif newly_drifted(name, f, min_pages):
+                limit = block_said(f)
+            else:
                 continue
-            optional = name in OPTIONAL_FIELDS
             selectors = ", ".join(repr(s) for s in f["selectors"])
-            limit = ("on every page" if optional or data["pages"] < min_pages
-                     else f"above {rate:.0%}")
             alarms.append(
                 f"layout drift: {outlet} {name}: rule {selectors} ({f['rules']}) found "
                 f"nothing on {f['misses']} of {data['pages']} pages ({f['rate']:.0%}, {limit}); "

@@ -219,3 +219,25 @@ def test_an_edits_table_without_the_extractor_columns_is_rewritten_when_a_row_go
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (ids[0], "news-archive 3", "news-archive 3"), (ids[1], None, None), (ids[2], None, None)]
     assert all(r[3].endswith("{+Дапоўнена.+}") for r in rows)
+
+
+def test_a_capture_read_again_with_a_new_layout_version_is_shown_by_that_reading(
+        tmp_path: Path) -> None:
+    """The layout fix path: the crawl read a redesigned page with the old rules (``belta@1``,
+    generic text with the page's furniture), then ``scrapy reextract`` by the same extractor
+    read it with the rule version added for the new layout (``belta@2026-12``). The two
+    readings tied on capture and extractor, and the file name decided: a re-extraction saved
+    under a name sorting before the crawl's (``2026-12-08-fixed.jsonl``) left `latest`,
+    history and export on the drifted text."""
+    runs = several_runs(tmp_path / "data")
+    once = next(i for i in runs["items"] if i["url"] == belta_url(6))
+    fixed = {**_reextracted([once], once["extractor"]["version"])[0],
+             "extractor": {**once["extractor"], "rules": "belta@2026-12"}}
+    _write(tmp_path / "data" / "items" / "2026-12-08-fixed.jsonl", [fixed])
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    (version,) = article_history(corpus, once["id"])[0]
+    assert version.text == fixed["text"]
+    latest = duck(corpus).execute("SELECT extractor['rules'], text FROM latest WHERE id = ?",
+                                  [once["id"]]).fetchone()
+    assert latest == ("belta@2026-12", fixed["text"])

@@ -199,3 +199,23 @@ def test_the_documented_queries_work_on_a_corpus_with_no_rows(items: str, tmp_pa
     assert "<html" in page.read_text("utf-8")
     export = run_archive("export-txt", "--corpus", corpus, tmp_path / "txt")
     assert export.returncode == 0 and "0 file(s) written" in export.stdout, export.stderr
+
+
+def test_the_summary_counts_an_empty_file_and_a_torn_line_alone_as_what_they_are(
+        tmp_path: Path) -> None:
+    """An empty items file (a run that wrote nothing) and one holding a line still being
+    written were both said "unchanged" on a first build, the torn one also "still being
+    written": one file counted twice, and nothing in the corpus before to be unchanged."""
+    runs = several_runs(tmp_path / "data")
+    folder = runs["files"][0].parent
+    (folder / "empty.jsonl").write_bytes(b"")
+    torn = json.dumps(runs["items"][0], ensure_ascii=False).encode()[:300]
+    (folder / "torn.jsonl").write_bytes(torn)
+    first = run_archive("corpus", tmp_path / "data", "-o", tmp_path / "corpus")
+    assert first.returncode == 0, first.stderr
+    files = len(runs["files"])
+    assert (f"from {files} file(s) (0 unchanged, 1 still being written, 1 empty);"
+            in first.stdout), first.stdout
+    again = run_archive("corpus", tmp_path / "data", "-o", tmp_path / "corpus")
+    assert (f"from 0 file(s) ({files} unchanged, 1 still being written, 1 empty);"
+            in again.stdout), again.stdout

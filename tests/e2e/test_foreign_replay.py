@@ -452,3 +452,44 @@ def test_a_newer_206_of_a_page_gives_way_to_its_whole_capture(outlet, warcs, tmp
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _article_fields(again) == _article_fields(live.items)
     assert f"http_206: {len(articles)}" in proc.stderr
+
+
+def _response_offsets(path: Path) -> dict[str, int]:
+    """Each response record's offset in ``path``, by its URL, as warcio reads them."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    offsets = {}
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        for record in records:
+            if record.rec_type == "response":
+                url = record.rec_headers.get_header("WARC-Target-URI").strip("<>")
+                offsets[url] = records.get_record_offset()
+    return offsets
+
+
+def test_a_page_giving_no_article_is_named_with_the_capture_it_was_read_from(
+        outlet, warcs, tmp_path) -> None:
+    """Another tool's crawl of article URLs that answered JSON, a PDF, a page with no
+    headline: each "No article from URL" named the URL alone, not which of the archive's
+    records (of several files, captures, spellings) to open."""
+    live, fetched = outlet
+    page = next(f for f in fetched if f.url.endswith("-2026/"))
+    odd = {f"{BASE}/society/view/odd-{n}-4277{n:02d}-2026/": (ctype, body) for n, (ctype, body)
+           in enumerate([("application/json", b'{"id": 1}'),
+                         ("application/pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8),
+                         ("text/html; charset=utf-8", re.sub(rb"<title>.*?</title>|<h1>.*?</h1>"
+                                                             rb"|<meta property=\"og:title\"[^>]*>",
+                                                             b"", page.body, flags=re.S))])}
+    others = [replace(page, url=url, body=body,
+                      headers=[("Content-Type", ctype), ("Content-Length", str(len(body)))])
+              for url, (ctype, body) in odd.items()]
+    path = fw.write_wget(warcs / "pages.warc", [*fetched, *others])
+    proc, again = reextract(warcs, tmp_path)
+    offsets = _response_offsets(path)
+    for url in odd:
+        said = [line for line in proc.stderr.splitlines()
+                if line.startswith(f"No article from {url}: ")]
+        assert len(said) == 1, proc.stderr[-3000:]
+        assert said[0].endswith(f"(capture: {path} offset {offsets[url]})"), said[0]
+    assert {i["url"] for i in again} == {i["url"] for i in live.items}

@@ -151,7 +151,68 @@ def test_reextracting_the_drifted_archive_warns_of_the_drift(drifted, tmp_path) 
     assert "(div.inner_content div.js-mediator-article, div.js-mediator-article)" in \
         warned["text"]
     assert f"on {len(golds)} of {len(golds)} pages" in warned["text"]
+    samples = warned["text"].split("; e.g. ")[1].split()  # URLs to probe, as the crawl's
+    assert 1 <= len(samples) <= 5 and set(samples) <= {g.url for g in golds}
     assert len(out.read_text("utf-8").splitlines()) == len(golds)
+
+
+@pytest.fixture(scope="module")
+def half_drifted(tmp_path_factory: pytest.TempPathFactory):
+    """A БЕЛТА whose six newest articles of twelve came in a new template (a redesign rolled
+    out to new articles mid-window): half the pages, no rate above RULE_MISS_ALARM."""
+    site, golds = belta.build(count=12, drift=6)
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path_factory.mktemp("half"), server)
+    report = json.loads(sorted((result.data_dir / "reports").glob("belta-*.json"))[-1]
+                        .read_text("utf-8"))
+    return result, golds[:6], golds[6:], report
+
+
+def test_a_redesign_of_the_newest_half_of_the_pages_alarms_naming_them(half_drifted) -> None:
+    """Half the pages missed (a rate of 50%, not above it): the run ended healthy, exit 0."""
+    result, new, old, report = half_drifted
+    assert result.returncode == 1, result.log[-3000:]
+    alarms = {a.split()[3].rstrip(":"): a for a in report["alarms"]
+              if a.startswith("layout drift")}
+    assert set(alarms) == {"title", "published", "text"}, report["alarms"]
+    first_new_day = min(g.published for g in new).date().isoformat()
+    text = alarms["text"]
+    assert "found nothing on 6 of 12 pages" in text
+    assert f"on all 6 published since {first_new_day}, matched before" in text
+    samples = report["rule_misses"]["belta"]["fields"]["text"]["samples"]
+    assert 1 <= len(samples) <= 5 and set(samples) <= {g.url for g in new}
+    assert all(url in text for url in samples)
+
+
+def test_items_of_the_new_template_hold_their_article_and_no_page_furniture(
+        half_drifted) -> None:
+    result, new, old, _ = half_drifted
+    items = {item["url"]: item for item in result.items}
+    assert set(items) == {g.url for g in new + old}
+    for gold in new:
+        item = items[gold.url]
+        assert item["extractor"]["fields"]["text"] == "generic"
+        assert item["title"] == gold.title
+        assert item["text"] == "\n\n".join(gold.paragraphs)
+    for gold in old:
+        assert items[gold.url]["extractor"]["fields"]["text"].startswith("rules:")
+
+
+def test_reextracting_the_half_drifted_archive_warns_naming_the_day_and_pages(
+        half_drifted, tmp_path) -> None:
+    result, new, _, _ = half_drifted
+    proc = subprocess.run([*SCRAPY, "reextract", str(result.data_dir / "warc"), "-O",
+                           str(tmp_path / "again.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warned = [line for line in proc.stderr.splitlines()
+              if line.startswith("warning: layout drift? belta's text ")]
+    assert len(warned) == 1, proc.stderr[-2000:]
+    first_new_day = min(g.published for g in new).date().isoformat()
+    assert "on 6 of 12 pages" in warned[0]
+    assert f"(on all 6 published since {first_new_day}, matched before" in warned[0]
+    samples = warned[0].split("; e.g. ")[1].split()
+    assert 1 <= len(samples) <= 5 and set(samples) <= {g.url for g in new}
 
 
 def test_reextracting_a_healthy_archive_warns_of_nothing(tmp_path) -> None:

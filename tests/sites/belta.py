@@ -168,7 +168,7 @@ def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more:
 
 
 def build(start: datetime | None = None, count: int = 10, rss_count: int | None = None,
-          photonews: bool = False, challenge: bool = False, drift: bool = False,
+          photonews: bool = False, challenge: bool = False, drift: bool | int = False,
           forbidden: bool = False, date_in: str = "date_full", printed_time: bool = True
           ) -> tuple[VirtualSite, list[GoldArticle]]:
     """A BELTA with ``count`` articles, two a day going back from ``start``.
@@ -178,7 +178,8 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
     article URL answered by a Cloudflare challenge page with status 200 (``CHALLENGE_URL``);
     ``forbidden`` an article URL answered with 403 (``FORBIDDEN_URL``); none of these is a
     gold article. ``drift`` serves every article in a layout the rules do not know
-    (:func:`drifted_page`); ``date_in`` prints the date in another element (or none: ""),
+    (:func:`drifted_page`), or, given a number, that many of the newest (a redesign rolled
+    out mid-crawl); ``date_in`` prints the date in another element (or none: ""),
     without ``printed_time`` with no time.
     """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
@@ -198,7 +199,7 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
         golds.append(gold)
         rubrics.append(rubric)
         path = url.removeprefix(f"https://{HOST}")
-        site.add(path, drifted_page(gold, rubric) if drift
+        site.add(path, drifted_page(gold, rubric) if drift is True or i < drift
                  else article_page(gold, rubric, author, date_in, printed_time))
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))

@@ -128,3 +128,40 @@ def test_bylines_the_rule_filled_are_counted_default_authors_or_not() -> None:
     assert monitor.stats.get_value("rules/filled/belta/authors") == 1
     assert monitor.stats.get_value("rules/pages/belta") == 3
     assert monitor.stats.get_value("rules/miss/belta/authors") is None
+
+
+def _run(drifted_indexes: set[int], count: int = 16) -> RuleDrift:
+    """A run of ``count`` БЕЛТА pages, two a day (index 0 the newest), those of
+    ``drifted_indexes`` in a layout the rules do not know."""
+    monitor = _monitor(rate=0.5, pages=5)
+    for i in range(count):
+        monitor.note(extract_article(_page(i in drifted_indexes, i)))
+    return monitor
+
+
+def test_a_rule_missing_on_every_page_of_the_newest_days_alarms_at_any_rate() -> None:
+    """A redesign given to new articles only: 6 pages of 16 (38%) missed, the newest."""
+    monitor = _run(set(range(6)))
+    text = monitor.report()["belta"]["fields"]["text"]
+    assert text["missed_since"] == {"day": "2026-01-06", "pages": 6}
+    alarms = [a for a in monitor.alarms() if a.startswith("layout drift: belta text:")]
+    assert len(alarms) == 1
+    assert ("found nothing on 6 of 16 pages (38%, on all 6 published since 2026-01-06, "
+            "matched before: a layout change)") in alarms[0]
+
+
+def test_a_rule_missing_on_every_page_of_the_oldest_days_alarms_at_any_rate() -> None:
+    """A new rule version that reads the new template only, while the site still serves its
+    older articles in the old one: those pages silently fell to the generic path."""
+    monitor = _run(set(range(10, 16)))
+    text = monitor.report()["belta"]["fields"]["text"]
+    assert text["missed_until"] == {"day": "2026-01-03", "pages": 6}
+    [alarm] = [a for a in monitor.alarms() if a.startswith("layout drift: belta text:")]
+    assert "6 of 16 pages (38%, on all 6 published up to 2026-01-03, matched after" in alarm
+
+
+def test_misses_scattered_over_the_days_or_too_few_raise_no_alarm() -> None:
+    """Pages of another kind here and there (every third), or a newest block under
+    RULE_MISS_MIN_PAGES, are no layout change."""
+    assert _run({0, 3, 6, 9, 12, 15}).alarms() == []
+    assert _run({0, 1, 2, 3}).alarms() == []  # 4 pages: too few
