@@ -13,9 +13,11 @@ no live writer.
 Crash order: a digest-index row names a record another capture (of this or a later crawl)
 becomes a revisit of, so it is committed only after an fsync of the WARC that holds that
 record. Rows wait in memory (and answer this writer's own lookups) until the next sync: every
-UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write),
-or when the file is closed; the folder is synced once per file before its first rows, so the
-file's name is on disk too. Rows whose fsync failed are dropped, never committed later.
+UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write, and
+by the caller's timer: ``sync_due_in``/``sync_if_due``, so a writer with nothing to write
+keeps the bound too), or when the file is closed; the folder is synced once per file before
+its first rows, so the file's name is on disk too. Rows whose fsync (or folder sync) failed
+are dropped, never committed later.
 """
 
 from __future__ import annotations
@@ -304,7 +306,7 @@ class WarcWriter:
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
             self._remember(ex.url, digest, DigestEntry(date, ex.url, resp_id))
-        self._sync_if_due()
+        self.sync_if_due()
         if self._size >= self.max_size:
             self.close_file()
         return ref
@@ -323,12 +325,21 @@ class WarcWriter:
             self._unsynced_since = time.monotonic()
         self._unsynced[(url, digest)] = entry
 
-    def _sync_if_due(self) -> None:
+    def sync_due_in(self) -> float | None:
+        """Seconds until the waiting rows are due for a sync (0 when they are), None when
+        none wait: a caller whose writes may pause (slow downloads) sets a timer by it."""
+        if not self._unsynced:
+            return None
+        if len(self._unsynced) >= UNSYNCED_ROWS:
+            return 0.0
+        waited = time.monotonic() - self._unsynced_since
+        return max(0.0, UNSYNCED_SECONDS - waited)
+
+    def sync_if_due(self) -> None:
         """Sync when enough rows or time piled up; checked on every write, so revisits,
-        404s and redirects also bring waiting rows to the index in time."""
-        if (len(self._unsynced) >= UNSYNCED_ROWS
-                or (self._unsynced
-                    and time.monotonic() - self._unsynced_since >= UNSYNCED_SECONDS)):
+        404s and redirects also bring waiting rows to the index in time, and by a caller's
+        timer between writes. Call it from the thread that writes."""
+        if self.sync_due_in() == 0.0:
             self.sync()
 
     def sync(self) -> None:
