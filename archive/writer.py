@@ -29,6 +29,7 @@ import fcntl
 import hashlib
 import io
 import itertools
+import logging
 import os
 import re
 import socket
@@ -70,6 +71,7 @@ FIDELITY = (
 UNSYNCED_ROWS = 256  # rows waiting for their WARC's fsync, at most, before one is forced
 UNSYNCED_SECONDS = 5.0  # how long the first of them waits, at most (checked on each write)
 _serial = itertools.count()
+logger = logging.getLogger(__name__)
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -135,6 +137,7 @@ class WarcWriter:
         self._size = 0
         self._warcinfo_id = ""
         self.closed_files: list[Path] = []
+        self.folder_sync_failures = 0  # closed files whose folder sync failed (said, counted)
         self._unsynced: dict[tuple[str, str], DigestEntry] = {}  # rows whose record may not
         self._unsynced_since = 0.0  # be on disk yet; monotonic time the first one came
         self._folder_synced = False  # the current file's name made durable (once per file)
@@ -236,15 +239,34 @@ class WarcWriter:
         try:
             os.fsync(fd)
             os.rename(path, final)
-            if self._unsynced and not self._folder_synced:
-                sync_folder(self.directory)
         except OSError as exc:
             self._drop_rows()
             raise ArchiveWriteError(path, exc) from exc
         finally:
             os.close(fd)  # releases the flock
         self.closed_files.append(final)
-        self._commit_rows()
+        if self._file_named_on_disk(final):
+            self._commit_rows()
+
+    def _file_named_on_disk(self, final: Path) -> bool:
+        """Whether the closed file's name is durable, so rows naming its records may be
+        committed. A folder sync failing after the rename leaves the file closed and whole
+        (only its name may not survive a power loss): said, and its rows dropped (that
+        costs only dedup), not an error that would deny the file was closed."""
+        if not self._unsynced or self._folder_synced:
+            return True
+        try:
+            sync_folder(self.directory)
+        except OSError as exc:
+            self.folder_sync_failures += 1
+            logger.warning(
+                "Syncing the folder %s failed (%s) after closing %s: the file is closed and "
+                "whole, but its name may not survive a power loss; its %d digest rows were "
+                "not kept, so those payloads are stored whole next time.",
+                self.directory, exc, final.name, len(self._unsynced))
+            self._drop_rows()
+            return False
+        return True
 
     def close(self) -> None:
         try:

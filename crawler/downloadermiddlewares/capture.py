@@ -243,6 +243,9 @@ class WarcCaptureMiddleware:
                 self.crawler.stats.inc_value("warc/write_errors")
             for path in self.writer.closed_files:
                 logger.info("WARC file closed: %s", path)
+            if self.writer.folder_sync_failures:
+                self.crawler.stats.set_value("warc/folder_sync_failures",
+                                             self.writer.folder_sync_failures)
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Record where the response is archived; one that could not be archived (the WARC
