@@ -13,9 +13,11 @@ no live writer.
 Crash order: a digest-index row names a record another capture (of this or a later crawl)
 becomes a revisit of, so it is committed only after an fsync of the WARC that holds that
 record. Rows wait in memory (and answer this writer's own lookups) until the next sync: every
-UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write),
-or when the file is closed; the folder is synced once per file before its first rows, so the
-file's name is on disk too. Rows whose fsync failed are dropped, never committed later.
+UNSYNCED_ROWS rows, UNSYNCED_SECONDS after the first waiting one (checked on every write, and
+by the caller's timer: ``sync_due_in``/``sync_if_due``, so a writer with nothing to write
+keeps the bound too), or when the file is closed; the folder is synced once per file before
+its first rows, so the file's name is on disk too. Rows whose fsync (or folder sync) failed
+are dropped, never committed later.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import fcntl
 import hashlib
 import io
 import itertools
+import logging
 import os
 import re
 import socket
@@ -68,6 +71,7 @@ FIDELITY = (
 UNSYNCED_ROWS = 256  # rows waiting for their WARC's fsync, at most, before one is forced
 UNSYNCED_SECONDS = 5.0  # how long the first of them waits, at most (checked on each write)
 _serial = itertools.count()
+logger = logging.getLogger(__name__)
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -133,6 +137,7 @@ class WarcWriter:
         self._size = 0
         self._warcinfo_id = ""
         self.closed_files: list[Path] = []
+        self.folder_sync_failures = 0  # closed files whose folder sync failed (said, counted)
         self._unsynced: dict[tuple[str, str], DigestEntry] = {}  # rows whose record may not
         self._unsynced_since = 0.0  # be on disk yet; monotonic time the first one came
         self._folder_synced = False  # the current file's name made durable (once per file)
@@ -234,15 +239,34 @@ class WarcWriter:
         try:
             os.fsync(fd)
             os.rename(path, final)
-            if self._unsynced and not self._folder_synced:
-                sync_folder(self.directory)
         except OSError as exc:
             self._drop_rows()
             raise ArchiveWriteError(path, exc) from exc
         finally:
             os.close(fd)  # releases the flock
         self.closed_files.append(final)
-        self._commit_rows()
+        if self._file_named_on_disk(final):
+            self._commit_rows()
+
+    def _file_named_on_disk(self, final: Path) -> bool:
+        """Whether the closed file's name is durable, so rows naming its records may be
+        committed. A folder sync failing after the rename leaves the file closed and whole
+        (only its name may not survive a power loss): said, and its rows dropped (that
+        costs only dedup), not an error that would deny the file was closed."""
+        if not self._unsynced or self._folder_synced:
+            return True
+        try:
+            sync_folder(self.directory)
+        except OSError as exc:
+            self.folder_sync_failures += 1
+            logger.warning(
+                "Syncing the folder %s failed (%s) after closing %s: the file is closed and "
+                "whole, but its name may not survive a power loss; its %d digest rows were "
+                "not kept, so those payloads are stored whole next time.",
+                self.directory, exc, final.name, len(self._unsynced))
+            self._drop_rows()
+            return False
+        return True
 
     def close(self) -> None:
         try:
@@ -304,7 +328,7 @@ class WarcWriter:
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
             self._remember(ex.url, digest, DigestEntry(date, ex.url, resp_id))
-        self._sync_if_due()
+        self.sync_if_due()
         if self._size >= self.max_size:
             self.close_file()
         return ref
@@ -323,12 +347,21 @@ class WarcWriter:
             self._unsynced_since = time.monotonic()
         self._unsynced[(url, digest)] = entry
 
-    def _sync_if_due(self) -> None:
+    def sync_due_in(self) -> float | None:
+        """Seconds until the waiting rows are due for a sync (0 when they are), None when
+        none wait: a caller whose writes may pause (slow downloads) sets a timer by it."""
+        if not self._unsynced:
+            return None
+        if len(self._unsynced) >= UNSYNCED_ROWS:
+            return 0.0
+        waited = time.monotonic() - self._unsynced_since
+        return max(0.0, UNSYNCED_SECONDS - waited)
+
+    def sync_if_due(self) -> None:
         """Sync when enough rows or time piled up; checked on every write, so revisits,
-        404s and redirects also bring waiting rows to the index in time."""
-        if (len(self._unsynced) >= UNSYNCED_ROWS
-                or (self._unsynced
-                    and time.monotonic() - self._unsynced_since >= UNSYNCED_SECONDS)):
+        404s and redirects also bring waiting rows to the index in time, and by a caller's
+        timer between writes. Call it from the thread that writes."""
+        if self.sync_due_in() == 0.0:
             self.sync()
 
     def sync(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import platform
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import ArchiveWriteError
@@ -120,6 +122,16 @@ def closing_loss(exc: ArchiveWriteError) -> str:
             "digest rows were not kept, so those payloads are stored whole next time.")
 
 
+def _timer(delay: float, call: Callable[[], None]) -> CallLaterResult | None:
+    """``call`` after ``delay`` seconds in the crawl's event loop; None where there is none
+    (the middleware driven outside a crawl, by a script or a test): the writer's other bounds
+    (every write, spider_idle, close) still hold there."""
+    try:
+        return call_later(delay, call)
+    except RuntimeError:  # scrapy: no installed reactor nor running asyncio loop
+        return None
+
+
 class WarcCaptureMiddleware:
     """Write request/response (or revisit) records for every downloaded response."""
 
@@ -133,6 +145,7 @@ class WarcCaptureMiddleware:
         self.max_size = settings.getint("WARC_MAX_SIZE", 1_000_000_000)
         self.writer: WarcWriter | None = None
         self.failed = False
+        self.sync_timer: CallLaterResult | None = None  # brings waiting digest rows in
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCaptureMiddleware:
@@ -195,7 +208,32 @@ class WarcCaptureMiddleware:
         except ArchiveWriteError as exc:
             self._fail(exc)
 
+    def _watch_waiting_rows(self) -> None:
+        """Wake up when the writer's waiting digest rows are due: while only slow downloads
+        are in flight nothing is written and the spider is not idle, yet rows safe to commit
+        must reach the index within the writer's bound, not be lost to a crash. The timer
+        runs in the crawl's event loop, the thread that writes: no fsync races a write."""
+        if self.sync_timer is not None or self.writer is None or self.failed:
+            return
+        due_in = self.writer.sync_due_in()
+        if due_in is not None:
+            self.sync_timer = _timer(due_in, self._sync_waiting_rows)
+
+    def _sync_waiting_rows(self) -> None:
+        self.sync_timer = None
+        if self.writer is None or self.failed:
+            return
+        try:
+            self.writer.sync_if_due()
+        except ArchiveWriteError as exc:
+            self._fail(exc)
+            return
+        self._watch_waiting_rows()
+
     def spider_closed(self, spider: scrapy.Spider) -> None:
+        if self.sync_timer is not None:
+            self.sync_timer.cancel()
+            self.sync_timer = None
         if self.writer is not None:
             try:
                 self.writer.close()
@@ -205,6 +243,9 @@ class WarcCaptureMiddleware:
                 self.crawler.stats.inc_value("warc/write_errors")
             for path in self.writer.closed_files:
                 logger.info("WARC file closed: %s", path)
+            if self.writer.folder_sync_failures:
+                self.crawler.stats.set_value("warc/folder_sync_failures",
+                                             self.writer.folder_sync_failures)
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Record where the response is archived; one that could not be archived (the WARC
@@ -240,6 +281,7 @@ class WarcCaptureMiddleware:
         except ArchiveWriteError as exc:
             self._fail(exc)
             return None
+        self._watch_waiting_rows()
         stats = self.crawler.stats
         stats.inc_value("warc/records")
         stats.inc_value("warc/bytes", len(response.body))

@@ -293,3 +293,29 @@ def test_the_folder_is_synced_once_per_new_file_before_its_first_rows(
     assert files >= 2
     assert log[0] == "folder" and log.count("folder") == files
     assert log.count("rows") == 6
+
+
+def test_a_rotation_whose_folder_sync_fails_lists_the_file_and_writes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder's fsync failed after a full file's rename: the write whose record it held
+    raised (the page taken as not archived, the crawl stopped) and the file was not listed
+    as closed, though it was renamed, whole, with that record in it."""
+    real_fsync = writer_module.os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(writer_module.os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(writer_module.os, "fsync", fsync)
+    with WarcWriter(tmp_path, max_size=2500) as writer:
+        refs = [writer.write_exchange(make_exchange(f"{URL}{n}", f"page {n}".encode() * 100))
+                for n in range(3)]
+    assert writer.closed_files == sorted(tmp_path.glob("*.warc.gz"))
+    assert {tmp_path / ref.file for ref in refs} == set(writer.closed_files)
+    assert writer.folder_sync_failures == len(writer.closed_files)
+    for ref in refs:
+        (found,) = [i for i in iter_records(tmp_path / ref.file)
+                    if i.record.record_id == ref.record_id]
+        assert found.offset == ref.offset
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()

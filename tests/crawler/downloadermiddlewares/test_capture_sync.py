@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from archive import writer as writer_module
+from archive.records import iter_records
+from crawler.downloadermiddlewares import capture as capture_module
 from crawler.downloadermiddlewares.capture import WarcCaptureMiddleware
 
 URL = "http://example.com/page"
@@ -66,3 +70,68 @@ def test_a_failed_closing_fsync_does_not_say_the_records_are_intact(
     assert "Input/output error" in closing and ".open" in closing
     assert "intact" not in closing and "may not be on disk" in closing
     assert _rows(tmp_path) == []
+
+
+def test_waiting_rows_are_committed_by_a_timer_when_nothing_more_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound was checked only on a write: while only slow downloads were in flight (no
+    write, not idle) rows safe to commit waited in memory, lost to a crash."""
+    clock = [1000.0]
+    monkeypatch.setattr(writer_module.time, "monotonic", lambda: clock[0])
+    timers: list[tuple[float, object]] = []
+    monkeypatch.setattr(capture_module, "call_later",
+                        lambda delay, call: timers.append((delay, call)) or FakeTimer())
+    capture, spider = _opened(tmp_path)
+    _archive(capture, URL)
+    clock[0] += 2.0
+    _archive(capture, URL + "2")  # a timer is already set for the first row
+    assert [delay for delay, _ in timers] == [writer_module.UNSYNCED_SECONDS]
+    clock[0] += 1.0
+    timers.pop()[1]()  # fired early (another clock): not due yet, set again for the rest
+    assert _rows(tmp_path) == []
+    assert [delay for delay, _ in timers] == [writer_module.UNSYNCED_SECONDS - 3.0]
+    clock[0] += writer_module.UNSYNCED_SECONDS - 3.0
+    timers.pop()[1]()
+    assert sorted(_rows(tmp_path)) == [URL, URL + "2"] and timers == []
+    capture.spider_closed(spider)
+
+
+class FakeTimer:
+    def cancel(self) -> None:
+        pass
+
+
+def _folder_fsync_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """EIO from fsync of a folder only (a disk failing its metadata writeback)."""
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_a_folder_sync_failing_after_the_rename_reports_the_file_closed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The folder's fsync failed after the file's rename: the file was on disk and whole,
+    yet the close raised, the writer listed no closed file and the log said closing failed."""
+    capture, spider = _opened(tmp_path)
+    _archive(capture, URL)
+    _folder_fsync_failing(monkeypatch)
+    with caplog.at_level(logging.INFO):
+        capture.spider_closed(spider)
+    (final,) = tmp_path.glob("*.warc.gz")
+    assert capture.writer is not None and capture.writer.closed_files == [final]
+    assert [r.record.rec_type for r in iter_records(final)] == ["warcinfo", "response",
+                                                                 "request"]
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert ("INFO", f"WARC file closed: {final}") in messages
+    (warning,) = [m for level, m in messages if level == "WARNING"]
+    assert f"Syncing the folder {tmp_path} failed" in warning
+    assert "Input/output error" in warning and final.name in warning
+    assert not [m for _, m in messages if "Closing the WARC" in m]
+    assert capture.crawler.stats.get_value("warc/folder_sync_failures") == 1
+    assert _rows(tmp_path) == []  # the name may not be on disk: rows naming it not kept
