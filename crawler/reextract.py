@@ -337,6 +337,8 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     if not _success(archived.status):
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
+    if is_part(archived):  # (a slice of a coded stream does not decode): said as a part
+        return ArticlePage.from_archived(archived, b"", outlet.key if outlet else "", url)
     body = decoded_body(archived, url, max_size)
     if isinstance(body, str):
         return body

@@ -1096,3 +1096,17 @@ def test_an_unservable_capture_behind_a_206_is_said_once(tmp_path):
         statuses = [c.status for c, _ in read_without_range(lookup, url)]
     assert statuses == [206]
     assert [type(e).__name__ for e in said] == ["UnservedRecord"]
+
+
+def test_a_later_page_archived_only_as_a_206_is_not_joined_and_the_article_said_cut(tmp_path):
+    """Page 2's only capture is a 206 of its tail (``wget -c`` resumed, its first part never
+    archived): no page to join (only a 200 is joined, as in the crawl). The join stops there
+    and the item is counted cut short, holding page 1 alone."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path / "r1", [(u1, b1, 200, _at(0)), (u3, b3, 200, _at(2))])
+    _write_part(tmp_path / "r2", u2, b2, _at(1))
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert "page_urls" not in item["extractor"] and last not in item["text"]
+    assert report.cut_short == 1
+    assert report.joining["articles/page_not_joined/http_206"] == 1
