@@ -61,6 +61,30 @@ def is_chunked(headers: list[tuple[str, str]]) -> bool:
     return any(k.lower() == "transfer-encoding" and "chunked" in v.lower() for k, v in headers)
 
 
+PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
+_WHOLE_RANGE = re.compile(r"\s*bytes\s+0-(\d+)/(\d+)\s*$", re.IGNORECASE)
+
+
+def part_of_page(status: int, content_range: str | None, length: int | None = None
+                 ) -> str | None:
+    """What a 206 holding only part of its page holds (its Content-Range, or that it names
+    none); None for any other answer, and for a 206 whose Content-Range is the whole body
+    (``bytes 0-N/N+1``; as long as the payload when ``length`` is given), what a range
+    request from the start of a short page gets."""
+    if status != PARTIAL_CONTENT:
+        return None
+    whole = _WHOLE_RANGE.match(content_range or "")
+    if whole and int(whole[1]) + 1 == int(whole[2]) and length in (None, int(whole[2])):
+        return None
+    return range_said(content_range)
+
+
+def range_said(content_range: str | None) -> str:
+    """A part's Content-Range as a log line names it."""
+    return f"Content-Range {content_range.strip()[:80]!r}" if content_range \
+        else "no Content-Range"
+
+
 def standard_reason(status: int) -> str:
     try:
         return http.HTTPStatus(status).phrase

@@ -6,12 +6,11 @@ import glob
 import itertools
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,14 @@ from urllib.parse import urljoin
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
-from .httputil import BodyCutShort, content_problem, without_transfer_coding
+from .httputil import PARTIAL_CONTENT as PARTIAL_CONTENT_STATUS
+from .httputil import (
+    BodyCutShort,
+    content_problem,
+    get_header,
+    part_of_page,
+    without_transfer_coding,
+)
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import same_target, with_requests
@@ -413,6 +419,43 @@ def _payload_elsewhere(rec: WarcRecord) -> bool:
     return rec.rec_type == "revisit" or _is_304_response(rec)
 
 
+def _may_be_whole(rec: WarcRecord) -> bool:
+    """Whether a capture may serve a whole 2xx (:func:`_whole_2xx`), as the index keeps it:
+    False for an answer of another status, or a 206 holding part of its page, by its own
+    head (a revisit's too, when it has one: without, it is replayed with its original's);
+    True where only reading it tells (a resource, a 304 confirming an earlier page, a head
+    that does not parse here). Spares reading every capture of a URL to find the whole
+    page behind a newest 206 (read_without_range)."""
+    if rec.rec_type not in ("response", "revisit"):
+        return True
+    status = response_status(rec.block)
+    if status is None or confirms_unchanged(rec, status) or (
+            200 <= status < 300 and status != PARTIAL_CONTENT_STATUS):
+        return True
+    try:
+        http = rec.http()
+    except ValueError:
+        return True
+    if http is None or rec.rec_type == "revisit" and not http.headers:
+        return True  # replayed with its original's head
+    if http.status != PARTIAL_CONTENT_STATUS:
+        return False
+    content_range = get_header(http.headers, "Content-Range")
+    if rec.rec_type == "revisit":  # its payload is its original's: the range's form tells
+        return part_of_page(http.status, content_range) is None
+    return _reads_whole(http, content_range)
+
+
+def _reads_whole(http: HttpMessage, content_range: str | None) -> bool:
+    """A 206 response whose Content-Range is its whole body (or whose body does not read
+    here: its reading decides)."""
+    try:
+        body = without_transfer_coding(http.headers, http.body)
+    except (ValueError, BodyCutShort):
+        return True
+    return part_of_page(http.status, content_range, len(body)) is None
+
+
 def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
     """A resource record (wget's logs, warcio/pywb samples, Browsertrix pages) served as a 200."""
     ctype = rec.get("Content-Type") or "application/octet-stream"
@@ -665,18 +708,12 @@ def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
         ) from exc
 
 
-PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
-_WHOLE_RANGE = re.compile(r"\s*bytes\s+0-(\d+)/(\d+)\s*$", re.IGNORECASE)
-
-
 def is_part(archived: ArchivedResponse) -> bool:
     """Whether ``archived`` holds only part of its page: a 206, unless its Content-Range is
     the whole body (``bytes 0-N/N+1``, as long as the payload), what a range request from
-    the start of a short page gets."""
-    if archived.status != PARTIAL_CONTENT:
-        return False
-    whole = _WHOLE_RANGE.match(archived.header("Content-Range") or "")
-    return not (whole and int(whole[1]) + 1 == int(whole[2]) == len(archived.payload))
+    the start of a short page gets (:func:`archive.httputil.part_of_page`)."""
+    return part_of_page(archived.status, archived.header("Content-Range"),
+                        len(archived.payload)) is not None
 
 
 def _whole_2xx(archived: ArchivedResponse) -> bool:
@@ -692,22 +729,56 @@ def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = No
     A best capture holding part of the page (:func:`is_part`: ``wget -c`` resuming, a
     browser's range request) gives way to the best whole 2xx after it under the same URL
     spelling only; never to an error answer or redirect, nor another spelling's capture.
-    With none, the part is read, then the rest in order. Only the first part is kept: the
-    others are read once to know their status, and again only when asked for."""
-    captures = lookup.readable(url, at, method=method)
+    With none, the part is read, then the rest in order. Only the first part is kept; of
+    the others, only those the index holds may be a whole 2xx of its spelling are read to
+    know (``ArchiveLookup.whole_candidates``), and each again only when asked for.
+
+    Cost behind a newest 206 (bench/partial_choice.py, 2,000 captures of one URL of 30 KB
+    206s, no whole page; docs/benchmarks.md "Choosing behind a 206"): every capture was
+    read (2,000 records, 780-870 ms a request), now the newest alone (the index keeps each
+    capture's chance to be whole; 1 record, 3-6 ms): ~160x to ~280x less."""
+    tried: set[tuple[int, int]] = set()
+    captures = lookup.readable(url, at, method=method, tried=tried)
     best = next(captures, None)
     if best is None:
         return
     if is_part(best):
-        for capture in captures:
-            if capture.url == best.url and _whole_2xx(capture):
+        for capture in lookup.whole_candidates(url, best.url, at, method=method, tried=tried):
+            if _whole_2xx(capture):
                 yield capture, best
-                yield from ((older, None) for older in captures)
+                yield from ((older, None) for older in lookup.readable_after(
+                    url, capture.ref, at, method=method))
                 return
-        # read again, not kept (bodies of a URL's every capture); their errors were said
-        captures = itertools.islice(lookup.readable(url, at, method=method, said=True), 1, None)
+        # read again, not kept (bodies of a URL's every capture); the errors of those read
+        # already were said
+        captures = itertools.islice(lookup.readable(url, at, method=method, said=tried), 1,
+                                    None)
     yield best, None
     yield from ((other, None) for other in captures)
+
+
+def whole_versions(lookup: ArchiveLookup, url: str,
+                   on_part: Callable[[ArchivedResponse], None] | None = None
+                   ) -> Iterator[ArchivedResponse]:
+    """:meth:`ArchiveLookup.versions` of ``url`` as a request with no Range reads them (the
+    rule of :func:`read_without_range`): a 206 holding part of the document (``wget -c``
+    resuming, a range request) is no version of it when the spelling has a whole 2xx;
+    when it has none, each part is read after the rest, handed first to ``on_part`` to be
+    said and counted (a feed known only in part). Parts are not kept: they are read again."""
+    parts = whole = False
+    for version in lookup.versions(url):
+        if is_part(version):
+            parts = True
+            continue
+        whole = whole or _whole_2xx(version)
+        yield version
+    if not parts or whole:
+        return
+    for version in lookup.versions(url, said=True):
+        if is_part(version):
+            if on_part is not None:
+                on_part(version)
+            yield version
 
 
 def _ignore(_err: WarcFormatError) -> None:
@@ -801,7 +872,8 @@ _SCHEMA = """
 CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
                        elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
-                       run INTEGER NOT NULL, probe INTEGER NOT NULL, dkey BLOB);
+                       run INTEGER NOT NULL, probe INTEGER NOT NULL, dkey BLOB,
+                       whole INTEGER NOT NULL);
 CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL, spider TEXT NOT NULL,
                    UNIQUE (run, spider));
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL,
@@ -1007,7 +1079,7 @@ class ArchiveLookup:
                 dkey = None if elsewhere else digest_key(_payload_digest(rec))
                 caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
                              elsewhere, capture_method(info)[1], run,
-                             rec.get(PROBE_FIELD) is not None, dkey))
+                             rec.get(PROBE_FIELD) is not None, dkey, _may_be_whole(rec)))
                 if rec.rec_type == "response" and rec.record_id:
                     ids.append((rec.record_id, idx, info.offset, dkey))
                 if len(caps) >= _BATCH:
@@ -1024,7 +1096,8 @@ class ArchiveLookup:
         return runs[run]
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int, bytes | None]]) -> None:
-        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
+        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             caps)
         self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?, ?)", ids)
         caps.clear()
         ids.clear()
@@ -1177,20 +1250,21 @@ class ArchiveLookup:
             (json.dumps(self.spellings(url)),))]
 
     def _candidates(self, spellings: list[str], at: datetime | None,
-                    method: str) -> Iterator[tuple[Capture, str]]:
+                    method: str, whole: bool = False) -> Iterator[tuple[Capture, str]]:
         """Captures under ``spellings`` made by the request ``method`` (a method query), each
         with the spelling it was archived under, best first: the newest; with ``at``, the nearest to it
         before or after (pywb's rule: the web as the archive saw it closest to that moment),
         on equal distance the one at or before it. On equal times the later record in input
         order (of a later spelling, then the later record). The best is found with LIMIT 1,
         one pass (a feed captured hourly for years has tens of thousands); the rest are
-        sorted only when it cannot be read."""
+        sorted only when it cannot be read. ``whole``: only those the index holds may be a
+        whole 2xx (``_may_be_whole``)."""
         if at is None:
             rank, params = "c.ts DESC", ()
         else:
             rank, params = _NEAREST, _nearest_params(at)
         order = f"ORDER BY {rank}, s.first_seq DESC, c.seq DESC"
-        sql = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? {order}"
+        sql = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ?{' AND c.whole' * whole} {order}"
         head = (json.dumps(spellings), method, *params)
         best = self._query(sql + " LIMIT 1", head).fetchall()
         rows = itertools.chain(best, self._rows(sql + " LIMIT -1 OFFSET 1", head)) if best \
@@ -1224,15 +1298,54 @@ class ArchiveLookup:
         return next(self.readable(url, at, method=method), None)
 
     def readable(self, url: str, at: datetime | None = None, *, method: str = "",
-                 said: bool = False) -> Iterator[ArchivedResponse]:
+                 said: bool | Collection[tuple[int, int]] = False,
+                 tried: set[tuple[int, int]] | None = None) -> Iterator[ArchivedResponse]:
         """The captures :meth:`get` chooses from, best first, each read only when asked for:
         the unreadable ones reported to on_error and passed over (``said``: passed over in
         silence, a walk over captures an earlier walk reported). (Re-extraction looks past
         a newer capture that is no page of the article, an error answer, a redirect, a body
-        cut short (``partial``), for the page the crawl made its item of.)"""
-        on_error = _ignore if said else self._on_error
-        for cap, spelling in (c for tier in self._iter_tiers(url)
-                              for c in self._candidates(tier, at, method)):
+        cut short (``partial``), for the page the crawl made its item of.) ``said`` may
+        name the captures (file index, offset) passed over in silence alone; ``tried``
+        gets each capture tried."""
+        on_error = _ignore if said is True else self._on_error
+        rows = (c for tier in self._iter_tiers(url) for c in self._candidates(tier, at, method))
+        yield from self._served(rows, url, on_error, () if isinstance(said, bool) else said,
+                                tried)
+
+    def readable_after(self, url: str, after: RecordRef, at: datetime | None = None, *,
+                       method: str = "") -> Iterator[ArchivedResponse]:
+        """:meth:`readable`'s captures after the one ``after`` names (all when none is it):
+        those before it are passed over by the index alone, none read."""
+        rows = (c for tier in self._iter_tiers(url) for c in self._candidates(tier, at, method))
+        for cap, _ in rows:
+            if cap[2] == after.offset and str(self.files[cap[1]]) == after.path:
+                break
+        else:
+            rows = (c for tier in self._iter_tiers(url)
+                    for c in self._candidates(tier, at, method))
+        yield from self._served(rows, url, self._on_error)
+
+    def whole_candidates(self, url: str, spelling: str, at: datetime | None = None, *,
+                         method: str = "", tried: set[tuple[int, int]] | None = None
+                         ) -> Iterator[ArchivedResponse]:
+        """The readable captures of ``url`` archived under ``spelling`` alone that may be a
+        whole 2xx page, in :meth:`readable`'s order: a response of another status, or a 206
+        holding part of its page, is left out by the index, never read (behind a newest 206,
+        a URL's 2,000 206s were 2,000 records read, ~0.8 s; see bench/partial_choice.py)."""
+        yield from self._served(self._candidates([spelling], at, method, whole=True), url,
+                                self._on_error, (), tried)
+
+    def _served(self, rows: Iterable[tuple[Capture, str]], url: str,
+                on_error: ErrorHandler | None, said: Collection[tuple[int, int]] = (),
+                tried: set[tuple[int, int]] | None = None) -> Iterator[ArchivedResponse]:
+        """The responses ``rows`` serve for ``url``, each read only when asked for; the
+        unreadable reported to ``on_error`` (but those ``said`` names) and passed over, a
+        redirect to ``url`` stepped over; each one tried added to ``tried``."""
+        default = on_error
+        for cap, spelling in rows:
+            on_error = _ignore if (cap[1], cap[2]) in said else default
+            if tried is not None:
+                tried.add((cap[1], cap[2]))
             try:
                 found = self._load(cap, spelling)
             except WarcFormatError as exc:
@@ -1251,11 +1364,14 @@ class ArchiveLookup:
                 report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable "
                                        "(no HTTP response)"), on_error, soft=True)
 
-    def versions(self, url: str) -> Iterator[ArchivedResponse]:
+    def versions(self, url: str, *, said: bool = False) -> Iterator[ArchivedResponse]:
         """Each payload archived for a GET of ``url`` (this spelling only), oldest first, each
         read only when asked for: revisits and captures repeating an earlier payload digest
-        are left out, unreadable captures reported to on_error and passed over. What a
-        document said over time (a feed's every version) at the cost of its changes only."""
+        are left out, unreadable captures reported to on_error and passed over (``said``: in
+        silence, a walk an earlier walk reported). What a document said over time (a feed's
+        every version) at the cost of its changes only; :func:`whole_versions` as a request
+        with no Range reads them."""
+        on_error = _ignore if said else self._on_error
         rows = self._rows("SELECT ts, file, offset, elsewhere, method, dkey FROM captures "
                           "WHERE url = ? AND method = '' AND NOT elsewhere ORDER BY ts, seq",
                           (url,))
@@ -1268,7 +1384,7 @@ class ArchiveLookup:
             try:
                 found = self._load(_capture(row), url)
             except WarcFormatError as exc:
-                report(exc, self._on_error, soft=True)
+                report(exc, on_error, soft=True)
                 continue
             if found is not None:
                 yield found

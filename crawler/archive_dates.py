@@ -16,8 +16,9 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from urllib.parse import urljoin
 
+from archive.httputil import PARTIAL_CONTENT
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup
+from archive.reader import ArchiveLookup, is_part, whole_versions
 from crawler.archive_join import article_key, decoded_body
 from crawler.archive_rows import FEED_ROOTS
 from crawler.extraction.dates import iso, localise
@@ -41,12 +42,16 @@ MAX_FEED_BYTES = MAX_SITEMAP_BYTES  # a larger archived feed dates nothing
 MAX_ENTRIES = MAX_SITEMAP_URLS  # entries read of one feed version
 
 
-def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
+def feed_dates(lookup: ArchiveLookup,
+               on_part: Callable[[ArchivedResponse], None] | None = None) -> dict[str, str]:
     """Article key (``archive_join.article_key``) -> the ISO date its archived feeds or news
     sitemaps gave it, in its outlet's zone as the crawl's hint was, else the day of the
     outlet's day archive that listed it (midnight, as a window crawl's hint). Only the URLs of
     known outlets that are no article pages are read, and of those only the ones whose oldest
-    archived version is a feed or a sitemap, or that are a page of a day archive."""
+    archived version is a feed or a sitemap, or that are a page of a day archive. A 206
+    holding part of a version is read as a request with no Range reads it
+    (``archive.reader.whole_versions``): left out beside a whole 200 of its spelling, else
+    read for the entries it holds, handed first to ``on_part`` to be said and counted."""
     dates: dict[str, str] = {}
     days: dict[str, str] = {}  # from the day archives: the feeds' minute wins over them
     for url in lookup.iter_urls(probes=False):
@@ -58,15 +63,16 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
             continue
         archive = outlet.discovery.archive
         day = archive.day_of(path_and_query(url)) if archive is not None else None
-        for version in lookup.versions(url):
-            if version.status != 200:
+        for version in whole_versions(lookup, url, on_part):
+            if version.status not in (200, PARTIAL_CONTENT):
                 continue
             body = decoded_body(version, url, MAX_FEED_BYTES)
             if isinstance(body, str):
                 continue
             if day is not None:
                 _day_entries(body, version, outlet, day, days)
-            elif not _date_entries(body, version, version.url or url, dates):
+            elif not _date_entries(body, version, version.url or url, dates) \
+                    and not is_part(version):  # (a tail holds no root: no verdict)
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
 

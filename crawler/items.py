@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from archive.httputil import part_of_page, range_said
+
 
 def capture_stamp(moment: datetime) -> str:
     """``fetched_at`` as every path writes it (crawl, replay, re-extraction): UTC, seconds.
@@ -53,6 +55,20 @@ def truncation(response: Any) -> str | None:
     return "disconnect" if "dataloss" in getattr(response, "flags", ()) else None
 
 
+PARTIAL_FLAG = "partial_content"  # replay's flag of a 206 served holding part of its page
+
+
+def partial_of(response: Any) -> str | None:
+    """What a 206 holding only part of its page holds (``wget -c`` resuming, a browser's
+    range request: its Content-Range), else None: never the page a GET with no Range gets.
+    Replay flags the one it serves (it measured the stored body against the range)."""
+    content_range = response.headers.get("Content-Range")
+    content_range = content_range.decode("latin-1") if content_range else None
+    if PARTIAL_FLAG in getattr(response, "flags", ()):
+        return range_said(content_range)
+    return part_of_page(response.status, content_range)
+
+
 
 def fetch_time(response: Any) -> datetime:
     """When ``response`` was fetched: its capture time (``META_FETCHED_AT``, the archived
@@ -91,6 +107,8 @@ class ArticlePage:
     warc: dict[str, Any] | None = None  # {file, offset, length, record_id} of the response record
     hint_published: str | None = None  # a date the listing or URL gave, used only as a fallback
     truncated: str | None = None  # WARC-Truncated reason when the body arrived cut short
+    # a 206 holding part of its page: what it holds (its Content-Range); never an article
+    partial: str | None = None
     # the file of ``warc`` exactly as read (a path, or a WACZ member's location): its "file"
     # is a base name, which two inputs may share; where a re-extraction finds its run
     warc_path: str | None = None
@@ -112,6 +130,7 @@ class ArticlePage:
             warc=meta.get(META_WARC_RECORD),
             hint_published=meta.get(META_HINT_PUBLISHED),
             truncated=truncation(response),
+            partial=partial_of(response),
             template_dates=tuple(meta.get(META_TEMPLATE_DATES, ())),
         )
 
@@ -125,6 +144,8 @@ class ArticlePage:
             headers={"Content-Type": archived.content_type() or ""},
             status=archived.status, fetched_at=capture_stamp(archived.date),
             warc=archived.ref.as_dict(), warc_path=archived.ref.path or None,
+            partial=part_of_page(archived.status, archived.header("Content-Range"),
+                                 len(archived.payload)),
         )
 
 

@@ -34,6 +34,7 @@ the waves before it, never by which worker finished first.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import Counter
@@ -47,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.errors import RECORD_KEPT, UnservedRecord, WarcFormatError
+from archive.httputil import range_said
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first, read_without_range
 from crawler.archive_dates import feed_dates, listed_hint, url_day_hint
@@ -113,6 +115,8 @@ class ReextractReport:
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
     unserved_records: int = 0  # whole records no page is read from (archive.errors)
+    # 206 versions of a feed (sitemap, day archive) with no whole 200: read for what they hold
+    partial_feeds: int = 0
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer one that is no page of the article,
@@ -154,6 +158,15 @@ def said_of(err: WarcFormatError) -> str:
         reason = err.reason.removesuffix(RECORD_KEPT)
         return f"bad record kept: {err.file}: offset {err.offset}: {reason}"
     return f"bad record skipped: {err}"
+
+
+def _said_partial_feed(report: ReextractReport, part: ArchivedResponse) -> None:
+    """Count and say a feed version known only as a 206 (part of it): its dates are read."""
+    report.partial_feeds += 1
+    logger.warning("%s: only a 206 holding part of the document is archived (%s, captured "
+                   "%s; %s at offset %d): read as a partial feed version", part.url,
+                   range_said(part.header("Content-Range")), f"{part.date:%Y-%m-%d %H:%M:%S}",
+                   part.ref.path or part.ref.file, part.ref.offset)
 
 
 def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,
@@ -352,6 +365,8 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     if not _success(archived.status):
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
+    if is_part(archived):  # (a slice of a coded stream does not decode): said as a part
+        return ArticlePage.from_archived(archived, b"", outlet.key if outlet else "", url)
     body = decoded_body(archived, url, max_size)
     if isinstance(body, str):
         return body
@@ -655,7 +670,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if prepare is not None:
             prepare(lookup)
         urls = latest_article_urls(lookup, report.unowned, bad_record)
-        dates = feed_dates(lookup)
+        dates = feed_dates(lookup, functools.partial(_said_partial_feed, report))
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)
         if on_total:

@@ -26,18 +26,24 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import UnservedRecord
-from archive.httputil import DEFAULT_MAX_DECODED, content_problem, encoding_not_applied
+from archive.httputil import (
+    DEFAULT_MAX_DECODED,
+    content_problem,
+    encoding_not_applied,
+    range_said,
+)
 from archive.methods import method_query
 from archive.model import ArchivedResponse
 from archive.reader import (
     ArchiveLookup,
     LookupIndexError,
+    is_part,
     read_without_range,
     warc_inputs,
 )
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
-from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, PARTIAL_FLAG, capture_stamp
 from crawler.sitemap_limits import MAX_SITEMAP_BYTES
 
 logger = logging.getLogger(__name__)
@@ -205,7 +211,21 @@ class WarcReplayMiddleware:
                         request.url, archived.content_encoding())
         request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
-        return response_from_archive(request, archived, decoded)
+        response = response_from_archive(request, archived, decoded)
+        if b"Range" not in request.headers and is_part(archived):
+            self._said_part_served(request.url, archived)
+            response.flags.append(PARTIAL_FLAG)
+        return response
+
+    def _said_part_served(self, url: str, part: ArchivedResponse) -> None:
+        """Count and say a 206 served for a request with no Range (the archive holds no whole
+        2xx of its spelling): part of the page, which no extraction takes for the page."""
+        self.stats.inc_value("replay/partial_served")
+        logger.warning("%s: only a 206 holding part of the page is archived (%s, captured "
+                       "%s; %s at offset %d): served as it is, partial", url,
+                       range_said(part.header("Content-Range")),
+                       f"{part.date:%Y-%m-%d %H:%M:%S}", part.ref.path or part.ref.file,
+                       part.ref.offset)
 
     def _within(self, url: str, method: str, bound: int, ranged: bool = False
                 ) -> tuple[ArchivedResponse | None, int]:

@@ -220,6 +220,9 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
     if page.truncated:  # as replay and re-extraction, which never read such a capture
         raise ExtractionError("truncated_body", f"{page.url}: the body was cut short in transit "
                               f"(WARC-Truncated: {page.truncated})")
+    if page.partial:  # the crawl asks with no Range: this is not the page it would get
+        raise ExtractionError("partial_content", f"{page.url}: a 206 holding only part of "
+                              f"the page ({page.partial}){_where(page)}")
     if not page.body.strip():
         raise ExtractionError("empty_body", page.url)
     if looks_binary(page.body):
@@ -244,6 +247,13 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
     if too_large:
         raise ExtractionError("too_large", f"{page.url}: {too_large}")
     return tree, page_long_words
+
+
+def _where(page: ArticlePage) -> str:
+    """Where the page's record is: ``; WARC <file> offset <n>``, or "" when not archived."""
+    if not page.warc:
+        return ""
+    return f"; WARC {page.warc_path or page.warc.get('file')} offset {page.warc.get('offset')}"
 
 
 def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,

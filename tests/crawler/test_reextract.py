@@ -1063,9 +1063,9 @@ def test_a_206_holding_the_whole_body_is_read_as_the_newest_page(tmp_path):
 
 def test_only_the_first_206_is_kept_and_the_rest_read_again_only_when_asked(tmp_path,
                                                                             monkeypatch):
-    """Three 206s, no whole page: choosing reads each once (to know there is no whole 2xx)
-    and holds the first alone; the others are read again (a second pass, from the best) only
-    when the next is asked."""
+    """Three 206s, no whole page: choosing reads the first alone (the index tells none of
+    the others may be a whole 2xx) and holds it; the others are read (a second pass, from
+    the best) only when the next is asked."""
     from archive.reader import read_without_range
     url = "http://ex.by/news/a.html"
     for day in (10, 11, 12):
@@ -1076,10 +1076,10 @@ def test_only_the_first_206_is_kept_and_the_rest_read_again_only_when_asked(tmp_
         monkeypatch.setattr(lookup, "_load", lambda cap, u: loads.append(cap[2]) or real(cap, u))
         choices = read_without_range(lookup, url)
         first, stood_in_for = next(choices)
-        assert (first.status, stood_in_for, len(loads)) == (206, None, 3)
+        assert (first.status, stood_in_for, len(loads)) == (206, None, 1)
         assert b"12" in first.payload
         rest = [c.payload for c, _ in choices]
-        assert [b"11" in rest[0], b"10" in rest[1], len(loads)] == [True, True, 6]
+        assert [b"11" in rest[0], b"10" in rest[1], len(loads)] == [True, True, 4]
 
 
 def test_an_unservable_capture_behind_a_206_is_said_once(tmp_path):
@@ -1096,3 +1096,17 @@ def test_an_unservable_capture_behind_a_206_is_said_once(tmp_path):
         statuses = [c.status for c, _ in read_without_range(lookup, url)]
     assert statuses == [206]
     assert [type(e).__name__ for e in said] == ["UnservedRecord"]
+
+
+def test_a_later_page_archived_only_as_a_206_is_not_joined_and_the_article_said_cut(tmp_path):
+    """Page 2's only capture is a 206 of its tail (``wget -c`` resumed, its first part never
+    archived): no page to join (only a 200 is joined, as in the crawl). The join stops there
+    and the item is counted cut short, holding page 1 alone."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path / "r1", [(u1, b1, 200, _at(0)), (u3, b3, 200, _at(2))])
+    _write_part(tmp_path / "r2", u2, b2, _at(1))
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert "page_urls" not in item["extractor"] and last not in item["text"]
+    assert report.cut_short == 1
+    assert report.joining["articles/page_not_joined/http_206"] == 1

@@ -493,3 +493,41 @@ def test_a_page_giving_no_article_is_named_with_the_capture_it_was_read_from(
         assert len(said) == 1, proc.stderr[-3000:]
         assert said[0].endswith(f"(capture: {path} offset {offsets[url]})"), said[0]
     assert {i["url"] for i in again} == {i["url"] for i in live.items}
+
+
+def test_an_article_archived_only_as_a_206_is_no_item_and_is_said(outlet, warcs,
+                                                                  tmp_path) -> None:
+    """``wget -c`` resumed two articles whose first part was never archived: their only
+    captures are 206s of the page from just inside its <head> (title and body all there).
+    Replay serves each as the archive holds it, flagged, counted and said by URL, file and
+    offset; neither the spider's extraction nor reextract takes it for the article
+    (``partial_content``, no item, each named by URL, file and offset)."""
+    live, fetched = outlet
+    robots, rss, *articles = fetched
+    whole, parts = articles[:2], [_range_of(a, a.body.index(b"<head"), a.date)
+                                  for a in articles[2:]]
+    warc = fw.write_wget(warcs / "site.warc.gz", [robots, rss, *whole, *parts])
+    offsets = {r.target_uri.strip("<>"): info.offset for info in _records(warc)
+               if (r := info.record).rec_type == "response"}
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert sorted(i["url"] for i in replayed.items) == sorted(a.url for a in whole)
+    assert replayed.stats.get("replay/partial_served") == len(parts)
+    assert replayed.stats.get("extraction/failed/partial_content") == len(parts)
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(i["url"] for i in again) == sorted(a.url for a in whole)
+    assert f"failed: partial_content: {len(parts)};" in proc.stderr
+    for part in parts:
+        where = f"{warc} at offset {offsets[part.url]}"
+        assert f"{part.url}: only a 206 holding part of the page" in replayed.log
+        assert where in replayed.log.split(f"{part.url}: only a 206", 1)[1].split("\n")[0]
+        refused = f"{part.url}: a 206 holding only part of the page"
+        for log in (replayed.log, proc.stderr):
+            line = log.split(refused, 1)[1].split("\n")[0]
+            assert re.search(rf"WARC \S*{warc.name} offset {offsets[part.url]}$", line), line
+
+
+def _records(path: Path) -> list:
+    from archive.records import iter_records
+    return list(iter_records(path))

@@ -149,3 +149,20 @@ def test_a_fixture_at_warc_replay_at_reads_the_whole_page_for_a_206_nearest(
     result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={later}", "-s",
                             "WARC_REPLAY_AT=20260201000000", "--out", str(tmp_path / "out"))
     check_made(result, tmp_path / "out", gold)
+
+
+def test_no_fixture_is_made_of_a_url_archived_only_as_a_206(tmp_path: Path) -> None:
+    """``wget -c`` resumed the page and its first part was never archived: the fixture would
+    pin the rules to a page cut to its tail. Refused, naming why, the file and the offset."""
+    from tests.crawler.test_partial_only import HTML, URL, part_block
+    from tests.support.warcs import warcio_warc
+
+    warc = tmp_path / "wget-c.warc.gz"
+    [offset] = warcio_warc(warc, [(URL, part_block(HTML, HTML.index(b"<head")),
+                                   "2026-01-14T10:00:00Z")])
+    result = scrapy_command("fixture", URL, "-s", f"WARC_REPLAY={warc}", "--out",
+                            str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "no fixture (partial_content:" in result.stderr
+    assert f"WARC {warc} offset {offset}" in result.stderr
+    assert not (tmp_path / "out").exists()

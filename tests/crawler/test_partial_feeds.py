@@ -1,0 +1,96 @@
+"""A feed's archived versions read as a request with no Range reads them
+(``archive.reader.whole_versions``): a 206 holding part of a version gives way to a whole 200
+of its spelling; with none, it is read for the entries it holds, said and counted as partial.
+WARCs written by warcio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive.reader import ArchiveLookup, whole_versions
+from crawler.archive_dates import feed_dates, listed_hint
+from crawler.reextract import reextract
+from tests.support.warcs import warcio_warc
+
+FEED = "https://www.belta.by/rss"
+A = "https://www.belta.by/president/view/novost-nomer-0-427700-2026/"
+B = "https://www.belta.by/society/view/novost-nomer-3-427703-2026/"
+ENTRIES = ((A, "Mon, 05 Jan 2026 10:00:00 +0300"), (B, "Mon, 05 Jan 2026 11:00:00 +0300"))
+RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>БЕЛТА</title>'
+       + "".join(f"<item><title>t</title><link>{u}</link><pubDate>{d}</pubDate></item>"
+                 for u, d in ENTRIES) + "</channel></rss>").encode()
+CUT = RSS.index(b"<item>", RSS.index(b"</item>"))  # the first entry whole, the second not
+
+
+def block(status: str, body: bytes, content_range: str | None = None) -> bytes:
+    ranged = f"Content-Range: {content_range}\r\n".encode() if content_range else b""
+    return (f"HTTP/1.1 {status}\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+            .encode() + ranged + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+
+def head_part() -> bytes:
+    return block("206 Partial Content", RSS[:CUT], f"bytes 0-{CUT - 1}/{len(RSS)}")
+
+
+def tail_part() -> bytes:
+    return block("206 Partial Content", RSS[CUT:], f"bytes {CUT}-{len(RSS) - 1}/{len(RSS)}")
+
+
+def dates_and_parts(path: Path) -> tuple[dict[str, str], list[tuple[str, int]]]:
+    parts: list[tuple[str, int]] = []
+    with ArchiveLookup([path]) as lookup:
+        dates = feed_dates(lookup, lambda v: parts.append((v.url, v.ref.offset)))
+    return dates, parts
+
+
+def test_a_feed_archived_only_as_a_206_dates_what_it_holds_said_as_partial(tmp_path):
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, head_part(), "2026-01-05T08:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert listed_hint(B, dates) is None  # cut off
+    assert parts == [(FEED, offset)]
+
+
+def test_a_tail_part_stops_no_reading_of_the_feeds_other_parts(tmp_path):
+    """A tail holds no root element: it is no verdict that the URL is not a feed."""
+    warc = tmp_path / "feed.warc.gz"
+    offsets = warcio_warc(warc, [(FEED, tail_part(), "2026-01-05T08:00:00Z"),
+                                 (FEED, head_part(), "2026-01-05T09:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert parts == [(FEED, offsets[0]), (FEED, offsets[1])]
+
+
+def test_a_206_gives_way_to_a_whole_200_of_its_feed(tmp_path):
+    """The whole 200 is the feed's version; the newer part of another is no version of it,
+    read nor said (as replay serves the 200 to a request with no Range)."""
+    first = RSS[:CUT] + b"</channel></rss>"  # the feed when it listed A alone
+    warc = tmp_path / "feed.warc.gz"
+    warcio_warc(warc, [(FEED, block("200 OK", first), "2026-01-05T08:00:00Z"),
+                       (FEED, tail_part(), "2026-01-05T09:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert listed_hint(B, dates) is None and parts == []
+    with ArchiveLookup([warc]) as lookup:
+        assert [v.status for v in whole_versions(lookup, FEED)] == [200]
+        assert [v.status for v in lookup.versions(FEED)] == [200, 206]
+
+
+def test_a_206_holding_the_whole_feed_is_a_version_of_it(tmp_path):
+    warc = tmp_path / "feed.warc.gz"
+    warcio_warc(warc, [(FEED, block("206 Partial Content", RSS, f"bytes 0-{len(RSS) - 1}/"
+                                    f"{len(RSS)}"), "2026-01-05T08:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(B, dates) == "2026-01-05T11:00:00+03:00" and parts == []
+
+
+def test_reextract_counts_and_says_a_partial_feed_version(tmp_path, caplog):
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, head_part(), "2026-01-05T08:00:00Z")])
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert report.partial_feeds == 1
+    [said] = [r.getMessage() for r in caplog.records if "partial feed" in r.getMessage()]
+    assert said.startswith(f"{FEED}: only a 206 holding part of the document")
+    assert f"{warc} at offset {offset}" in said and f"'bytes 0-{CUT - 1}/{len(RSS)}'" in said

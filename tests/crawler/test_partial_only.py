@@ -1,0 +1,144 @@
+"""A URL whose only captures are 206s (``wget -c`` resumed and its first part was never
+archived, a browser's range request): part of the page, never taken for the article. Replay
+serves it as the archive holds it, flagged, counted and said; extraction (crawl, replay,
+``reextract``, a paged article's join) refuses it as ``partial_content``, naming the URL and
+the record's file and offset, as it refuses a WARC-Truncated body."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from archive.reader import ArchiveLookup
+from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
+from crawler.extraction import ExtractionError, extract_article
+from crawler.extraction.worker import extract_for_crawl
+from crawler.items import ArticlePage
+from crawler.reextract import pages_from_archive, reextract
+from tests.support.warcs import warcio_warc
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/outlets/belta/2026-01"
+URL = "https://www.belta.by/president/view/novost-nomer-0-427700-2026/"
+HTML = gzip.decompress((FIXTURES / "belta-0.html.gz").read_bytes())
+
+
+def part_block(body: bytes, start: int, end: int | None = None) -> bytes:
+    """A 206's HTTP block as a server sends it: bytes ``start`` to ``end`` of ``body``."""
+    end = len(body) - 1 if end is None else end
+    part = body[start:end + 1]
+    return (b"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Range: bytes %d-%d/%d\r\nContent-Length: %d\r\n\r\n"
+            % (start, end, len(body), len(part)) + part)
+
+
+# the parts a resumed download archives: its tail from just inside <head> (title and body all
+# there: an article before), its second half, and its start cut before the end of the page
+PARTS = {"from_head": (HTML.index(b"<head"), None), "second_half": (len(HTML) // 2, None),
+         "all_but_the_end": (0, len(HTML) - 40)}
+
+
+def _run(paths: list[Path]) -> tuple:
+    items: list[dict] = []
+    bad: list = []
+    report = reextract([str(p) for p in paths], 1, items.append, on_bad_record=bad.append)
+    return report, items, bad
+
+
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_reextract_makes_no_article_of_a_url_archived_only_as_a_206(tmp_path, part):
+    warc = tmp_path / "wget-c.warc.gz"
+    [offset] = warcio_warc(warc, [(URL, part_block(HTML, *PARTS[part]), "2026-01-14T10:00:00Z")])
+    report, items, bad = _run([warc])
+    assert (items, bad, dict(report.failed)) == ([], [], {"partial_content": 1})
+    with ArchiveLookup([warc]) as lookup:  # what the worker logs, naming URL, file, offset
+        [(page, passed)] = pages_from_archive(lookup, URL, 10**7)
+    with pytest.raises(ExtractionError) as refused:
+        extract_for_crawl(page)
+    said = str(refused.value)
+    assert passed is None and refused.value.reason == "partial_content"
+    assert URL in said and f"WARC {warc} offset {offset}" in said
+    start, end = PARTS[part]
+    assert f"Content-Range 'bytes {start}-{end or len(HTML) - 1}/{len(HTML)}'" in said
+
+
+def test_a_206_holding_the_whole_body_is_still_the_article(tmp_path):
+    """``bytes 0-N/N+1``, as long as its payload: the page itself, as before."""
+    warc = tmp_path / "whole.warc.gz"
+    warcio_warc(warc, [(URL, part_block(HTML, 0), "2026-01-14T10:00:00Z")])
+    report, items, bad = _run([warc])
+    assert [i["url"] for i in items] == [URL] and not report.failed and not bad
+
+
+def test_a_whole_200_before_the_206_is_read_and_the_206_said_passed_over(tmp_path):
+    warc = tmp_path / "two.warc.gz"
+    whole = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+             b"Content-Length: %d\r\n\r\n" % len(HTML) + HTML)
+    offsets = warcio_warc(warc, [(URL, whole, "2026-01-13T10:00:00Z"),
+                                 (URL, part_block(HTML, 100), "2026-01-14T10:00:00Z")])
+    report, items, _ = _run([warc])
+    assert [i["warc"]["offset"] for i in items] == [offsets[0]]
+    assert dict(report.past_errors) == {"http_206": 1} and not report.failed
+
+
+def _replay(tmp_path: Path, block: bytes) -> tuple[WarcReplayMiddleware, Path, int]:
+    warc = tmp_path / "wget-c.warc.gz"
+    [offset] = warcio_warc(warc, [(URL, block, "2026-01-14T10:00:00Z")])
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warc)})
+    crawler.stats.open_spider()
+    return WarcReplayMiddleware(crawler), warc, offset
+
+
+def test_replay_serves_a_lone_206_flagged_counted_and_said(tmp_path, caplog):
+    mw, warc, offset = _replay(tmp_path, part_block(HTML, 100))
+    with caplog.at_level(logging.WARNING):
+        answer = mw.process_request(Request(URL))
+    assert (answer.status, answer.body) == (206, HTML[100:])
+    assert mw.stats.get_value("replay/partial_served") == 1
+    [said] = [r.getMessage() for r in caplog.records if "part of the page" in r.getMessage()]
+    assert URL in said and f"{warc} at offset {offset}" in said
+    page = ArticlePage.from_response(answer, "belta")
+    assert page.partial == f"Content-Range 'bytes 100-{len(HTML) - 1}/{len(HTML)}'"
+    with pytest.raises(ExtractionError) as refused:
+        extract_article(page)
+    assert refused.value.reason == "partial_content"
+    assert URL in str(refused.value) and f"offset {offset}" in str(refused.value)
+
+
+def test_replay_asked_a_range_serves_the_206_unsaid(tmp_path):
+    mw, _, _ = _replay(tmp_path, part_block(HTML, 100))
+    answer = mw.process_request(Request(URL, headers={"Range": "bytes=100-"}))
+    assert answer.status == 206 and not answer.flags
+    assert mw.stats.get_value("replay/partial_served") is None
+
+
+def test_replay_serves_a_whole_206_as_the_page(tmp_path):
+    mw, _, _ = _replay(tmp_path, part_block(HTML, 0))
+    answer = mw.process_request(Request(URL))
+    assert answer.status == 206 and not answer.flags
+    assert mw.stats.get_value("replay/partial_served") is None
+    assert ArticlePage.from_response(answer, "belta").partial is None
+
+
+@pytest.mark.parametrize("content_range, partial", [
+    (None, "no Content-Range"),
+    ("bytes 10-99/100", "Content-Range 'bytes 10-99/100'"),
+    ("bytes 0-98/100", "Content-Range 'bytes 0-98/100'"),
+    ("bytes 0-99/100", None),
+])
+def test_a_live_206_to_a_get_with_no_range_is_no_article(content_range, partial):
+    """A server answering a plain GET with a 206 (no Range was asked): the crawl's page is
+    what its Content-Range says, part of it unless that range is the whole body."""
+    headers = {"Content-Type": "text/html"} | (
+        {"Content-Range": content_range} if content_range else {})
+    response = HtmlResponse(URL, status=206, headers=headers, body=HTML,
+                            request=Request(URL))
+    page = ArticlePage.from_response(response, "belta")
+    assert page.partial == partial
+    if partial:
+        with pytest.raises(ExtractionError, match="partial_content"):
+            extract_article(page)
