@@ -652,6 +652,8 @@ class SiteCrawl(OutletSpider):
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
+        feeds += [url for url in disc.header_feeds(response.headers.getlist(b"Link"),
+                                                   response.url) if url not in feeds]
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
         # the row's own feeds first, whatever the page announces (they were never read)
         feeds = [*self.row_urls(state, state.outlet.discovery.feeds), *feeds]

@@ -165,6 +165,26 @@ def announced_feeds(tree: etree._Element, base: str) -> list[str]:
     return found
 
 
+_LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]*)*)")
+_LINK_PARAM = re.compile(r";\s*([\w*-]+)\s*=\s*(?:\"([^\"]*)\"|([^;,\s]*))")
+
+
+def header_feeds(values: Iterable[bytes | str], base: str) -> list[str]:
+    """Feeds a response announces in HTTP ``Link`` headers (RFC 8288: ``<url>; rel="alternate";
+    type="application/rss+xml"``), as a page does with ``<link>``: a site may name its feed
+    there alone. Relative URLs are read against the response's URL, not a base href."""
+    found: list[str] = []
+    for value in values:
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        for target, params in _LINK_VALUE.findall(text):
+            named = {m[0].lower(): (m[1] or m[2]) for m in _LINK_PARAM.findall(params)}
+            kind = named.get("type", "").lower().split(";")[0].strip()
+            if ("alternate" in named.get("rel", "").lower().split() and kind in FEED_TYPES
+                    and (url := joined(base, target.strip())) is not None and url not in found):
+                found.append(url)
+    return found
+
+
 MAX_EDITIONS = 12  # language editions of one home page read as home pages
 
 

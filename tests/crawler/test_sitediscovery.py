@@ -65,6 +65,18 @@ def test_feeds_announced_by_link_alternate() -> None:
         "https://ex.org/rss/all.xml", "https://ex.org/atom", "https://ex.org/feed.json"]
 
 
+def test_feeds_announced_in_http_link_headers() -> None:
+    """RFC 8288 values, several in one header or over several headers, parameters quoted or
+    not, a title holding a comma: the feeds only, each once, read against the response URL."""
+    values = [b'</export/lenta.rss>; rel="alternate"; type="application/rss+xml", '
+              b'<https://ex.org/wp-json/>; rel="https://api.w.org/"',
+              '<a.atom>;rel=alternate;type=application/atom+xml;title="Лента, все"',
+              b'<style.css>; rel=preload; as=style, </export/lenta.rss>; rel="alternate"; '
+              b'type="application/rss+xml"', b"no link at all"]
+    assert disc.header_feeds(values, "https://ex.org/x/") == [
+        "https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"]
+
+
 def test_language_editions_named_by_hreflang() -> None:
     """Each other edition once, absolute, without the page itself, a feed or a fragment."""
     tree = parse_html('<html><head><link rel="alternate" hreflang="ru" href="/">'

@@ -1130,6 +1130,23 @@ def test_a_site_reached_by_a_chain_from_http_www_to_https_bare(tmp_path: Path) -
     assert result.stats.get("discovery/home_moved_within_site") == 1
 
 
+def test_a_feed_announced_in_an_http_link_header_alone_is_read(tmp_path: Path) -> None:
+    """The feed-only site's home page names its feed (``/export/rss.xml``, no common path) in
+    its response's ``Link`` header, not in its markup: the feed was never fetched, the
+    common paths were tried and the window's articles lost."""
+    shape = anysite.feed_only_site()
+    home = shape.site.pages["/"]
+    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body), headers=[
+        ("Link", '<https://example.org/wp-json/>; rel="https://api.w.org/", '
+                 '</export/rss.xml>; rel="alternate"; type="application/rss+xml"')]))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        paths = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "title", "published", "text")
+    assert paths.count("/export/rss.xml") == 1 and "/feed" not in paths
+    assert result.stats["discovery/feeds_announced"] == 1
+
+
 def test_a_feed_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Path) -> None:
     """The announced feed is a CMS's "not found" page with status 200: counted and logged
     with its URL, and the articles the home page links are still crawled."""
