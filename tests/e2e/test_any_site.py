@@ -1182,6 +1182,21 @@ def test_an_article_under_several_urls_naming_another_sites_canonical_makes_one_
     assert result.stats["articles/same_offsite_canonical"] == 2 * len(inside + outside)
 
 
+def test_a_json_feeds_items_addressed_by_their_id_alone_are_read(tmp_path: Path) -> None:
+    """The JSON Feed site's items give their address as ``id`` only (jsonfeed.org 1.1: ``url``
+    is optional): they were counted linkless, and the window's articles were lost."""
+    shape = anysite.json_feed_site()
+    feed = json.loads(shape.site.pages["/feed.json"].body)
+    feed["items"] = [{**{k: v for k, v in item.items() if k != "url"}, "id": item["url"]}
+                     for item in feed["items"]]
+    shape.site.add("/feed.json", Page(json.dumps(feed).encode(),
+                                      content_type="application/feed+json"))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published", "text")
+    assert "discovery/feed/no_link" not in result.stats
+
+
 def test_a_feed_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Path) -> None:
     """The announced feed is a CMS's "not found" page with status 200: counted and logged
     with its URL, and the articles the home page links are still crawled."""
