@@ -353,7 +353,12 @@ def _url_id(entry: etree._Element, id_link: Callable[[str], bool] | None) -> str
     address when it names no alternate link (as an RSS item's permalink ``<guid>`` is); a
     ``tag:`` or ``urn:`` id is none. An id is a name, not always an address: one on a host
     that is not the site's (the site's old host, an API's) is no page of it."""
-    text = (_child_text(entry, "id") or "").strip()
+    return _id_as_link(_child_text(entry, "id") or "", id_link)
+
+
+def _id_as_link(text: str, id_link: Callable[[str], bool] | None) -> str | None:
+    """An entry's id when it is an absolute http(s) URL ``id_link`` takes, else None."""
+    text = text.strip()
     if id_link is None or not text.lower().startswith(("http://", "https://")):
         return None
     return text if id_link(text) else None
@@ -433,15 +438,15 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | No
     a replay, so that a replay bounds its dates as the crawl did; the machine's clock
     without it).
     ``content_type``: the HTTP header, whose charset reads bytes no declaration names.
-    ``id_link``: whether an Atom entry's URL <id> on that URL's host may be its link (the
-    feed's host or its site's; None: no id is)."""
+    ``id_link``: whether an Atom entry's (or a JSON Feed item's) URL id on that URL's host
+    may be its link (the feed's host or its site's; None: no id is)."""
     body, unreadable = gunzipped_document(body)
     if unreadable is not None:
         if skips is not None:
             skips.stopped(unreadable)
         return
     if (kind := document_element(body)) == JSON_FEED:
-        yield from _json_feed_entries(body, skips, now)
+        yield from _json_feed_entries(body, skips, now, id_link)
         return
     # (an HTML page answering a feed's address is said so by the caller, not as unread)
     on_stop = skips.stopped if skips is not None and kind != "html" else None
@@ -481,9 +486,11 @@ def document_element(body: bytes) -> str | None:
     return match.group(1).decode("ascii").rsplit(":", 1)[-1].lower() if match else None
 
 
-def _json_feed_entries(body: bytes, skips: FeedSkips | None,
-                       now: datetime | None = None) -> Iterator[FeedEntry]:
-    """The items of a JSON Feed: ``url`` (else ``external_url``), ``date_published`` (else
+def _json_feed_entries(body: bytes, skips: FeedSkips | None, now: datetime | None = None,
+                       id_link: Callable[[str], bool] | None = None) -> Iterator[FeedEntry]:
+    """The items of a JSON Feed: ``url`` (else ``external_url``, else an ``id`` that is a
+    URL ``id_link`` takes: jsonfeed.org 1.1 makes ``url`` optional and asks the id be the
+    item's full URL, as an Atom entry's may be), ``date_published`` (else
     ``date_modified``), ``title``. A feed that does not parse (or nests past the parser's
     depth) has none, told to ``skips`` as unread; an item that is no object, or has no link,
     is told to ``skips``."""
@@ -498,7 +505,8 @@ def _json_feed_entries(body: bytes, skips: FeedSkips | None,
         item = item if isinstance(item, dict) else {}
         title = item.get("title") if isinstance(item.get("title"), str) else None
         link = next((v.strip() for k in ("url", "external_url")
-                     if isinstance(v := item.get(k), str) and v.strip()), None)
+                     if isinstance(v := item.get(k), str) and v.strip()), None) \
+            or _id_as_link(str(item.get("id") or ""), id_link)
         date = next((v for k in ("date_published", "date_modified")
                      if isinstance(v := item.get(k), str)), None)
         if link:

@@ -165,6 +165,26 @@ def announced_feeds(tree: etree._Element, base: str) -> list[str]:
     return found
 
 
+_LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]*)*)")
+_LINK_PARAM = re.compile(r";\s*([\w*-]+)\s*=\s*(?:\"([^\"]*)\"|([^;,\s]*))")
+
+
+def header_feeds(values: Iterable[bytes | str], base: str) -> list[str]:
+    """Feeds a response announces in HTTP ``Link`` headers (RFC 8288: ``<url>; rel="alternate";
+    type="application/rss+xml"``), as a page does with ``<link>``: a site may name its feed
+    there alone. Relative URLs are read against the response's URL, not a base href."""
+    found: list[str] = []
+    for value in values:
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        for target, params in _LINK_VALUE.findall(text):
+            named = {m[0].lower(): (m[1] or m[2]) for m in _LINK_PARAM.findall(params)}
+            kind = named.get("type", "").lower().split(";")[0].strip()
+            if ("alternate" in named.get("rel", "").lower().split() and kind in FEED_TYPES
+                    and (url := joined(base, target.strip())) is not None and url not in found):
+                found.append(url)
+    return found
+
+
 MAX_EDITIONS = 12  # language editions of one home page read as home pages
 
 
@@ -981,6 +1001,22 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
             or not looks_like_article(declared, outlet.keep_query)):
         return None
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
+
+
+def offsite_canonical(body: bytes, content_type: str | None, url: str, outlet: Outlet,
+                      resolve: Callable[[str], Outlet | None]) -> str | None:
+    """The article page of another site a generically read page names as its
+    ``rel="canonical"`` (a syndicated copy: the partner's page), or None: several pages of
+    this site naming one such page are one article under several URLs (``/news/slug/``,
+    ``/rubric/news/slug/``, ``/news/slug.html``). A home page or a section named is none (a
+    template may name the partner's front page on every page)."""
+    if not generic_rules(outlet):
+        return None
+    head, _ = decode_html(body[:HEAD_BYTES], content_type)
+    declared = declared_canonical(head, url)
+    if declared is None or getattr(resolve(declared), "key", None) == outlet.key:
+        return None
+    return declared if looks_like_article(declared, GENERIC_KEEP_QUERY) else None
 
 
 STORY_PARAGRAPHS = 12  # long paragraphs of a page kept to tell its story from another's

@@ -661,6 +661,24 @@ def test_an_atom_entry_named_by_its_url_id_alone_gives_that_url() -> None:
     assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
 
 
+def test_a_json_feed_items_url_id_is_its_link_when_it_has_no_url() -> None:
+    """jsonfeed.org 1.1: ``url`` is optional, the ``id`` ideally the item's full URL. An
+    item with no ``url`` whose id is a URL on the host taken was skipped as linkless; now
+    the id is its link. A number id, or a URL id on another host, stays linkless, counted."""
+    items = [{"id": "https://ex.by/news/a-b-c/", "title": "a",
+              "date_published": "2026-01-04T10:00:00+03:00"},
+             {"id": "17", "title": "b"}, {"id": "https://old-ex.by/news/x/", "title": "c"},
+             {"id": "https://ex.by/?p=4", "url": "https://ex.by/news/d/", "title": "d"}]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+    skips = feeds.FeedSkips()
+    entries = list(feed_entries(body, skips, id_link=feeds.same_host("https://ex.by/feed.json")))
+    assert [e.url for e in entries] == ["https://ex.by/news/a-b-c/", "https://ex.by/news/d/"]
+    assert entries[0].published is not None
+    assert skips.no_link == 2 and skips.first_no_link == "item 2 'b'"
+    skips = feeds.FeedSkips()
+    assert [e.url for e in feed_entries(body, skips)] == ["https://ex.by/news/d/"]
+
+
 def test_an_atom_url_id_on_another_host_is_no_link() -> None:
     """An Atom id is a name: on the site's old host or an API's it is no page of the site
     (a request for each, a 404 or a JSON answer). Only an id on the host the caller takes

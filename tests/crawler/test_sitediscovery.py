@@ -19,6 +19,7 @@ from crawler import feeds
 from crawler import sitediscovery as disc
 from crawler.extraction.html import parse_html
 from crawler.outlets import get_outlet, outlet_for_url
+from crawler.outlets.base import Outlet
 from crawler.sitecrawl import site_rows
 from crawler.siteoutlets import (
     COUNTRY_ZONES,
@@ -63,6 +64,18 @@ def test_feeds_announced_by_link_alternate() -> None:
                       '</head></html>')
     assert disc.announced_feeds(tree, "https://ex.org/") == [
         "https://ex.org/rss/all.xml", "https://ex.org/atom", "https://ex.org/feed.json"]
+
+
+def test_feeds_announced_in_http_link_headers() -> None:
+    """RFC 8288 values, several in one header or over several headers, parameters quoted or
+    not, a title holding a comma: the feeds only, each once, read against the response URL."""
+    values = [b'</export/lenta.rss>; rel="alternate"; type="application/rss+xml", '
+              b'<https://ex.org/wp-json/>; rel="https://api.w.org/"',
+              '<a.atom>;rel=alternate;type=application/atom+xml;title="Лента, все"',
+              b'<style.css>; rel=preload; as=style, </export/lenta.rss>; rel="alternate"; '
+              b'type="application/rss+xml"', b"no link at all"]
+    assert disc.header_feeds(values, "https://ex.org/x/") == [
+        "https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"]
 
 
 def test_language_editions_named_by_hreflang() -> None:
@@ -627,6 +640,22 @@ def test_a_page_naming_another_article_of_its_site_is_an_alias() -> None:
     body = b'<head><link rel="canonical" href="https://www.belta.by/politics/view/x-y-z-1/">'
     assert disc.alias_of(body, None, "https://www.belta.by/politics/view/a-b-c-2/", belta,
                          lambda u: belta) is None
+
+
+def test_another_sites_article_named_canonical_is_an_offsite_canonical() -> None:
+    """A syndicated copy's canonical: another site's article page, not a home page, a
+    section, a page of this site or a registered outlet's page."""
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+
+    def named(href: str, on: Outlet = outlet) -> str | None:
+        body = f'<html><head><link rel="canonical" href="{href}"></head></html>'.encode()
+        return disc.offsite_canonical(body, "text/html", "https://ex.org/news/a-b-c/", on,
+                                      lambda u: on if on.owns_host(urlsplit(u).hostname) else None)
+
+    assert named("https://partner.org/news/a-b-c/") == "https://partner.org/news/a-b-c/"
+    assert named("https://partner.org/") is None and named("https://partner.org/news/") is None
+    assert named("/news/x-y-z/") is None  # this site's: an alias (alias_of)
+    assert named("https://partner.org/news/a-b-c/", get_outlet("belta")) is None
 
 
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,
