@@ -734,3 +734,32 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
         paragraphs = []
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"
+
+
+# an excerpt a CMS writes from the text itself (Ghost's ``{{excerpt}}``, WordPress' auto
+# excerpt, a "lead" block filled from the body): at least this many words, to be told apart
+EXCERPT_MIN_WORDS = 6
+_CUT_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+
+
+def without_excerpt_repeat(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without a first one that is only the opening of the text after it: a
+    deck block a theme fills with the article's automatic excerpt (its first words, cut, with
+    or without "…"), set above the body, which a generic reading takes as a paragraph of its
+    own and the text then says twice. A deck of its own words (a written standfirst) stays,
+    and so does any first paragraph the rest does not open with word for word."""
+    if len(paragraphs) < 2:
+        return paragraphs
+    words = _words(_CUT_END.sub("", paragraphs[0]))
+    if len(words) < EXCERPT_MIN_WORDS:
+        return paragraphs
+    after = _words(" ".join(paragraphs[1:1 + len(words)]))
+    whole, last = words[:-1], words[-1]
+    if after[:len(whole)] == whole and len(after) > len(whole) \
+            and after[len(whole)].startswith(last):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
