@@ -20,7 +20,14 @@ from lxml import etree
 
 from crawler.challenge import challenge_kind
 from crawler.extraction import limits
-from crawler.extraction.body import TEASER, extract_body, without_bylines, without_printed_date
+from crawler.extraction.body import (
+    TEASER,
+    extract_body,
+    without_bylines,
+    without_excerpt_repeat,
+    without_printed_date,
+)
+from crawler.extraction.bylines import is_no_person
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html, wide_codec
 from crawler.extraction.generic import MAX_GENERIC_DEPTH, nests_too_deep
@@ -283,6 +290,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     paragraphs, long_words = limits.drop_long_words(paragraphs)
     paragraphs = without_printed_date(paragraphs, meta.published)
     paragraphs = without_bylines(paragraphs, meta.authors)
+    paragraphs = without_excerpt_repeat(paragraphs)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         n = page_long_words
@@ -301,6 +309,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     long_title, title = len(title), limits.cap_title(title)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
+    body_authors = [a for a in body_authors if not is_no_person(a, meta.site_names)]
     if body_authors and (not authors or prov.fields.get("authors") == HTML
                          or rules and authors == list(rules.default_authors)):
         # the text's own author line over a guess from byline markup

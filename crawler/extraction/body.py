@@ -10,6 +10,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.bylines import credited_writers
 from crawler.extraction.dateline import headline_text, opens_sentence, same_headline
 from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.embeds import EMBED_LINES, drop_embeds
@@ -544,6 +545,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     headings = {clean_line(h).casefold() for h in (title, subtitle) if h}
     body: list[str] = []
     authors: list[str] = []
+    credits: list[tuple[int, list[str]]] = []  # (where in the body, the writers a credit names)
     lines = clean_paragraphs(paragraphs)
     cards = card_lists(lines)
     skip = 0
@@ -572,17 +574,32 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             continue
         if (line.casefold() in headings or READ_MORE.match(line) or is_card_line(line)
                 or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):
+            if named := credited_writers(line):  # "Текст и фото: …" goes as a photo credit
+                credits.append((len(body), named))
             continue
         body.append(line)
-    start, end = details_edges(body)
+    start, end = _credit_edges(body, *details_edges(body))
+    authors = authors or [name for at, names in credits if at <= start or at >= end
+                          for name in names]
     authors = authors or [name for line in body[:start] + body[end:]
-                          if (name := byline_author(line))]
+                          for name in (credited_writers(line) or [byline_author(line)]) if name]
     body = body[start:end]
     if body and (signed := signature(body[-1])):
         body.pop()
         authors = authors or [signed]
     # lines are clean already; only repeats that the removals made adjacent are left to drop
     return drop_repeats(body), authors
+
+
+def _credit_edges(body: list[str], start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` moved past the writers' credit lines at the text's edges ("Авторы:
+    Иван Петров, Анна Смирнова", "Аўтар: Леонардо да Винчи"), which the details lines' byline
+    pattern does not read (two names, a particle): a credit, no paragraph."""
+    while start < end and credited_writers(body[start]):
+        start += 1
+    while end > start and credited_writers(body[end - 1]):
+        end -= 1
+    return start, end
 
 
 def signature(line: str) -> str | None:
@@ -717,3 +734,32 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
         paragraphs = []
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"
+
+
+# an excerpt a CMS writes from the text itself (Ghost's ``{{excerpt}}``, WordPress' auto
+# excerpt, a "lead" block filled from the body): at least this many words, to be told apart
+EXCERPT_MIN_WORDS = 6
+_CUT_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+
+
+def without_excerpt_repeat(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without a first one that is only the opening of the text after it: a
+    deck block a theme fills with the article's automatic excerpt (its first words, cut, with
+    or without "…"), set above the body, which a generic reading takes as a paragraph of its
+    own and the text then says twice. A deck of its own words (a written standfirst) stays,
+    and so does any first paragraph the rest does not open with word for word."""
+    if len(paragraphs) < 2:
+        return paragraphs
+    words = _words(_CUT_END.sub("", paragraphs[0]))
+    if len(words) < EXCERPT_MIN_WORDS:
+        return paragraphs
+    after = _words(" ".join(paragraphs[1:1 + len(words)]))
+    whole, last = words[:-1], words[-1]
+    if after[:len(whole)] == whole and len(after) > len(whole) \
+            and after[len(whole)].startswith(last):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())

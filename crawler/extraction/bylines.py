@@ -41,18 +41,44 @@ _PAGE_EDGES = frozenset(("header", "footer"))
 _EDGE_CLASSES = frozenset(("header", "footer", "site-header", "site-footer"))
 _ARTICLE = frozenset(("article", "main"))
 
-_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄЎҐ](?:[a-zß-öø-ÿа-яёіїєўґʼ'’-]+|\.)"
-_NAME = re.compile(rf"{_WORD}(?:\s+{_WORD}){{1,3}}")
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁІЇЄЎҐ"
+_LOWER = "a-zß-öø-ÿа-яёіїєўґ"
+# a word of a name: "Петров", "Иванова-Петрова", "O'Brien", "McDonald", an initial ("И."),
+# or set in capitals ("SMITH", "ИВАНОВА-ПЕТРОВА": kept as printed, as ``body.signature`` keeps
+# "Анны ИВАНОВОЙ"; re-casing would spoil "McDONALD" and the like)
+_CASED = rf"(?:Mc|Mac|[{_UPPER}]['’])?[{_UPPER}][{_LOWER}ʼ'’]+"
+_CAPS = rf"[{_UPPER}]{{2,}}"
+_WORD = rf"(?:{_CASED}(?:-{_CASED}|-[{_LOWER}]+)*|{_CAPS}(?:-{_CAPS})*|[{_UPPER}]\.)"
+# the small words inside a name ("Pieter van der Berg", "Леонардо да Винчи"): never first
+_PARTICLE = (r"(?:van|von|der|den|de|da|di|du|des|del|della|dos|das|do|la|le|ter|ten|zu|af|bin|"
+             r"ibn|al|ван|фон|дер|де|да|ди|дю|ла|ле|аль|ибн|бен)")
+_NAME = re.compile(rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}")
+# a patronymic ("Иванович", "Петровна"): a Cyrillic name of three words has one in the middle
+_PATRONYMIC = re.compile(r"[А-ЯЁІЎ][а-яёіў]+(?:ович|евич|вич|ич|овна|евна|ична|инична)$")
+_CYRILLIC_WORDS = re.compile(r"[А-ЯЁІЇЄЎҐ][а-яёіїєўґʼ'’-]+(?:\s+[А-ЯЁІЇЄЎҐ][а-яёіїєўґʼ'’-]+)+")
 # words of a byline's label or heading, never of a name ("Written By", "The Author")
 _LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "from", "posted",
-                          "about", "our", "автор", "авторы", "аўтар", "подготовил", "подготовила",
-                          "все", "материалы", "новости", "редакция"))
+                          "about", "our", "автор", "авторы", "аўтар", "аўтары", "подготовил",
+                          "подготовила", "все", "материалы", "новости", "редакция", "текст",
+                          "тэкст", "фото", "фота"))
 # a part's label: who wrote it ("Текст:", "Автор:", "By", "Подготовил") or who did else
 _WRITER = re.compile(r"^(?i:(?:материал\s+|текст\s+)?подготови(?:л|ла|ли)|написа(?:л|ла|ли)|"
-                     r"текст|тэкст|автор|аўтар|автори?|author|written by|posted by|"
+                     r"текст|тэкст|автор[ыи]?|аўтар[ыы]?|author|written by|posted by|"
                      r"prepared by|by|text)\s*:?\s+")
 _OTHER_ROLE = re.compile(r"^(?i:фото|фота|photo|photos|видео|відэа|video|иллюстраци\w*|"
                          r"инфографика|перевод|редактор|editor)\b")
+# a credits line's labels, each role's names after its colon: "Текст и фото: Иван Петров",
+# "Текст: Иван Петров; фото: Анна Смирнова", "Аўтар: …", "Words and pictures: …"
+_WRITER_ROLES = (r"текст\w*|тэкст\w*|автор\w*|аўтар\w*|author\w*|text|words|story|reporting|"
+                 r"материал|матэрыял")
+_OTHER_ROLES = (r"фото\w*|фота\w*|photo\w*|pictures|видео|відэа|video|иллюстраци\w*|"
+                r"ілюстрацы\w*|инфографик\w*|інфаграфік\w*|графика|графіка|перевод\w*|"
+                r"пераклад\w*|редактор\w*|рэдактар\w*|editor\w*|верстка|вёрстка|дизайн\w*|design|"
+                r"graphics|illustrations?|editing|translation")
+_ROLE_WORD = rf"(?:{_WRITER_ROLES}|{_OTHER_ROLES})"
+_CREDIT_LABEL = re.compile(
+    rf"(?<![^\W\d_])(?i:{_ROLE_WORD}(?:\s*(?:,|&|и|і|and)\s*{_ROLE_WORD})*)\s*:\s*")
+_WRITER_ROLE = re.compile(rf"(?i:{_WRITER_ROLES})$")
 MAX_BYLINE_CHARS = 120  # of a byline block's text: a longer block is an author's bio box
 
 
@@ -70,8 +96,7 @@ def markup_authors(tree: etree._Element) -> list[str]:
         for node in found:
             if _in_cards(node, found):
                 continue
-            names = [name for block in _with_twins(node)
-                     for name in byline_names(clean_line("".join(block.itertext())))]
+            names = [name for block in _with_twins(node) for name in _block_names(block)]
             if names:
                 return list(dict.fromkeys(names))
     return []
@@ -140,19 +165,130 @@ def _with_twins(node: etree._Element) -> list[etree._Element]:
     return [node, *_twins(node)]
 
 
+def _block_names(block: etree._Element) -> list[str]:
+    """The writers a byline block names: each of its links, or each of its child elements,
+    apart when two or more of them are names (adjacent links print "Иван ПетровМария
+    Сидорова" as one text), else its text as one line."""
+    children = [child for child in block if isinstance(child.tag, str)]
+    for group in (block.findall(".//a"), children):
+        if len(group) >= 2 and (names := _names_apart(block, group)):
+            return names
+    return byline_names(clean_line("".join(block.itertext())))
+
+
+# what a byline may hold between its names: separators, "и", "and", a label ("Автор:", "By")
+_BETWEEN_NAMES = re.compile(r"(?i:[\s,;|/&·•—–:.-]|\b(?:и|і|and|by|автор\w*|аўтар\w*|author\w*|"
+                            r"текст|тэкст|text)\b)*")
+
+
+def _names_apart(block: etree._Element, group: list[etree._Element]) -> list[str]:
+    """The names of ``group``'s elements, each read alone, when at least two are credits (a
+    name, or another role's "Фото: …", left out), every other one is a label, an empty link (an avatar) or another role's credit ("Фото: …"), and
+    the block holds nothing else but separators; [] otherwise."""
+    names: list[str] = []
+    credits = 0
+    rest = "".join(block.itertext())
+    for element in group:
+        text = "".join(element.itertext())
+        rest = rest.replace(text, " ", 1)
+        line = clean_line(text)
+        if _BETWEEN_NAMES.fullmatch(line):
+            continue
+        credits += 1
+        if _OTHER_ROLE.match(line):
+            continue
+        found = byline_names(line)
+        if not found:
+            return []
+        names += found
+    return names if credits >= 2 and _BETWEEN_NAMES.fullmatch(rest) else []
+
+
 def byline_names(text: str) -> list[str]:
     """The writers a byline's text names: "Иван Петров", "Автор: Иван Петров", "Фото: Анна
-    Смирнова, текст: Иван Петров" (the photographer is not the author), "Иван Петров и Анна
-    Смирнова"; [] for any other text (a bio, a date line, a login)."""
+    Смирнова, текст: Иван Петров", "Текст и фото: Иван Петров" (the photographer is not the
+    author: the item's authors are its writers, the schema holds no roles), "Иван Петров и
+    Анна Смирнова"; [] for any other text (a bio, a date line, a login)."""
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     names = []
-    for part in re.split(r"\s*[,;|/]\s*|\s+(?:и|і|and)\s+", text):
-        part = part.strip(" .:-–—·•")
-        if not part or _OTHER_ROLE.match(part):
-            continue
-        name = _WRITER.sub("", part, count=1)
-        if not _NAME.fullmatch(name) or _LABEL_WORDS & set(name.lower().split()):
-            return []  # a part that is no name (a label, a heading): the block is no byline
-        names.append(name)
+    for writers, segment in _credited_segments(text):
+        for part in re.split(r"\s*[,;|/]\s*|\s+(?:и|і|and|&)\s+", segment):
+            part = part.strip(" .:-–—·•")
+            if not part or _OTHER_ROLE.match(part):
+                continue
+            name = _WRITER.sub("", part, count=1)
+            if not _NAME.fullmatch(name) or _labelled(name):
+                return []  # a part that is no name (a label, a heading): the block is no byline
+            if writers:
+                names += _people(name)
     return names
+
+
+def credited_writers(line: str) -> list[str]:
+    """The writers a line of the text names after a writer's label ("By", "Подготовил",
+    "Текст:"), when the line is that credit alone: "By Pieter van der Berg", "Авторы: Иван Петров, Анна Смирнова", "Текст и фото: Иван Петров",
+    "Аўтар: Леонардо да Винчи"; [] for a line with no such label first, or any other words."""
+    segments = _credited_segments(line)
+    labelled = not segments[0][1].strip() and any(writers for writers, _ in segments[1:])
+    return byline_names(line) if labelled or _WRITER.match(segments[0][1]) else []
+
+
+def _labelled(name: str) -> bool:
+    """Whether a name's words are a label's or a heading's ("The Author", "ОБ АВТОРЕ")."""
+    words = name.lower().split()
+    return bool(_LABEL_WORDS & set(words)) or any(_LABEL_FORM.fullmatch(word) for word in words)
+
+
+# a label word's other forms ("ОБ АВТОРЕ", "ВСЕ СТАТЬИ"); "Авторханов", "Статьева" are names
+_LABEL_FORM = re.compile(r"автор(?:а|е|у|ом|ы|ам|ами|ах)?|аўтар(?:а|ы|у|ам|аў)?|authors?|"
+                         r"редакци\w*|рэдакцы\w*|публикаци\w*|публікацы\w*|"
+                         r"стать[яиюе]|статей|артыкул\w*|материал\w*|матэрыял\w*")
+
+
+def _credited_segments(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut at its credit labels ("Текст и фото:", "фото:"): (whether the label names
+    a writer, the names after it); what stands before the first label names writers."""
+    labels = list(_CREDIT_LABEL.finditer(text))
+    segments = [(True, text[:labels[0].start()] if labels else text)]
+    for n, label in enumerate(labels):
+        end = labels[n + 1].start() if n + 1 < len(labels) else len(text)
+        roles = re.split(r"(?i:\s*(?:,|&|\bи\b|\bі\b|\band\b)\s*)", label[0].rstrip(" :"))
+        segments.append((any(_WRITER_ROLE.match(role.strip()) for role in roles),
+                         text[label.end():end]))
+    return segments
+
+
+def _people(name: str) -> list[str]:
+    """``name`` as the people it names: one, unless it is two Cyrillic given-name-and-surname
+    pairs with no separator ("Иван Петров Мария Сидорова"), unambiguous where a name is two
+    words or three with a patronymic in the middle. Other scripts' four words stay one name
+    ("Maria Luisa Garcia Lopez"), as do any with a patronymic or an initial."""
+    words = name.split()
+    if (len(words) == 4 and _CYRILLIC_WORDS.fullmatch(name)
+            and not any(_PATRONYMIC.match(word) for word in words)):
+        return [" ".join(words[:2]), " ".join(words[2:])]
+    return [name]
+
+
+def is_no_person(name: str, site_names: list[str]) -> bool:
+    """Whether a byline's name is the site itself (its og:site_name, publisher, outlet name
+    or host: "Зеркало" on zerkalo.io) or a desk ("Редакция", "Staff", "admin"), which name
+    nobody: the item's authors are left without it. Another organisation (an agency's credit,
+    "БЕЛТА" on a district paper's page) is kept, as an outlet's ``default_authors`` keep one:
+    the schema's authors are names as printed, with no kind."""
+    key = _name_key(name)
+    return _DESK.match(name.strip()) is not None or any(key == _name_key(site)
+                                                          for site in site_names)
+
+
+# a desk's or a login's byline, alone or with the site's name: "Редакция", "Рэдакцыя сайта",
+# "Редакция Зеркала", "Staff", "Staff Writer", "Newsroom", "admin", "Администратор"
+_DESK = re.compile(r"(?i:редакци[яи]|рэдакцы[яі]|редакція|staff|newsroom|editorial|the editors|"
+                   r"editors|admin|administrator|администратор|адміністратар|webmaster)"
+                   r"(?i:\s+\S+){0,2}$")
+
+
+def _name_key(name: str) -> str:
+    """A name's words, case, quotes and punctuation aside: "«Зеркало»" is "зеркало"."""
+    return " ".join(re.findall(r"\w+", name.casefold()))

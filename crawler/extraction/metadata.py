@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.bylines import markup_authors
+from crawler.extraction.bylines import is_no_person, markup_authors
 from crawler.extraction.dateline import (
     ArticleDates,
     chrome,
@@ -74,6 +74,8 @@ class Metadata:
     # (the site's wall clock): what tells a template's date (``dates.template_date``)
     machine_date: datetime | None = None
     printed_date: datetime | None = None
+    # what the site calls itself (``site_names``): a byline naming it names no author
+    site_names: list[str] = field(default_factory=list)
 
 
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
@@ -999,10 +1001,13 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if not authors and not (rules and rules.authors):
         # no rule to miss: a page declaring no author may print its byline in markup
         src, authors = HTML, markup_authors(tree)
-    meta.authors = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
+    meta.site_names = site_names(tree, objects, ld, outlet, url)
+    named = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
+    meta.authors = [a for a in named if not is_no_person(a, meta.site_names)]
     if not meta.authors and rules and rules.default_authors:
         meta.authors, src = list(rules.default_authors), DEFAULT
-    prov.record(rules, "authors", src if meta.authors else None,
+    # a rule that read the site's name or a desk matched all the same: no miss of it
+    prov.record(rules, "authors", src if meta.authors or named else None,
                 expected=not (rules and rules.default_authors))
 
     src, sections = _rule(tree, rules.section if rules else None)

@@ -158,3 +158,124 @@ def test_the_sites_header_names_no_author() -> None:
                                            "</div></header><article", 1)
     assert "Новости Беларуси" in html
     assert read(html).authors == []
+
+
+@pytest.mark.parametrize(("block", "names"), [
+    ("Анна Иванова-Петрова", ["Анна Иванова-Петрова"]),
+    ("By JOHN SMITH", ["JOHN SMITH"]),  # as printed, as a district paper's signature is kept
+    ("Иван ПЕТРОВ", ["Иван ПЕТРОВ"]),
+    ("Pieter van der Berg", ["Pieter van der Berg"]),
+    ("Ludwig von Mises", ["Ludwig von Mises"]),
+    ("Леонардо да Винчи", ["Леонардо да Винчи"]),
+    ("Jean-Luc O'Brien", ["Jean-Luc O'Brien"]),
+    ("Текст и фото: Иван Петров", ["Иван Петров"]),
+    ("Текст: Иван Петров; фото: Анна Смирнова", ["Иван Петров"]),
+    ("Фото и видео: Анна Смирнова", []),
+    ("Аўтар: Іван Пятроў", ["Іван Пятроў"]),
+    ("Тэкст і фота: Іван Пятроў", ["Іван Пятроў"]),
+    ("Авторы: Иван Петров, Анна Смирнова", ["Иван Петров", "Анна Смирнова"]),
+], ids=["hyphenated", "caps", "caps-surname", "van-der", "von", "da", "hyphen-apostrophe",
+        "text-and-photo", "text-then-photo", "photo-and-video", "autar", "tekst-i-fota",
+        "avtory"])
+def test_names_of_every_shape_and_labelled_credits_are_read(block: str, names: list[str]) -> None:
+    """Hyphenated, capitalised and particle names are names; a credits label names the
+    writer (the schema's authors hold no roles: a photographer is left out)."""
+    item = read(wordpress(above=f"<div class='author'>{block}</div>"))
+    assert item.authors == names
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("block", [
+    "ОБ АВТОРЕ", "ВСЕ СТАТЬИ", "Читайте Также Новости", "Подписывайтесь На Наш Канал Сегодня",
+])
+def test_a_heading_in_capitals_or_capitalised_words_is_no_name(block: str) -> None:
+    assert read(wordpress(below=f"<div class='author'>{block}</div>")).authors == []
+
+
+@pytest.mark.parametrize(("block", "names"), [
+    ("<div class='byline'><a href='/author/ivan/'>Иван Петров</a><a href='/author/maria/'>"
+     "Мария Сидорова</a></div>", ["Иван Петров", "Мария Сидорова"]),
+    ("<div class='byline'>Авторы: <span>Иван Петров</span><span>Мария Сидорова</span></div>",
+     ["Иван Петров", "Мария Сидорова"]),
+    ("<div class='byline'><span>Текст: Иван Петров</span><span>Фото: Мария Сидорова</span>"
+     "</div>", ["Иван Петров"]),
+    ("<div class='author'>Иван Петров Мария Сидорова</div>", ["Иван Петров", "Мария Сидорова"]),
+    # one person's name in parts: given name and surname, a patronymic, another script
+    ("<div class='author'><span class='given'>Иван</span> <span class='family'>Петров</span>"
+     "</div>", ["Иван Петров"]),
+    ("<div class='author'>Иван Иванович Петров</div>", ["Иван Иванович Петров"]),
+    ("<div class='author'>Maria Luisa Garcia Lopez</div>", ["Maria Luisa Garcia Lopez"]),
+], ids=["adjacent-links", "spans-after-label", "writer-and-photographer", "four-words",
+        "name-in-spans", "patronymic", "latin-four-words"])
+def test_two_names_with_no_separator_are_two_authors(block: str, names: list[str]) -> None:
+    """Names set in elements of their own are read apart (adjacent links print "Иван
+    ПетровМария Сидорова"); in text, only two Cyrillic name pairs with no patronymic are
+    split, as a Russian or Belarusian name is two words, or three with a patronymic."""
+    item = read(wordpress(above=block))
+    assert item.authors == names
+    assert item.text.split("\n\n") == TEXT
+
+
+def with_head(html: str, head: str) -> str:
+    return html.replace("</title>", f"</title>{head}", 1)
+
+
+SITE = "<meta property='og:site_name' content='Зеркало'>"
+
+
+@pytest.mark.parametrize(("head", "byline"), [
+    (SITE + "<meta name='author' content='Зеркало'>", ""),
+    (SITE + "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": "
+     "{\"@type\": \"Organization\", \"name\": \"«Зеркало»\"}}</script>", ""),
+    (SITE, "<div class='author'>Редакция Зеркала</div>"),
+    ("", "<div class='byline'>By Staff</div>"),
+    ("<meta name='author' content='Редакция'>", ""),
+    ("<meta name='author' content='admin'>", ""),
+], ids=["meta-site-name", "ld-publisher-as-author", "desk-of-site", "staff", "redaktsiya",
+        "admin"])
+def test_the_sites_own_name_or_a_desk_is_no_author(head: str, byline: str) -> None:
+    """The site's name (og:site_name, publisher, outlet, host) or a desk as a byline names no
+    person: the item has no author rather than the site's name in the authors' list."""
+    item = read(with_head(wordpress(above=byline), head))
+    assert item.authors == []
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("line", ["Автор: Зеркало", "Автор: Редакция", "By Staff"])
+def test_the_texts_author_line_naming_the_site_or_a_desk_gives_no_author(line: str) -> None:
+    item = read(with_head(wordpress(bottom=f"<p>{line}</p>"), SITE))
+    assert item.authors == []
+    assert item.text.split("\n\n") == TEXT
+
+
+def test_an_agencys_name_is_kept_as_printed() -> None:
+    """Another organisation (an agency's copy on a district paper) is kept, as BELTA's
+    ``default_authors`` keep "БЕЛТА": it tells whose copy the text is."""
+    item = read(with_head(wordpress(), SITE + "<meta name='author' content='БЕЛТА'>"))
+    assert item.authors == ["БЕЛТА"]
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Текст и фото: Иван Петров", ["Иван Петров"]),
+    ("Текст: Иван Петров; фото: Анна Смирнова", ["Иван Петров"]),
+    ("Авторы: Иван Петров, Мария Сидорова", ["Иван Петров", "Мария Сидорова"]),
+    ("Автор: Иван Петров Мария Сидорова", ["Иван Петров", "Мария Сидорова"]),
+    ("Аўтар: Леонардо да Винчи", ["Леонардо да Винчи"]),
+    ("By Pieter van der Berg", ["Pieter van der Berg"]),
+    ("Автор: Анна Иванова-Петрова", ["Анна Иванова-Петрова"]),
+], ids=["text-and-photo", "text-then-photo", "two-authors", "glued", "particle", "by-particle",
+        "hyphenated"])
+def test_the_texts_closing_credit_line_names_its_writers(line: str, names: list[str]) -> None:
+    """A credit line closing the text: its writers are the authors, the line no paragraph (a
+    photo credit pattern dropped "Текст и фото: …" with its author; "Авторы: A, B" read B as
+    A's role)."""
+    item = read(wordpress(bottom=f"<p>{line}</p>"))
+    assert item.authors == names
+    assert item.text.split("\n\n") == TEXT
+
+
+def test_a_sentence_opening_with_a_name_stays_in_the_text() -> None:
+    last = "Иван Петров рассказал, что объезд продлится до весны."
+    item = read(wordpress(bottom=f"<p>{last}</p>"))
+    assert item.authors == []
+    assert item.text.split("\n\n") == [*TEXT, last]
