@@ -39,7 +39,7 @@ def member_end(data):
 
 TORN = {"mid-record": lambda d: len(d) // 2, "mid-gzip-header": lambda d: 6,
         "mid-request-member": lambda d: (member_end(d) + len(d)) // 2}
-real_append, real_named, real_link = (W.append_whole, W.WarcWriter._file_named_on_disk,
+real_append, real_named, real_link = (W.append_whole, W.WarcWriter._sync_folder,
                                       W._link_no_replace)
 
 def append(fd, data, start, **kw):
@@ -61,7 +61,7 @@ def link(src, dst):
     if point == "after-link" and calls["link"] == at:
         die()
 
-W.append_whole, W.WarcWriter._file_named_on_disk, W._link_no_replace = append, named, link
+W.append_whole, W.WarcWriter._sync_folder, W._link_no_replace = append, named, link
 with W.WarcWriter(folder, max_size=3000) as writer:
     for n in range(8):
         writer.write_exchange(make_exchange(f"http://example.com/{n}", f"page {n} ".encode() * 200))
