@@ -337,3 +337,17 @@ def test_a_folder_sync_failing_in_sync_names_the_open_file_and_its_records(
 
 def _eio(folder: Path) -> None:
     raise OSError(errno.EIO, "Input/output error")
+
+
+def test_a_file_without_digest_rows_has_its_folder_synced_at_close(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file holding only answers that make no row (404s, revisits) was closed with its
+    folder never synced: a power loss could take the whole file."""
+    synced: list[Path] = []
+    real_sync_folder = writer_module.sync_folder
+    monkeypatch.setattr(writer_module, "sync_folder",
+                        lambda folder: synced.append(folder) or real_sync_folder(folder))
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(make_exchange(URL, b"gone", status=404))
+    assert synced == [tmp_path]
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()
