@@ -23,6 +23,25 @@ class ArchiveWriteError(OSError):
         return type(self), (self.path, self.cause, self.what)
 
 
+class FolderSyncError(ArchiveWriteError):
+    """The WARC folder could not be synced after a file was created or renamed: the file is
+    whole on the running system, but a power loss may take it, records and all."""
+
+    def __init__(self, path: str | Path, records: int, folder: str | Path,
+                 cause: BaseException):
+        self.records = records
+        self.folder = str(folder)
+        super().__init__(path, cause)
+        self.args = (f"{records} records of {self.path} may be lost on a power loss; the "
+                     f"folder {self.folder} could not be synced: {cause}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+    def __reduce__(self):
+        return type(self), (self.path, self.records, self.folder, self.cause)
+
+
 class WarcFormatError(Exception):
     """A record that cannot be read; names the file and byte offset so it can be found.
 

@@ -29,7 +29,6 @@ import fcntl
 import hashlib
 import io
 import itertools
-import logging
 import os
 import re
 import socket
@@ -46,7 +45,7 @@ import warcio
 from warcio.warcwriter import WARCWriter
 
 from .dedup import DEFAULT_NAME, DigestEntry, DigestIndex
-from .errors import ArchiveWriteError
+from .errors import ArchiveWriteError, FolderSyncError
 from .fileio import append_whole, sqlite_failure, sync_folder
 from .httputil import normalize_response_headers, standard_reason
 from .model import PROBE_FIELD, RUN_FIELD, HttpExchange, RecordRef
@@ -69,9 +68,9 @@ FIDELITY = (
     "WARC-Truncated (disconnect, time, length, or unspecified for any other failure)."
 )
 UNSYNCED_ROWS = 256  # rows waiting for their WARC's fsync, at most, before one is forced
-UNSYNCED_SECONDS = 5.0  # how long the first of them waits, at most (checked on each write)
+UNSYNCED_SECONDS = 5.0  # how long the first of them waits, at most (on each write, and by
+# a caller's timer between writes: see sync_due_in)
 _serial = itertools.count()
-logger = logging.getLogger(__name__)
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -137,10 +136,10 @@ class WarcWriter:
         self._size = 0
         self._warcinfo_id = ""
         self.closed_files: list[Path] = []
-        self.folder_sync_failures = 0  # closed files whose folder sync failed (said, counted)
         self._unsynced: dict[tuple[str, str], DigestEntry] = {}  # rows whose record may not
         self._unsynced_since = 0.0  # be on disk yet; monotonic time the first one came
         self._folder_synced = False  # the current file's name made durable (once per file)
+        self._records = 0  # records in the current file: what a power loss could take
         self._warc = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")
 
     # -- file handling -------------------------------------------------------------
@@ -163,8 +162,10 @@ class WarcWriter:
                 break
         self._fd, self._final_name, self._size = fd, name, 0
         self._folder_synced = False
+        self._records = 0
         self._open_path = self.directory / (name + OPEN_SUFFIX)
         self._append(self._warcinfo_record(name))
+        self._records = 1
 
     def _create_locked(self, name: str) -> int | None:
         """Create `name.open` already locked: create a hidden temp file, flock it, then link it
@@ -244,29 +245,21 @@ class WarcWriter:
             raise ArchiveWriteError(path, exc) from exc
         finally:
             os.close(fd)  # releases the flock
-        self.closed_files.append(final)
-        if self._file_named_on_disk(final):
-            self._commit_rows()
+        self.closed_files.append(final)  # closed, its bytes whole on the running system
+        if not self._folder_synced:
+            self._sync_folder(final)
+        self._commit_rows()
 
-    def _file_named_on_disk(self, final: Path) -> bool:
-        """Whether the closed file's name is durable, so rows naming its records may be
-        committed. A folder sync failing after the rename leaves the file closed and whole
-        (only its name may not survive a power loss): said, and its rows dropped (that
-        costs only dedup), not an error that would deny the file was closed."""
-        if not self._unsynced or self._folder_synced:
-            return True
+    def _sync_folder(self, file: Path) -> None:
+        """Make the file's name durable: until the folder is synced a power loss can take
+        the whole file, so a failure is a write error saying what is at risk (strict, in
+        sync() and close_file() alike), and the file's waiting rows are dropped."""
         try:
             sync_folder(self.directory)
         except OSError as exc:
-            self.folder_sync_failures += 1
-            logger.warning(
-                "Syncing the folder %s failed (%s) after closing %s: the file is closed and "
-                "whole, but its name may not survive a power loss; its %d digest rows were "
-                "not kept, so those payloads are stored whole next time.",
-                self.directory, exc, final.name, len(self._unsynced))
             self._drop_rows()
-            return False
-        return True
+            raise FolderSyncError(file, self._records, self.directory, exc) from exc
+        self._folder_synced = True
 
     def close(self) -> None:
         try:
@@ -325,6 +318,7 @@ class WarcWriter:
                            ("WARC-Concurrent-To", resp_id)], HTTP_REQUEST,
                           http_header_block(request_line, ex.request_headers), ex.request_body)
         offset = self._append(resp + req)
+        self._records += 2
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
             self._remember(ex.url, digest, DigestEntry(date, ex.url, resp_id))
@@ -374,12 +368,11 @@ class WarcWriter:
             assert self._open_path is not None
             try:
                 os.fsync(self._fd)
-                if not self._folder_synced:
-                    sync_folder(self.directory)
             except OSError as exc:
                 self._drop_rows()
                 raise ArchiveWriteError(self._open_path, exc) from exc
-            self._folder_synced = True
+            if not self._folder_synced:
+                self._sync_folder(self._open_path)
         self._commit_rows()
 
     def _drop_rows(self) -> None:

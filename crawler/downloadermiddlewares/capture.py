@@ -26,7 +26,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.errors import ArchiveWriteError
+from archive.errors import ArchiveWriteError, FolderSyncError
 from archive.model import RUN_FIELD, SPIDER_FIELD, HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import INDEX, WarcWriter
@@ -114,6 +114,9 @@ def exchange_from(request: Request, response: Response, when: datetime,
 
 def closing_loss(exc: ArchiveWriteError) -> str:
     """What a failed close has cost, as far as it is known."""
+    if isinstance(exc, FolderSyncError):  # its message says what a power loss may take
+        return ("the file is closed and whole while the machine runs; its digest rows were "
+                "not kept, so those payloads are stored whole next time.")
     if exc.what == INDEX:  # the last digest rows, on the disk that filled
         return ("the records written are intact; payloads whose digest row was lost are "
                 "stored whole next time.")
@@ -192,11 +195,16 @@ class WarcCaptureMiddleware:
     def _fail(self, exc: Exception) -> None:
         """Without an archive the crawl has lost its purpose: stop it, loudly."""
         self.failed = True
-        self.crawler.stats.inc_value("warc/write_errors")
+        self._count_write_error(exc)
         logger.error("Cannot write WARC files (%s); stopping the crawl. Files already closed "
                      "are intact; pages not archived are not exported either, and the next "
                      "run fetches them again.", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+
+    def _count_write_error(self, exc: Exception) -> None:
+        self.crawler.stats.inc_value("warc/write_errors")
+        if isinstance(exc, FolderSyncError):
+            self.crawler.stats.inc_value("warc/folder_sync_failures")
 
     def spider_idle(self, spider: scrapy.Spider) -> None:
         """A quiet crawl (or an idle scrapy-redis worker) writes nothing that would bring
@@ -240,12 +248,9 @@ class WarcCaptureMiddleware:
             except ArchiveWriteError as exc:
                 say = logger.warning if self.failed else logger.error
                 say("Closing the WARC files failed (%s); %s", exc, closing_loss(exc))
-                self.crawler.stats.inc_value("warc/write_errors")
+                self._count_write_error(exc)
             for path in self.writer.closed_files:
                 logger.info("WARC file closed: %s", path)
-            if self.writer.folder_sync_failures:
-                self.crawler.stats.set_value("warc/folder_sync_failures",
-                                             self.writer.folder_sync_failures)
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Record where the response is archived; one that could not be archived (the WARC

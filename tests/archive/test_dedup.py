@@ -11,7 +11,7 @@ import pytest
 
 from archive import writer as writer_module
 from archive.dedup import DigestIndex, DigestIndexDamaged
-from archive.errors import ArchiveWriteError
+from archive.errors import ArchiveWriteError, FolderSyncError
 from archive.records import iter_records
 from archive.writer import WarcWriter
 
@@ -295,11 +295,11 @@ def test_the_folder_is_synced_once_per_new_file_before_its_first_rows(
     assert log.count("rows") == 6
 
 
-def test_a_rotation_whose_folder_sync_fails_lists_the_file_and_writes_on(
+def test_a_rotation_whose_folder_sync_fails_is_a_write_error_listing_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The folder's fsync failed after a full file's rename: the write whose record it held
-    raised (the page taken as not archived, the crawl stopped) and the file was not listed
-    as closed, though it was renamed, whole, with that record in it."""
+    """The folder's fsync failed after a full file's rename: only a WARNING, the crawl went
+    on, though the folder was never synced for that file, so a power loss could take it
+    whole (its pages exported); the same EIO from sync() stopped the crawl: two policies."""
     real_fsync = writer_module.os.fsync
 
     def fsync(fd: int) -> None:
@@ -308,14 +308,46 @@ def test_a_rotation_whose_folder_sync_fails_lists_the_file_and_writes_on(
         real_fsync(fd)
 
     monkeypatch.setattr(writer_module.os, "fsync", fsync)
-    with WarcWriter(tmp_path, max_size=2500) as writer:
-        refs = [writer.write_exchange(make_exchange(f"{URL}{n}", f"page {n}".encode() * 100))
-                for n in range(3)]
-    assert writer.closed_files == sorted(tmp_path.glob("*.warc.gz"))
-    assert {tmp_path / ref.file for ref in refs} == set(writer.closed_files)
-    assert writer.folder_sync_failures == len(writer.closed_files)
-    for ref in refs:
-        (found,) = [i for i in iter_records(tmp_path / ref.file)
-                    if i.record.record_id == ref.record_id]
-        assert found.offset == ref.offset
+    writer = WarcWriter(tmp_path, max_size=2500)
+    with pytest.raises(FolderSyncError) as raised:
+        for n in range(3):
+            writer.write_exchange(make_exchange(f"{URL}{n}", f"page {n}".encode() * 100))
+    (closed,) = sorted(tmp_path.glob("*.warc.gz"))
+    assert writer.closed_files == [closed]
+    records = len(list(iter_records(closed)))
+    assert str(raised.value) == (
+        f"{records} records of {closed} may be lost on a power loss; the folder {tmp_path} "
+        "could not be synced: [Errno 5] Input/output error")
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()
+    writer.digest_index.close()
+
+
+def test_a_folder_sync_failing_in_sync_names_the_open_file_and_its_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same policy and message when the timer's or idle sync meets the failure."""
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(make_exchange(URL, b"page"))
+        monkeypatch.setattr(writer_module, "sync_folder", _eio)
+        with pytest.raises(FolderSyncError, match=r"^3 records of .*\.warc\.gz\.open may be "
+                           r"lost on a power loss; the folder .* could not be synced"):
+            writer.sync()
+        monkeypatch.undo()
+    assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()
+
+
+def _eio(folder: Path) -> None:
+    raise OSError(errno.EIO, "Input/output error")
+
+
+def test_a_file_without_digest_rows_has_its_folder_synced_at_close(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file holding only answers that make no row (404s, revisits) was closed with its
+    folder never synced: a power loss could take the whole file."""
+    synced: list[Path] = []
+    real_sync_folder = writer_module.sync_folder
+    monkeypatch.setattr(writer_module, "sync_folder",
+                        lambda folder: synced.append(folder) or real_sync_folder(folder))
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(make_exchange(URL, b"gone", status=404))
+    assert synced == [tmp_path]
     assert _rows_seen_by_another_process(tmp_path / "digests.sqlite3") == set()

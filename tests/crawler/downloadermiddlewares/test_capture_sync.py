@@ -9,9 +9,11 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from scrapy import Spider, signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -113,11 +115,12 @@ def _folder_fsync_failing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", fsync)
 
 
-def test_a_folder_sync_failing_after_the_rename_reports_the_file_closed(
+def test_a_folder_sync_failing_after_the_rename_is_a_write_error_naming_the_risk(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    """The folder's fsync failed after the file's rename: the file was on disk and whole,
-    yet the close raised, the writer listed no closed file and the log said closing failed."""
+    """The folder's fsync failed after the file's rename: only a WARNING saying the name
+    might not survive, though a power loss could take the whole file; the file stays listed
+    as closed (it is whole while the machine runs), the error says what is at risk."""
     capture, spider = _opened(tmp_path)
     _archive(capture, URL)
     _folder_fsync_failing(monkeypatch)
@@ -129,9 +132,34 @@ def test_a_folder_sync_failing_after_the_rename_reports_the_file_closed(
                                                                  "request"]
     messages = [(r.levelname, r.getMessage()) for r in caplog.records]
     assert ("INFO", f"WARC file closed: {final}") in messages
-    (warning,) = [m for level, m in messages if level == "WARNING"]
-    assert f"Syncing the folder {tmp_path} failed" in warning
-    assert "Input/output error" in warning and final.name in warning
-    assert not [m for _, m in messages if "Closing the WARC" in m]
-    assert capture.crawler.stats.get_value("warc/folder_sync_failures") == 1
-    assert _rows(tmp_path) == []  # the name may not be on disk: rows naming it not kept
+    (error,) = [m for level, m in messages if level == "ERROR"]
+    assert error.startswith(f"Closing the WARC files failed (3 records of {final} may be lost "
+                            f"on a power loss; the folder {tmp_path} could not be synced")
+    assert not [m for level, m in messages if level == "WARNING"]
+    stats = capture.crawler.stats
+    assert stats.get_value("warc/folder_sync_failures") == 1
+    assert stats.get_value("warc/write_errors") == 1
+    assert _rows(tmp_path) == []
+
+
+def test_a_rotation_whose_folder_sync_fails_stops_the_crawl(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mid-crawl the rotation's folder sync failure was a WARNING and the crawl went on
+    (exit 0), while the same failure from the timer's sync stopped it: one policy now."""
+    reasons: list[str] = []
+    monkeypatch.setattr(capture_module, "deferred_from_coro", lambda result: result)
+
+    def close_spider_async(reason: str) -> None:
+        reasons.append(reason)
+
+    crawler = get_crawler(Spider, {"WARC_DIR": str(tmp_path), "WARC_MAX_SIZE": 1})
+    crawler.engine = SimpleNamespace(close_spider_async=close_spider_async)
+    capture = WarcCaptureMiddleware.from_crawler(crawler)
+    capture.spider_opened(Spider("s"))
+    _folder_fsync_failing(monkeypatch)
+    with pytest.raises(IgnoreRequest):
+        _archive(capture, URL)
+    assert capture.failed and reasons == ["warc_write_error"]
+    assert capture.writer is not None
+    assert capture.writer.closed_files == list(tmp_path.glob("*.warc.gz"))
+    assert crawler.stats.get_value("warc/folder_sync_failures") == 1
