@@ -1003,22 +1003,6 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 
 
-def offsite_canonical(body: bytes, content_type: str | None, url: str, outlet: Outlet,
-                      resolve: Callable[[str], Outlet | None]) -> str | None:
-    """The article page of another site a generically read page names as its
-    ``rel="canonical"`` (a syndicated copy: the partner's page), or None: several pages of
-    this site naming one such page are one article under several URLs (``/news/slug/``,
-    ``/rubric/news/slug/``, ``/news/slug.html``). A home page or a section named is none (a
-    template may name the partner's front page on every page)."""
-    if not generic_rules(outlet):
-        return None
-    head, _ = decode_html(body[:HEAD_BYTES], content_type)
-    declared = declared_canonical(head, url)
-    if declared is None or getattr(resolve(declared), "key", None) == outlet.key:
-        return None
-    return declared if looks_like_article(declared, GENERIC_KEEP_QUERY) else None
-
-
 STORY_PARAGRAPHS = 12  # long paragraphs of a page kept to tell its story from another's
 STORY_PARAGRAPH_WORDS = 8  # fewer words: a caption, a credit line, furniture
 STORY_BYTES = 1 << 20  # how far into a page its story is read (on the reactor)

@@ -19,7 +19,6 @@ from crawler import feeds
 from crawler import sitediscovery as disc
 from crawler.extraction.html import parse_html
 from crawler.outlets import get_outlet, outlet_for_url
-from crawler.outlets.base import Outlet
 from crawler.sitecrawl import site_rows
 from crawler.siteoutlets import (
     COUNTRY_ZONES,
@@ -640,22 +639,6 @@ def test_a_page_naming_another_article_of_its_site_is_an_alias() -> None:
     body = b'<head><link rel="canonical" href="https://www.belta.by/politics/view/x-y-z-1/">'
     assert disc.alias_of(body, None, "https://www.belta.by/politics/view/a-b-c-2/", belta,
                          lambda u: belta) is None
-
-
-def test_another_sites_article_named_canonical_is_an_offsite_canonical() -> None:
-    """A syndicated copy's canonical: another site's article page, not a home page, a
-    section, a page of this site or a registered outlet's page."""
-    outlet = outlet_from_site_row({"url": "https://ex.org/"})
-
-    def named(href: str, on: Outlet = outlet) -> str | None:
-        body = f'<html><head><link rel="canonical" href="{href}"></head></html>'.encode()
-        return disc.offsite_canonical(body, "text/html", "https://ex.org/news/a-b-c/", on,
-                                      lambda u: on if on.owns_host(urlsplit(u).hostname) else None)
-
-    assert named("https://partner.org/news/a-b-c/") == "https://partner.org/news/a-b-c/"
-    assert named("https://partner.org/") is None and named("https://partner.org/news/") is None
-    assert named("/news/x-y-z/") is None  # this site's: an alias (alias_of)
-    assert named("https://partner.org/news/a-b-c/", get_outlet("belta")) is None
 
 
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,
