@@ -652,8 +652,13 @@ class SiteCrawl(OutletSpider):
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
-        feeds += [url for url in disc.header_feeds(response.headers.getlist(b"Link"),
-                                                   response.url) if url not in feeds]
+        headed = disc.header_feeds(response.headers.getlist(b"Link"), response.url)
+        feeds += [url for url in headed.feeds if url not in feeds]
+        if headed.cut:
+            self.crawler.stats.inc_value("discovery/link_header_over_limit")
+            self.logger.warning("%s: its Link headers were read up to %d bytes, %d links: the "
+                                "rest is not read", response.url, disc.MAX_LINK_HEADER_BYTES,
+                                disc.MAX_LINK_VALUES)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
         # the row's own feeds first, whatever the page announces (they were never read)
         feeds = [*self.row_urls(state, state.outlet.discovery.feeds), *feeds]

@@ -4,7 +4,9 @@ the zone a site prints, and the rows that describe sites."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -73,8 +75,42 @@ def test_feeds_announced_in_http_link_headers() -> None:
               '<a.atom>;rel=alternate;type=application/atom+xml;title="Лента, все"',
               b'<style.css>; rel=preload; as=style, </export/lenta.rss>; rel="alternate"; '
               b'type="application/rss+xml"', b"no link at all"]
-    assert disc.header_feeds(values, "https://ex.org/x/") == [
-        "https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"]
+    assert disc.header_feeds(values, "https://ex.org/x/") == disc.HeaderFeeds(
+        ["https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"], cut=False)
+
+
+@pytest.mark.parametrize("value", [
+    '<f.rss>; title="News, daily"; rel="alternate"; type="application/rss+xml"',
+    '<f.rss>; title="a; b, \\"c, d\\""; rel="alternate"; type="application/rss+xml"',
+    "<f.rss>; title*=UTF-8''%D0%9D%D0%B0%D0%B2%D1%96%D0%BD%D1%8B; rel=alternate; "
+    "type=application/rss+xml",
+    '<f.rss>; title="Навіны, усе"; title*=UTF-8\'\'%D0%9D; rel="alternate"; '
+    'type="application/rss+xml"',
+    '<s.css>; rel=preload; title="x, <y.rss>; rel=alternate", <f.rss>; rel="alternate"; '
+    'type="application/rss+xml"',
+])
+def test_a_link_headers_quoted_commas_and_semicolons_separate_nothing(value: str) -> None:
+    """A title holding a comma or a semicolon (quoted, escaped quotes inside, or RFC 8187's
+    ``title*=UTF-8''…``) before ``rel`` hid the link: the params were cut at it."""
+    assert disc.header_feeds([value], "https://ex.org/").feeds == ["https://ex.org/f.rss"]
+
+
+def test_a_link_header_of_angle_brackets_is_read_within_its_cap() -> None:
+    """200,000 ``<`` without a ``>`` (it took seconds, quadratic, on the reactor): no feed, and
+    what is read is bounded: the text at :data:`MAX_LINK_HEADER_BYTES`, the values at
+    :data:`MAX_LINK_VALUES` (an endless header ends), the cut said."""
+    started = time.monotonic()
+    flood = disc.header_feeds([b"<" * 200_000], "https://ex.org/")
+    assert flood == disc.HeaderFeeds([], cut=True)
+    text, cut = disc.link_header_text([b"<" * 200_000, b"<f.rss>; rel=alternate"])
+    assert cut and len(text) == disc.MAX_LINK_HEADER_BYTES
+    endless = itertools.repeat(b"<f.rss>; rel=alternate; type=application/rss+xml")
+    assert disc.header_feeds(endless, "https://ex.org/") == disc.HeaderFeeds(
+        ["https://ex.org/f.rss"], cut=True)
+    many = ", ".join(f"<f{n}.rss>; rel=alternate; type=application/rss+xml" for n in range(500))
+    read = disc.header_feeds([many], "https://ex.org/")
+    assert read.cut and read.feeds == [f"https://ex.org/f{n}.rss" for n in range(100)]
+    assert time.monotonic() - started < 2  # a loose second guard; the caps are the bound
 
 
 def test_language_editions_named_by_hreflang() -> None:

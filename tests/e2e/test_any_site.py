@@ -1147,6 +1147,26 @@ def test_a_feed_announced_in_an_http_link_header_alone_is_read(tmp_path: Path) -
     assert result.stats["discovery/feeds_announced"] == 1
 
 
+def test_a_link_headers_feed_titled_with_a_comma_is_read_and_its_flood_counted(
+        tmp_path: Path) -> None:
+    """The home page's ``Link`` header titles its feed ``"News, all; daily"`` before ``rel`` (the
+    link was hidden: the params were cut at the comma) and goes on with 150 preloads: the feed
+    is read, the links past the first 100 counted and warned of."""
+    shape = anysite.feed_only_site()
+    home = shape.site.pages["/"]
+    preloads = ", ".join(f"</s{n}.css>; rel=preload; as=style" for n in range(150))
+    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body), headers=[
+        ("Link", '</export/rss.xml>; title="News, all; daily"; rel="alternate"; '
+                 f'type="application/rss+xml", {preloads}')]))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        paths = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "title", "published", "text")
+    assert paths.count("/export/rss.xml") == 1 and "/feed" not in paths
+    assert result.stats["discovery/link_header_over_limit"] == 1
+    assert "its Link headers were read up to 65536 bytes, 100 links" in result.log
+
+
 def test_a_json_feeds_items_addressed_by_their_id_alone_are_read(tmp_path: Path) -> None:
     """The JSON Feed site's items give their address as ``id`` only (jsonfeed.org 1.1: ``url``
     is optional): they were counted linkless, and the window's articles were lost."""
