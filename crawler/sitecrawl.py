@@ -188,8 +188,6 @@ class SiteCrawl(OutletSpider):
         self.aliases_waiting: OrderedDict[str, list[AliasSeen]] = OrderedDict()  # (as many)
         self.aliases_read: set[str] = set()  # request_key of each alias read as an article
         self.canonical_named: OrderedDict[str, str] = OrderedDict()  # alias -> its canonical
-        # another site's page (a syndicated copy's canonical) -> this site's page naming it first
-        self.offsite_named: OrderedDict[str, str] = OrderedDict()
         self.told_another: set[str] = set()  # sites warned of a canonical naming another story
 
     def setup_sites(self) -> None:
@@ -654,8 +652,13 @@ class SiteCrawl(OutletSpider):
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
-        feeds += [url for url in disc.header_feeds(response.headers.getlist(b"Link"),
-                                                   response.url) if url not in feeds]
+        headed = disc.header_feeds(response.headers.getlist(b"Link"), response.url)
+        feeds += [url for url in headed.feeds if url not in feeds]
+        if headed.cut:
+            self.crawler.stats.inc_value("discovery/link_header_over_limit")
+            self.logger.warning("%s: its Link headers were read up to %d bytes, %d links: the "
+                                "rest is not read", response.url, disc.MAX_LINK_HEADER_BYTES,
+                                disc.MAX_LINK_VALUES)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
         # the row's own feeds first, whatever the page announces (they were never read)
         feeds = [*self.row_urls(state, state.outlet.discovery.feeds), *feeds]
@@ -1712,8 +1715,6 @@ class SiteCrawl(OutletSpider):
                 yield from self.framed_article(response, state, frames)
             return
         declared = self.canonical_elsewhere(response, state.outlet) if state else None
-        if declared is None and state is not None:
-            declared = self.named_offsite_first(response, state.outlet)
         if declared is not None and self.canonical_loop(state.outlet, response.url, declared):
             declared = None  # its canonical names it back: it makes its own item
         if declared is None:
@@ -1937,27 +1938,6 @@ class SiteCrawl(OutletSpider):
             if request := self.sample_request(state, url, None, fetch_time(response), **frame):
                 yield request
             return
-
-    def named_offsite_first(self, response: Response, outlet: Outlet) -> str | None:
-        """The page of this site that named first the other site's page ``response`` names as
-        its canonical (:func:`disc.offsite_canonical`): that one makes the item, this page is
-        its alias, weighed as one (:meth:`weigh_alias`); each page made an item of the same
-        article. None when this page is the first (it is remembered) or names none."""
-        if CANONICAL_OF in response.meta:
-            return None
-        declared = disc.offsite_canonical(response.body, content_type(response), response.url,
-                                          outlet, self.outlet_of)
-        if declared is None:
-            return None
-        first = self.offsite_named.setdefault(canonical_url(declared), response.url)
-        if len(self.offsite_named) > MAX_STORIES:
-            self.offsite_named.popitem(last=False)
-        if self.request_key(outlet, first) == self.request_key(outlet, response.url):
-            return None
-        self.crawler.stats.inc_value("articles/same_offsite_canonical")
-        self.logger.info("%s names %s, another site's page, as its canonical URL, as %s did: "
-                         "one article", response.url, declared, first)
-        return first
 
     def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
         """:func:`disc.alias_of`, unless this page was itself requested as a canonical (or

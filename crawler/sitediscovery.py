@@ -165,24 +165,102 @@ def announced_feeds(tree: etree._Element, base: str) -> list[str]:
     return found
 
 
-_LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]*)*)")
-_LINK_PARAM = re.compile(r";\s*([\w*-]+)\s*=\s*(?:\"([^\"]*)\"|([^;,\s]*))")
+MAX_LINK_HEADER_BYTES = 64 * 1024  # of a response's ``Link`` values read (sites send < 1 KiB)
+MAX_LINK_VALUES = 100  # link-values read of them (a feed or two, preloads, an API root)
 
 
-def header_feeds(values: Iterable[bytes | str], base: str) -> list[str]:
+@dataclass(frozen=True)
+class HeaderFeeds:
+    """The feeds a response's ``Link`` headers announce, and whether the headers were cut at
+    :data:`MAX_LINK_HEADER_BYTES` or :data:`MAX_LINK_VALUES` (counted by the caller)."""
+    feeds: list[str]
+    cut: bool
+
+
+def header_feeds(values: Iterable[bytes | str], base: str) -> HeaderFeeds:
     """Feeds a response announces in HTTP ``Link`` headers (RFC 8288: ``<url>; rel="alternate";
     type="application/rss+xml"``), as a page does with ``<link>``: a site may name its feed
-    there alone. Relative URLs are read against the response's URL, not a base href."""
+    there alone. Relative URLs are read against the response's URL, not a base href. Read on
+    the reactor: a bounded share of the headers, in one pass."""
+    text, cut = link_header_text(values)
+    links = link_values(text)
+    cut = cut or len(links) > MAX_LINK_VALUES
     found: list[str] = []
+    for target, params in links[:MAX_LINK_VALUES]:
+        kind = params.get("type", "").lower().split(";")[0].strip()
+        if ("alternate" in params.get("rel", "").lower().split() and kind in FEED_TYPES
+                and (url := joined(base, target.strip())) is not None and url not in found):
+            found.append(url)
+    return HeaderFeeds(found, cut)
+
+
+def link_header_text(values: Iterable[bytes | str]) -> tuple[str, bool]:
+    """The ``Link`` header values as one comma-separated list (RFC 9110 §5.3), at most
+    :data:`MAX_LINK_HEADER_BYTES` of it, and whether more was left unread."""
+    pieces: list[str] = []
+    room = MAX_LINK_HEADER_BYTES
     for value in values:
-        text = value.decode("latin-1") if isinstance(value, bytes) else value
-        for target, params in _LINK_VALUE.findall(text):
-            named = {m[0].lower(): (m[1] or m[2]) for m in _LINK_PARAM.findall(params)}
-            kind = named.get("type", "").lower().split(";")[0].strip()
-            if ("alternate" in named.get("rel", "").lower().split() and kind in FEED_TYPES
-                    and (url := joined(base, target.strip())) is not None and url not in found):
-                found.append(url)
-    return found
+        if room <= 0:
+            return ", ".join(pieces), True
+        piece = value[:room]
+        pieces.append(piece.decode("latin-1") if isinstance(piece, bytes) else piece)
+        room -= len(piece) + 2
+        if len(piece) < len(value):
+            return ", ".join(pieces), True
+    return ", ".join(pieces), False
+
+
+def link_values(text: str) -> list[tuple[str, dict[str, str]]]:
+    """Each link-value of a ``Link`` header, its target and its parameters (names lowercased,
+    quoted strings unquoted), in one pass that reads ``<…>`` and quoted strings whole: a comma
+    or a semicolon in a ``title="News, daily"`` separates nothing. A ``<`` inside ``<…>``
+    starts the target again (a URI holds none); a value without a target is dropped."""
+    links: list[tuple[str, dict[str, str]]] = []
+    target: str | None = None
+    params: list[str] = []
+    opened = param_start = -1  # just after an open target's ``<`` / a parameter's ``;``
+    quoted = escaped = False
+    for index, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif opened >= 0:
+            if char == ">":
+                target, opened = text[opened:index], -1
+            elif char == "<":
+                opened = index + 1
+        elif char == '"':
+            quoted = True
+        elif char == "<" and target is None and param_start < 0:
+            opened = index + 1
+        elif char in ";,":
+            if param_start >= 0:
+                params.append(text[param_start:index])
+            param_start = index + 1
+            if char == ",":
+                if target is not None:
+                    links.append((target, link_params(params)))
+                    if len(links) > MAX_LINK_VALUES:
+                        return links  # the caller reads the first ones and says it was cut
+                target, params, param_start = None, [], -1
+    if param_start >= 0:
+        params.append(text[param_start:])
+    if target is not None:
+        links.append((target, link_params(params)))
+    return links
+
+
+def link_params(pieces: list[str]) -> dict[str, str]:
+    """``name=value`` pieces of one link-value, the first of each name kept (RFC 8288 §3.3);
+    a quoted value unquoted, its backslash escapes read."""
+    named: dict[str, str] = {}
+    for piece in pieces:
+        name, _, value = piece.partition("=")
+        value = value.strip()
+        if value.startswith('"'):
+            value = re.sub(r"\\(.)", r"\1", value[1:-1] if value.endswith('"') and len(value) > 1
+                           else value[1:])
+        named.setdefault(name.strip().lower(), value)
+    return named
 
 
 MAX_EDITIONS = 12  # language editions of one home page read as home pages
@@ -1001,22 +1079,6 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
             or not looks_like_article(declared, outlet.keep_query)):
         return None
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
-
-
-def offsite_canonical(body: bytes, content_type: str | None, url: str, outlet: Outlet,
-                      resolve: Callable[[str], Outlet | None]) -> str | None:
-    """The article page of another site a generically read page names as its
-    ``rel="canonical"`` (a syndicated copy: the partner's page), or None: several pages of
-    this site naming one such page are one article under several URLs (``/news/slug/``,
-    ``/rubric/news/slug/``, ``/news/slug.html``). A home page or a section named is none (a
-    template may name the partner's front page on every page)."""
-    if not generic_rules(outlet):
-        return None
-    head, _ = decode_html(body[:HEAD_BYTES], content_type)
-    declared = declared_canonical(head, url)
-    if declared is None or getattr(resolve(declared), "key", None) == outlet.key:
-        return None
-    return declared if looks_like_article(declared, GENERIC_KEEP_QUERY) else None
 
 
 STORY_PARAGRAPHS = 12  # long paragraphs of a page kept to tell its story from another's

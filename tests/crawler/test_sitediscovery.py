@@ -4,7 +4,9 @@ the zone a site prints, and the rows that describe sites."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +21,6 @@ from crawler import feeds
 from crawler import sitediscovery as disc
 from crawler.extraction.html import parse_html
 from crawler.outlets import get_outlet, outlet_for_url
-from crawler.outlets.base import Outlet
 from crawler.sitecrawl import site_rows
 from crawler.siteoutlets import (
     COUNTRY_ZONES,
@@ -74,8 +75,42 @@ def test_feeds_announced_in_http_link_headers() -> None:
               '<a.atom>;rel=alternate;type=application/atom+xml;title="Лента, все"',
               b'<style.css>; rel=preload; as=style, </export/lenta.rss>; rel="alternate"; '
               b'type="application/rss+xml"', b"no link at all"]
-    assert disc.header_feeds(values, "https://ex.org/x/") == [
-        "https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"]
+    assert disc.header_feeds(values, "https://ex.org/x/") == disc.HeaderFeeds(
+        ["https://ex.org/export/lenta.rss", "https://ex.org/x/a.atom"], cut=False)
+
+
+@pytest.mark.parametrize("value", [
+    '<f.rss>; title="News, daily"; rel="alternate"; type="application/rss+xml"',
+    '<f.rss>; title="a; b, \\"c, d\\""; rel="alternate"; type="application/rss+xml"',
+    "<f.rss>; title*=UTF-8''%D0%9D%D0%B0%D0%B2%D1%96%D0%BD%D1%8B; rel=alternate; "
+    "type=application/rss+xml",
+    '<f.rss>; title="Навіны, усе"; title*=UTF-8\'\'%D0%9D; rel="alternate"; '
+    'type="application/rss+xml"',
+    '<s.css>; rel=preload; title="x, <y.rss>; rel=alternate", <f.rss>; rel="alternate"; '
+    'type="application/rss+xml"',
+])
+def test_a_link_headers_quoted_commas_and_semicolons_separate_nothing(value: str) -> None:
+    """A title holding a comma or a semicolon (quoted, escaped quotes inside, or RFC 8187's
+    ``title*=UTF-8''…``) before ``rel`` hid the link: the params were cut at it."""
+    assert disc.header_feeds([value], "https://ex.org/").feeds == ["https://ex.org/f.rss"]
+
+
+def test_a_link_header_of_angle_brackets_is_read_within_its_cap() -> None:
+    """200,000 ``<`` without a ``>`` (it took seconds, quadratic, on the reactor): no feed, and
+    what is read is bounded: the text at :data:`MAX_LINK_HEADER_BYTES`, the values at
+    :data:`MAX_LINK_VALUES` (an endless header ends), the cut said."""
+    started = time.monotonic()
+    flood = disc.header_feeds([b"<" * 200_000], "https://ex.org/")
+    assert flood == disc.HeaderFeeds([], cut=True)
+    text, cut = disc.link_header_text([b"<" * 200_000, b"<f.rss>; rel=alternate"])
+    assert cut and len(text) == disc.MAX_LINK_HEADER_BYTES
+    endless = itertools.repeat(b"<f.rss>; rel=alternate; type=application/rss+xml")
+    assert disc.header_feeds(endless, "https://ex.org/") == disc.HeaderFeeds(
+        ["https://ex.org/f.rss"], cut=True)
+    many = ", ".join(f"<f{n}.rss>; rel=alternate; type=application/rss+xml" for n in range(500))
+    read = disc.header_feeds([many], "https://ex.org/")
+    assert read.cut and read.feeds == [f"https://ex.org/f{n}.rss" for n in range(100)]
+    assert time.monotonic() - started < 2  # a loose second guard; the caps are the bound
 
 
 def test_language_editions_named_by_hreflang() -> None:
@@ -640,22 +675,6 @@ def test_a_page_naming_another_article_of_its_site_is_an_alias() -> None:
     body = b'<head><link rel="canonical" href="https://www.belta.by/politics/view/x-y-z-1/">'
     assert disc.alias_of(body, None, "https://www.belta.by/politics/view/a-b-c-2/", belta,
                          lambda u: belta) is None
-
-
-def test_another_sites_article_named_canonical_is_an_offsite_canonical() -> None:
-    """A syndicated copy's canonical: another site's article page, not a home page, a
-    section, a page of this site or a registered outlet's page."""
-    outlet = outlet_from_site_row({"url": "https://ex.org/"})
-
-    def named(href: str, on: Outlet = outlet) -> str | None:
-        body = f'<html><head><link rel="canonical" href="{href}"></head></html>'.encode()
-        return disc.offsite_canonical(body, "text/html", "https://ex.org/news/a-b-c/", on,
-                                      lambda u: on if on.owns_host(urlsplit(u).hostname) else None)
-
-    assert named("https://partner.org/news/a-b-c/") == "https://partner.org/news/a-b-c/"
-    assert named("https://partner.org/") is None and named("https://partner.org/news/") is None
-    assert named("/news/x-y-z/") is None  # this site's: an alias (alias_of)
-    assert named("https://partner.org/news/a-b-c/", get_outlet("belta")) is None
 
 
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,

@@ -1147,39 +1147,24 @@ def test_a_feed_announced_in_an_http_link_header_alone_is_read(tmp_path: Path) -
     assert result.stats["discovery/feeds_announced"] == 1
 
 
-def test_an_article_under_several_urls_naming_another_sites_canonical_makes_one_item(
+def test_a_link_headers_feed_titled_with_a_comma_is_read_and_its_flood_counted(
         tmp_path: Path) -> None:
-    """A site reprinting an agency's news: each article page names the agency's page as its
-    ``rel="canonical"`` and the home page links it under three URLs (``/news/slug/``, its
-    rubric's ``/rubric/society/news/slug/``, ``/news/slug.html``). One item an article, its
-    text the gold's (each URL made an item: no canonical of this site joined them); a page
-    naming only the agency's front page is no copy of another."""
-    host, agency = "reprints.test", "agency-news.test"
-    site, _, inside, outside = anysite._site(host, 3, 3400, "/news/novost-rayona-{n}/", "og", [])
-    links = []
-    for gold in inside + outside:
-        path = gold.url.removeprefix(f"http://{host}")
-        html = anysite.article_html(host, gold, "og").replace(
-            "</head>", f'<link rel="canonical" href="http://{agency}{path}"></head>', 1)
-        copies = [path, f"/rubric/society{path}", f"{path.rstrip('/')}.html"]
-        for copy in copies:
-            site.add(copy, html)
-        links += [(f"http://{host}{copy}", gold.title) for copy in copies]
-    fronted = GoldArticle(f"http://{host}/news/front-named-story-one/", title_for(3490),
-                          paragraphs_for(3490), datetime(2026, 1, 4, 11, 0, tzinfo=UTC))
-    site.add("/news/front-named-story-one/", anysite.article_html(host, fronted, "og").replace(
-        "</head>", f'<link rel="canonical" href="http://{agency}/"></head>', 1))
-    links.append((fronted.url, fronted.title))
-    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
-    site.add("/", anysite.chrome(host, anysite.section_html(host, links)))
-    with FixtureServer([site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    by_title = Counter(item["title"] for item in result.items)
-    assert by_title == Counter(g.title for g in [*inside, fronted]), result.log[-3000:]
-    texts = {item["title"]: item["text"] for item in result.items}
-    assert all(texts[g.title] == g.text for g in inside)
-    assert result.stats["articles/same_offsite_canonical"] == 2 * len(inside + outside)
+    """The home page's ``Link`` header titles its feed ``"News, all; daily"`` before ``rel`` (the
+    link was hidden: the params were cut at the comma) and goes on with 150 preloads: the feed
+    is read, the links past the first 100 counted and warned of."""
+    shape = anysite.feed_only_site()
+    home = shape.site.pages["/"]
+    preloads = ", ".join(f"</s{n}.css>; rel=preload; as=style" for n in range(150))
+    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body), headers=[
+        ("Link", '</export/rss.xml>; title="News, all; daily"; rel="alternate"; '
+                 f'type="application/rss+xml", {preloads}')]))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        paths = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "title", "published", "text")
+    assert paths.count("/export/rss.xml") == 1 and "/feed" not in paths
+    assert result.stats["discovery/link_header_over_limit"] == 1
+    assert "its Link headers were read up to 65536 bytes, 100 links" in result.log
 
 
 def test_a_json_feeds_items_addressed_by_their_id_alone_are_read(tmp_path: Path) -> None:
