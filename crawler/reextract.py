@@ -412,7 +412,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
         reason = failure_reason(exc)
         if reason == "error":
-            logger.exception("Extraction crashed on %s", page.url)
+            logger.exception("Extraction crashed on %s%s", page.url, capture_said(page))
         else:
             logger.warning("No article from %s: %s%s", page.url, exc, capture_said(page))
     if item is not None and validate is not None and (error := validate(item)):
