@@ -74,11 +74,16 @@ EDIT_SCHEMA = pa.schema([
 CAPTURE = "coalesce(warc.record_id, ''), fetched_at"  # as archive.extractions.capture_key
 EXTRACTOR_NUMBERS = ("list_transform(regexp_extract_all(coalesce(extractor['version'], ''), "
                      "'\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
-# the layout version the outlet's rules were read with (``belta@2026-12``: 2026, 12): of two
-# extractions of one capture by one extractor, the one after a new rule version was added
-# (re-extracted to read a changed layout) is the newer, whatever its items file is named
-RULES_NUMBERS = ("list_transform(regexp_extract_all(regexp_extract(coalesce(extractor['rules'], "
-                 "''), '[^@]*$'), '\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
+# the layout version the outlet's rules were read with when dated (``belta@2026-12``: 2026, 12):
+# of two extractions of one capture by one extractor, the one after a new rule version was
+# added (re-extracted to read a changed layout) is the newer, whatever its items file is
+# named; only when every extraction of the capture names a dated version (a free-form
+# ``belta@v3`` cannot be placed against a date), as archive.extractions.newest_first
+RULES_LAYOUT = "regexp_extract(coalesce(extractor['rules'], ''), '[^@]*$')"
+RULES_DATED = f"regexp_full_match({RULES_LAYOUT}, '[0-9]{{4}}-[0-9]{{2}}(-[0-9]{{2}})?')"
+RULES_NUMBERS = (f"CASE WHEN bool_and({RULES_DATED}) OVER (PARTITION BY id, {CAPTURE}) THEN "
+                 f"list_transform(string_split({RULES_LAYOUT}, '-'), "
+                 "lambda n: TRY_CAST(n AS HUGEINT)) ELSE [] END")
 # the newest capture, whatever version it says (two state stores, or one reset, number texts
 # alike: the later capture of a lower number is the article as it stands), then its newest
 # extraction

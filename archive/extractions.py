@@ -10,7 +10,8 @@ writes ``version`` 1 whatever the capture was; the crawl's row knows. So:
 * a version is represented by its first capture, and of that capture's extractions by the
   newest: the highest extractor version compared by its numbers (``10.0`` after ``9.0``), then
   the highest layout version of its rules (``belta@2026-12`` after ``belta@2026-01``: read
-  again after a layout's rule version was added), then the row of the last items file and
+  again after a layout's rule version was added) when every extraction of the capture names
+  a dated one (``YYYY-MM[-DD]``; a free-form ``belta@v3`` has no order here), then the row of the last items file and
   line by name (``latest`` orders the same way, see
   :data:`archive.corpus_derived.LATEST_ORDER`);
 * an edit compares the texts one extractor made of both versions, the newest that extracted
@@ -42,13 +43,37 @@ def version_numbers(text: str | None) -> tuple[int, ...]:
     return tuple(int(n) for n in _NUMBER.findall(text or ""))
 
 
-def newness(row: Row) -> tuple[tuple[int, ...], tuple[int, ...], str, int]:
+# A layout version named by the day its layout was first served (``2026-12``, ``2026-12-08``):
+# such names order by time. Others (``v3``, ``wp-1``) are free-form: their order lives in the
+# outlet's table (``valid_from``), which the archive does not read.
+_DATED_LAYOUT = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
+
+
+def layout_date(row: Row) -> tuple[int, ...] | None:
+    """The (year, month[, day]) of the layout version the row's rules were read with
+    (``belta@2026-12``), or None when the row had no rules or its version names no date."""
+    rules = str((row.get("extractor") or {}).get("rules") or "")
+    layout = rules.rpartition("@")[2]
+    if not _DATED_LAYOUT.fullmatch(layout):
+        return None
+    return tuple(int(n) for n in layout.split("-"))
+
+
+def newness(row: Row, by_layout: bool = False
+            ) -> tuple[tuple[int, ...], tuple[int, ...], str, int]:
     """Sort key of a capture's extractions, newest last (as LATEST_ORDER, descending): the
-    extractor's version, then the layout version of its rules (``belta@2026-12``)."""
-    extractor = row.get("extractor") or {}
-    layout = str(extractor.get("rules") or "").rpartition("@")[2]
-    return (version_numbers(extractor.get("version")), version_numbers(layout),
+    extractor's version, then (``by_layout``: every extraction of the capture names a dated
+    layout version) the layout version of its rules, then the items file and line."""
+    layout = (layout_date(row) or ()) if by_layout else ()
+    return (version_numbers((row.get("extractor") or {}).get("version")), layout,
             row["items_file"], row["items_line"])
+
+
+def newest_first(extractions: list[Row]) -> list[Row]:
+    """A capture's extractions, newest first (:func:`newness`): layout versions decide only
+    when all of them are dated, as a free-form name (``v3``) cannot be placed against a date."""
+    by_layout = all(layout_date(r) is not None for r in extractions)
+    return sorted(extractions, key=lambda r: newness(r, by_layout), reverse=True)
 
 
 def capture_key(row: Row) -> tuple[str, str]:
@@ -81,11 +106,11 @@ def group_versions(rows: list[Row]) -> list[Grouped]:
     out = []
     for version in sorted(by_version):
         (key, first), *later = sorted(by_version[version], key=lambda c: (c[0][1], c[0][0]))
-        group = Grouped(version, key[1], sorted(first, key=newness, reverse=True),
+        group = Grouped(version, key[1], newest_first(first),
                         [c[0][1] for c in later])
         if later:  # (rare: texts are hashed only then)
             texts = {text_digest(r) for r in first}
-            group.diverged = [(when, text_digest(max(rows, key=newness)))
+            group.diverged = [(when, text_digest(newest_first(rows)[0]))
                               for (_, when), rows in later
                               if texts.isdisjoint(map(text_digest, rows))]
         out.append(group)

@@ -76,6 +76,7 @@ from crawler.extensions.rule_drift import (
     drifted,
     field_report,
     newly_drifted,
+    old_layout_unread,
     publication_day,
 )
 from crawler.extraction import BlockedPage, next_page_of, rule_misses
@@ -134,14 +135,16 @@ class ReextractReport:
     def drifted(self, rate: float, min_pages: int) -> list[tuple[str, str, dict[str, Any]]]:
         """(outlet, field, its misses as the run report gives them) of each field whose rules
         missed on more than ``rate`` of at least ``min_pages`` items (an optional field's, on
-        every one), or on every item published since a day, having matched before: the
-        crawl's drift alarms (crawler.extensions.rule_drift)."""
+        every one), or on every item of the newest (oldest) days, a layout's share, having
+        matched on the others: the crawl's drift alarms and warnings
+        (crawler.extensions.rule_drift)."""
         out = []
         for (outlet, name), entry in sorted(self.rule_misses.items()):
             pages = self.rule_pages[outlet]
-            f = field_report(entry, pages, self.rule_days.get(outlet, Counter()))
+            f = field_report(entry, pages, self.rule_days.get(outlet, Counter()), name)
             if drifted(name, entry.misses, pages, rate, min_pages) or \
-                    newly_drifted(name, f, min_pages):
+                    newly_drifted(name, f, rate, min_pages) or \
+                    old_layout_unread(name, f, rate, min_pages):
                 out.append((outlet, name, f))
         return out
 
@@ -424,7 +427,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
         reason = failure_reason(exc)
         if reason == "error":
-            logger.exception("Extraction crashed on %s", page.url)
+            logger.exception("Extraction crashed on %s%s", page.url, capture_said(page))
         else:
             logger.warning("No article from %s: %s%s", page.url, exc, capture_said(page))
     if item is not None and validate is not None and (error := validate(item)):

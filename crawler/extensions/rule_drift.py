@@ -5,9 +5,11 @@ nothing on its page (crawler.extraction.rule_misses); here the crawl process cou
 stats (``rules/pages/<outlet>``, ``rules/miss/<outlet>/<field>``), keeps the selectors and a
 few sample URLs, and turns a field whose miss rate passes ``RULE_MISS_ALARM`` over at least
 ``RULE_MISS_MIN_PAGES`` pages into an alarm of the run report. A required field's rule that
-found nothing on every page of the newest publication days (at least ``RULE_MISS_MIN_PAGES``
-pages) while it matched on older ones alarms too, whatever its rate: a redesign that reached
-part of the pages (new articles in a new template) is drift at 30 % as at 100 %.
+found nothing on every page of the newest publication days while it matched on older ones
+alarms too, below the rate, when that run of pages is a layout's and not a few odd pages: at
+least two days, and at least ``RULE_MISS_MIN_PAGES`` pages and ``RULE_MISS_ALARM`` times the
+pages of the other days (:func:`edge_is_layout`). The same run at the oldest end (a new rule
+version that no longer reads the old template still served) is reported and warned of only.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ DEFAULT_MIN_PAGES = 5
 # many: a paper that publishes two articles a day never reached the minimum, and its drift was
 # never said (the misses of runs are not added up).
 ALL_MISSED_MIN_PAGES = 2
+# Fields whose publication day is the one the page's date came from (a fallback when their rule
+# missed): their misses by day say nothing of which days a layout changed on.
+DAY_BLIND_FIELDS = frozenset({"published", "published_visible"})
+# An edge run of misses of one day is a day's odd pages (photo stubs after midnight), not a
+# layout: it takes at least this many publication days.
+EDGE_MIN_DAYS = 2
 
 
 @dataclass
@@ -53,16 +61,16 @@ def publication_day(article: Article | dict[str, Any]) -> str | None:
 
 
 def missed_since(pages_by_day: Counter[str], misses_by_day: Counter[str],
-                 newest_first: bool = True) -> tuple[str, int] | None:
-    """(last day reached, pages) of the newest publication days (``newest_first=False``: the
+                 newest_first: bool = True) -> tuple[str, int, int] | None:
+    """(last day reached, pages, days) of the newest publication days (``newest_first=False``: the
     oldest) on every page of which a rule found nothing, when it matched on a page of another
     day: a layout that changed for the pages published since (or a new version's rules that
     no longer read the older pages); None when the rule matched on that end's day, or never."""
-    edge, pages = None, 0
+    edge, pages, days = None, 0, 0
     for day in sorted(pages_by_day, reverse=newest_first):
         if misses_by_day.get(day, 0) < pages_by_day[day]:
-            return (edge, pages) if edge else None
-        edge, pages = day, pages + pages_by_day[day]
+            return (edge, pages, days) if edge else None
+        edge, pages, days = day, pages + pages_by_day[day], days + 1
     return None  # missed on every dated page: the rate test's case
 
 
@@ -113,29 +121,38 @@ class RuleDrift:
     def report(self) -> dict[str, Any]:
         """``{outlet: {pages, fields: {field: {misses, rate, selectors, rules, filled_by,
         samples[, missed_since | missed_until]}}}}`` for the run report; ``missed_since``
-        ``{day, pages}`` when the rule missed on every page of the newest days only,
+        ``{day, pages, days, dated}`` when the rule missed on every page of the newest days only,
         ``missed_until`` of the oldest days only (:func:`missed_since`)."""
         out: dict[str, Any] = {}
         for (outlet, name), entry in sorted(self.misses.items()):
             pages = self.pages.get(outlet, 0)
             out.setdefault(outlet, {"pages": pages, "fields": {}})["fields"][name] = \
-                field_report(entry, pages, self.days.get(outlet, Counter()))
+                field_report(entry, pages, self.days.get(outlet, Counter()), name)
         return out
 
     def alarms(self) -> list[str]:
         return drift_alarms(self.report(), self.rate, self.min_pages)
 
+    def warnings(self) -> list[str]:
+        return drift_warnings(self.report(), self.rate, self.min_pages)
 
-def field_report(entry: FieldMisses, pages: int, days: Counter[str]) -> dict[str, Any]:
+
+def field_report(entry: FieldMisses, pages: int, days: Counter[str],
+                 name: str = "") -> dict[str, Any]:
     """One field's misses as the run report (and ``scrapy reextract``) give them."""
     out: dict[str, Any] = {
         "misses": entry.misses, "rate": round(entry.misses / pages, 4) if pages else None,
         "selectors": list(entry.selectors), "rules": entry.rules,
         "filled_by": dict(sorted(entry.sources.items())), "samples": list(entry.samples)}
+    if name in DAY_BLIND_FIELDS:
+        return out
+    dated = sum(days.values())
     if since := missed_since(days, entry.days):
-        out["missed_since"] = {"day": since[0], "pages": since[1]}
+        out["missed_since"] = {"day": since[0], "pages": since[1], "days": since[2],
+                               "dated": dated}
     elif until := missed_since(days, entry.days, newest_first=False):
-        out["missed_until"] = {"day": until[0], "pages": until[1]}
+        out["missed_until"] = {"day": until[0], "pages": until[1], "days": until[2],
+                               "dated": dated}
     return out
 
 
@@ -151,12 +168,31 @@ def drifted(name: str, misses: int, pages: int, rate: float, min_pages: int) -> 
     return misses >= pages if name in OPTIONAL_FIELDS else round(misses / pages, 4) > rate
 
 
-def newly_drifted(name: str, f: dict[str, Any], min_pages: int) -> bool:
-    """Whether a required field's rule missed on every page of the newest days (or of the
-    oldest), at least ``min_pages`` of them, having matched on the others (``missed_since``,
-    ``missed_until`` of :func:`field_report`)."""
-    block = f.get("missed_since") or f.get("missed_until")
-    return name not in OPTIONAL_FIELDS and bool(block) and block["pages"] >= min_pages
+def edge_is_layout(block: dict[str, Any] | None, rate: float, min_pages: int) -> bool:
+    """Whether an edge run of missed pages (``missed_since``/``missed_until``) is a layout's
+    share of the outlet and not a few odd pages at an end of the window (evergreen galleries
+    at the oldest, a day's photo stubs at the newest): at least :data:`EDGE_MIN_DAYS` days,
+    ``min_pages`` pages, and ``rate`` times the dated pages of the other days."""
+    if not block:
+        return False
+    others = block["dated"] - block["pages"]
+    return (block["days"] >= EDGE_MIN_DAYS and block["pages"] >= min_pages
+            and block["pages"] >= rate * others)
+
+
+def newly_drifted(name: str, f: dict[str, Any], rate: float, min_pages: int) -> bool:
+    """Whether a required field's rule missed on every page of the newest days, a layout's
+    share of them (:func:`edge_is_layout`), having matched on older ones: a redesign."""
+    return name not in OPTIONAL_FIELDS and edge_is_layout(f.get("missed_since"), rate,
+                                                          min_pages)
+
+
+def old_layout_unread(name: str, f: dict[str, Any], rate: float, min_pages: int) -> bool:
+    """Whether a required field's rule missed on every page of the oldest days, a layout's
+    share of them, matching on newer ones: rules that no longer read an older template the
+    site still serves. Warned of, not alarmed: old pages may as well be a different kind."""
+    return name not in OPTIONAL_FIELDS and edge_is_layout(f.get("missed_until"), rate,
+                                                          min_pages)
 
 
 def block_said(f: dict[str, Any]) -> str:
@@ -181,16 +217,29 @@ def drift_alarms(report: dict[str, Any], rate: float, min_pages: int) -> list[st
                 optional = name in OPTIONAL_FIELDS
                 limit = ("on every page" if optional or data["pages"] < min_pages
                          else f"above {rate:.0%}")
-            elif newly_drifted(name, f, min_pages):
+            elif newly_drifted(name, f, rate, min_pages):
                 limit = block_said(f)
             else:
                 continue
-            selectors = ", ".join(repr(s) for s in f["selectors"])
-            alarms.append(
-                f"layout drift: {outlet} {name}: rule {selectors} ({f['rules']}) found "
-                f"nothing on {f['misses']} of {data['pages']} pages ({f['rate']:.0%}, {limit}); "
-                f"filled by {f['filled_by']} instead; e.g. " + " ".join(f["samples"]))
+            alarms.append(drift_said(outlet, name, f, data["pages"], limit))
     return alarms
+
+
+def drift_said(outlet: str, name: str, f: dict[str, Any], pages: int, limit: str) -> str:
+    """One field's misses as an alarm or warning says them, with sample URLs to probe."""
+    selectors = ", ".join(repr(s) for s in f["selectors"])
+    return (f"layout drift: {outlet} {name}: rule {selectors} ({f['rules']}) found "
+            f"nothing on {f['misses']} of {pages} pages ({f['rate']:.0%}, {limit}); "
+            f"filled by {f['filled_by']} instead; e.g. " + " ".join(f["samples"]))
+
+
+def drift_warnings(report: dict[str, Any], rate: float, min_pages: int) -> list[str]:
+    """One warning per outlet field that raised no alarm but whose rules missed on every page
+    of the oldest days, a layout's share (:func:`old_layout_unread`): logged, no exit 1."""
+    return [drift_said(outlet, name, f, data["pages"], block_said(f))
+            for outlet, data in report.items() for name, f in data["fields"].items()
+            if old_layout_unread(name, f, rate, min_pages)
+            and not drifted(name, f["misses"], data["pages"], rate, min_pages)]
 
 
 def note_article(crawler: Any, article: Article) -> None:

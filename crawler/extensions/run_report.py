@@ -208,6 +208,8 @@ class RunReport:
         verdict.alarms += drift.alarms() if drift else []
         for alarm in verdict.alarms:
             logger.error("ALARM %s: %s", self.spider_name, alarm)
+        for warning in drift.warnings() if drift else []:
+            logger.warning("%s: %s", self.spider_name, warning)
         if status != "finished":
             logger.warning("Run of %s interrupted (%s): the report says so and the exit "
                            "status is not 0", self.spider_name, reason)

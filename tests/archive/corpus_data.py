@@ -61,7 +61,7 @@ class Newsroom:
                      "offset": 1000 * self.records, "length": 2000 + self.records,
                      "record_id": f"<urn:uuid:00000000-0000-4000-8000-{self.records:012d}>"},
             "extractor": {"name": "news-archive", "version": "3", "method": "rules",
-                          "trafilatura": "2.3.1", "rules": f"{source}@1"},
+                          "trafilatura": "2.3.1", "rules": f"{source}@2026-01"},
             "version": self.held[url][0],
             "previous_version_digest": held[1] if held else None,
             "change": "edit" if held else None,

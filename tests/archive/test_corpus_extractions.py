@@ -223,7 +223,8 @@ def test_an_edits_table_without_the_extractor_columns_is_rewritten_when_a_row_go
 
 def test_a_capture_read_again_with_a_new_layout_version_is_shown_by_that_reading(
         tmp_path: Path) -> None:
-    """The layout fix path: the crawl read a redesigned page with the old rules (``belta@1``,
+    """The layout fix path: the crawl read a redesigned page with the old rules
+    (``belta@2026-01``,
     generic text with the page's furniture), then ``scrapy reextract`` by the same extractor
     read it with the rule version added for the new layout (``belta@2026-12``). The two
     readings tied on capture and extractor, and the file name decided: a re-extraction saved
@@ -241,3 +242,26 @@ def test_a_capture_read_again_with_a_new_layout_version_is_shown_by_that_reading
     latest = duck(corpus).execute("SELECT extractor['rules'], text FROM latest WHERE id = ?",
                                   [once["id"]]).fetchone()
     assert latest == ("belta@2026-12", fixed["text"])
+
+
+def test_a_free_form_layout_version_is_not_placed_against_a_dated_one(tmp_path: Path) -> None:
+    """Layout versions are free-form (``v3``, ``wp-1``) and ordered by ``valid_from`` in the
+    outlet's table, which the archive does not read: ``belta@2026-07`` against ``belta@v3``
+    is no order of their digits (2026 > 3 picked the other reading). Such a capture falls
+    through to the items file order, in `latest` and in the history alike."""
+    runs = several_runs(tmp_path / "data")
+    once = next(i for i in runs["items"] if i["url"] == belta_url(6))
+    again = _reextracted([once], once["extractor"]["version"])[0]
+    dated = {**again, "text": again["text"] + "\n\nДата.",
+             "extractor": {**once["extractor"], "rules": "belta@2026-07"}}
+    free = {**again, "text": again["text"] + "\n\nВерсія.",
+            "extractor": {**once["extractor"], "rules": "belta@v3"}}
+    _write(tmp_path / "data" / "items" / "zz-1-dated.jsonl", [dated])
+    _write(tmp_path / "data" / "items" / "zz-2-free.jsonl", [free])
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    (version,) = article_history(corpus, once["id"])[0]
+    assert version.text == free["text"]
+    latest = duck(corpus).execute("SELECT extractor['rules'], text FROM latest WHERE id = ?",
+                                  [once["id"]]).fetchone()
+    assert latest == ("belta@v3", free["text"])

@@ -1110,3 +1110,24 @@ def test_a_later_page_archived_only_as_a_206_is_not_joined_and_the_article_said_
     assert "page_urls" not in item["extractor"] and last not in item["text"]
     assert report.cut_short == 1
     assert report.joining["articles/page_not_joined/http_206"] == 1
+
+
+def test_a_page_that_crashes_extraction_is_named_with_its_capture(monkeypatch, caplog) -> None:
+    """A page that broke the extractor was named by URL alone: of several captures (files,
+    spellings) of it, not which record to open to reproduce the crash."""
+    from crawler.items import ArticlePage
+
+    def crash(page: ArticlePage) -> None:
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", crash)
+    url = "https://www.belta.by/politics/view/crash-427700-2026/"
+    page = ArticlePage(url=url, outlet="belta", body=b"<html></html>",
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-03-01T10:00:00+00:00", warc_path="/data/warc/a.warc.gz",
+                       warc={"file": "a.warc.gz", "offset": 1234})
+    with caplog.at_level("ERROR", logger="crawler.reextract"):
+        result = reextract_mod.extract_timed(page)
+    assert result.item is None and result.reason == failure_reason(RuntimeError())
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Extraction crashed on {url} (capture: /data/warc/a.warc.gz offset 1234)"]
