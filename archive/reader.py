@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import json
@@ -738,23 +739,27 @@ def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = No
     read (2,000 records, 780-870 ms a request), now the newest alone (the index keeps each
     capture's chance to be whole; 1 record, 3-6 ms): ~160x to ~280x less."""
     tried: set[tuple[int, int]] = set()
-    captures = lookup.readable(url, at, method=method, tried=tried)
-    best = next(captures, None)
-    if best is None:
-        return
-    if is_part(best):
-        for capture in lookup.whole_candidates(url, best.url, at, method=method, tried=tried):
+    with contextlib.closing(lookup.readable(url, at, method=method, tried=tried)) as first:
+        best = next(first, None)
+        if best is None:
+            return
+        if not is_part(best):
+            yield best, None
+            yield from ((other, None) for other in first)
+            return
+    with contextlib.closing(lookup.whole_candidates(url, best.url, at, method=method,
+                                                    tried=tried)) as candidates:
+        for capture in candidates:
             if _whole_2xx(capture):
                 yield capture, best
                 yield from ((older, None) for older in lookup.readable_after(
                     url, capture.ref, at, method=method))
                 return
-        # read again, not kept (bodies of a URL's every capture); the errors of those read
-        # already were said
-        captures = itertools.islice(lookup.readable(url, at, method=method, said=tried), 1,
-                                    None)
+    # read again, not kept (bodies of a URL's every capture); the errors of those read
+    # already were said
     yield best, None
-    yield from ((other, None) for other in captures)
+    with contextlib.closing(lookup.readable(url, at, method=method, said=tried)) as again:
+        yield from ((other, None) for other in itertools.islice(again, 1, None))
 
 
 def whole_versions(lookup: ArchiveLookup, url: str,
@@ -1273,8 +1278,10 @@ class ArchiveLookup:
             yield _capture(row), row[5]
 
     def _rows(self, sql: str, params: tuple) -> Iterator[tuple]:
-        """The rows of a query run only when first asked for."""
-        yield from self._query(sql, params)
+        """The rows of a query run only when first asked for. (Row by row, not ``yield
+        from``: a walk left unfinished closes no cursor of a database closed since.)"""
+        for row in self._query(sql, params):  # noqa: UP028 (see above)
+            yield row
 
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
@@ -1332,8 +1339,11 @@ class ArchiveLookup:
         whole 2xx page, in :meth:`readable`'s order: a response of another status, or a 206
         holding part of its page, is left out by the index, never read (behind a newest 206,
         a URL's 2,000 206s were 2,000 records read, ~0.8 s; see bench/partial_choice.py)."""
-        yield from self._served(self._candidates([spelling], at, method, whole=True), url,
-                                self._on_error, (), tried)
+        done = set(tried or ())  # read (and said) by the walk that found the 206: not again
+        rows = ((cap, spelled) for cap, spelled in self._candidates([spelling], at, method,
+                                                                   whole=True)
+                if (cap[1], cap[2]) not in done)
+        yield from self._served(rows, url, self._on_error, (), tried)
 
     def _served(self, rows: Iterable[tuple[Capture, str]], url: str,
                 on_error: ErrorHandler | None, said: Collection[tuple[int, int]] = (),
