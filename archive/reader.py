@@ -23,8 +23,9 @@ from .httputil import PARTIAL_CONTENT as PARTIAL_CONTENT_STATUS
 from .httputil import (
     BodyCutShort,
     content_problem,
-    get_header,
+    content_type,
     part_of_page,
+    range_headers,
     without_transfer_coding,
 )
 from .methods import capture_method
@@ -441,20 +442,21 @@ def _may_be_whole(rec: WarcRecord) -> bool:
         return True  # replayed with its original's head
     if http.status != PARTIAL_CONTENT_STATUS:
         return False
-    content_range = get_header(http.headers, "Content-Range")
     if rec.rec_type == "revisit":  # its payload is its original's: the range's form tells
-        return part_of_page(http.status, content_range) is None
-    return _reads_whole(http, content_range)
+        return part_of_page(http.status, range_headers(http.headers),
+                            content_type=content_type(http.headers)) is None
+    return _reads_whole(http)
 
 
-def _reads_whole(http: HttpMessage, content_range: str | None) -> bool:
+def _reads_whole(http: HttpMessage) -> bool:
     """A 206 response whose Content-Range is its whole body (or whose body does not read
     here: its reading decides)."""
     try:
         body = without_transfer_coding(http.headers, http.body)
     except (ValueError, BodyCutShort):
         return True
-    return part_of_page(http.status, content_range, len(body)) is None
+    return part_of_page(http.status, range_headers(http.headers), len(body),
+                        content_type(http.headers)) is None
 
 
 def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
@@ -713,8 +715,8 @@ def is_part(archived: ArchivedResponse) -> bool:
     """Whether ``archived`` holds only part of its page: a 206, unless its Content-Range is
     the whole body (``bytes 0-N/N+1``, as long as the payload), what a range request from
     the start of a short page gets (:func:`archive.httputil.part_of_page`)."""
-    return part_of_page(archived.status, archived.header("Content-Range"),
-                        len(archived.payload)) is not None
+    return part_of_page(archived.status, range_headers(archived.headers),
+                        len(archived.payload), archived.content_type()) is not None
 
 
 def _whole_2xx(archived: ArchivedResponse) -> bool:

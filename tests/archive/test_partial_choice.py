@@ -176,3 +176,19 @@ def test_an_unreadable_capture_newer_than_the_206_is_said_once_and_no_walk_is_le
         assert got == [(200, offsets[0], offsets[1])], kind
         assert [e.offset for e in said] == [offsets[2]], kind
     assert leaked == []
+
+
+def test_a_206_of_the_whole_page_behind_a_newest_part_is_chosen(tmp_path):
+    """Behind a newest 206 holding part of the page: an older 206 that is the page (no
+    Content-Range, ``bytes 0-N/*``, misspelled ``bytes=0-N/T``) is what a request with no
+    Range reads; the index keeps it as a capture that may be whole."""
+    body = b"<html><p>the whole page</p></html>"
+    last = len(body) - 1
+    for header in ((), (f"Content-Range: bytes 0-{last}/*",),
+                   (f"Content-Range: bytes=0-{last}/{len(body)}",)):
+        warc = tmp_path / "w.warc.gz"
+        offsets = write(warc, [("response", block("206 Partial Content", body, *header), day(0)),
+                               ("response", part(1), day(1))])
+        with ArchiveLookup([warc]) as lookup:
+            (chosen, stood_in_for), *_ = read_without_range(lookup, URL)
+        assert (chosen.ref.offset, stood_in_for.ref.offset) == tuple(offsets), header
