@@ -764,14 +764,12 @@ def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = No
         yield from ((other, None) for other in itertools.islice(again, 1, None))
 
 
-def whole_versions(lookup: ArchiveLookup, url: str,
-                   on_part: Callable[[ArchivedResponse], None] | None = None
-                   ) -> Iterator[ArchivedResponse]:
+def whole_versions(lookup: ArchiveLookup, url: str) -> Iterator[ArchivedResponse]:
     """:meth:`ArchiveLookup.versions` of ``url`` as a request with no Range reads them (the
     rule of :func:`read_without_range`): a 206 holding part of the document (``wget -c``
     resuming, a range request) is no version of it when the spelling has a whole 2xx;
-    when it has none, each part is read after the rest, handed first to ``on_part`` to be
-    said and counted (a feed known only in part). Parts are not kept: they are read again."""
+    when it has none, each part is read after the rest (a feed known only in part: its
+    reader says and counts each, :func:`is_part`). Parts are not kept: they are read again."""
     parts = whole = False
     for version in lookup.versions(url):
         if is_part(version):
@@ -781,11 +779,7 @@ def whole_versions(lookup: ArchiveLookup, url: str,
         yield version
     if not parts or whole:
         return
-    for version in lookup.versions(url, said=True):
-        if is_part(version):
-            if on_part is not None:
-                on_part(version)
-            yield version
+    yield from (version for version in lookup.versions(url, said=True) if is_part(version))
 
 
 def _ignore(_err: WarcFormatError) -> None:
