@@ -5,6 +5,7 @@ from __future__ import annotations
 import http
 import re
 import zlib
+from collections.abc import Sequence
 
 ORIG_CL_HEADER = "X-Archive-Orig-Content-Length"
 
@@ -62,21 +63,45 @@ def is_chunked(headers: list[tuple[str, str]]) -> bool:
 
 
 PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
-_WHOLE_RANGE = re.compile(r"\s*bytes\s+0-(\d+)/(\d+)\s*$", re.IGNORECASE)
+# from the first byte: "bytes 0-N/T", also misspelled "bytes=0-N/T"; T may be "*" (unknown)
+_FROM_START = re.compile(r"\s*bytes[\s=]\s*0-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
 
-def part_of_page(status: int, content_range: str | None, length: int | None = None
-                 ) -> str | None:
-    """What a 206 holding only part of its page holds (its Content-Range, or that it names
-    none); None for any other answer, and for a 206 whose Content-Range is the whole body
-    (``bytes 0-N/N+1``; as long as the payload when ``length`` is given), what a range
-    request from the start of a short page gets."""
+def part_of_page(status: int, content_ranges: str | Sequence[str] | None,
+                 length: int | None = None, content_type: str | None = None) -> str | None:
+    """What a 206 holding only part of its page holds (its Content-Range values, or that it
+    names none); None for any other answer, and for a 206 that is the whole page: with no
+    Content-Range (the server sent the page, Range or not), unless its body is
+    multipart/byteranges (parts), or with each Content-Range from the first byte to the
+    last (``bytes 0-N/N+1``, ``bytes 0-N/*``, misspelled ``bytes=0-N/T``) as long as the
+    payload when ``length`` is given. One value saying part (a header repeated) makes it
+    part, whichever copy a reader takes."""
     if status != PARTIAL_CONTENT:
         return None
-    whole = _WHOLE_RANGE.match(content_range or "")
-    if whole and int(whole[1]) + 1 == int(whole[2]) and length in (None, int(whole[2])):
+    values = [content_ranges] if isinstance(content_ranges, str) else list(content_ranges or ())
+    if not values:
+        byteranges = (content_type or "").split(";")[0].strip().lower() == "multipart/byteranges"
+        return range_said(None) if byteranges else None
+    if all(_whole_range(value, length) for value in values):
         return None
-    return range_said(content_range)
+    return range_said(", ".join(values))
+
+
+def _whole_range(content_range: str, length: int | None) -> bool:
+    """Whether one Content-Range value spans a whole body from its first byte (of
+    ``length`` bytes, when given)."""
+    found = _FROM_START.match(content_range)
+    if not found:
+        return False
+    last = int(found[1])
+    if found[2] != "*" and int(found[2]) != last + 1:
+        return False
+    return length in (None, last + 1)
+
+
+def range_headers(headers: list[tuple[str, str]]) -> list[str]:
+    """Every Content-Range value, in order."""
+    return [v for k, v in headers if k.lower() == "content-range"]
 
 
 def range_said(content_range: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import json
@@ -22,8 +23,9 @@ from .httputil import PARTIAL_CONTENT as PARTIAL_CONTENT_STATUS
 from .httputil import (
     BodyCutShort,
     content_problem,
-    get_header,
+    content_type,
     part_of_page,
+    range_headers,
     without_transfer_coding,
 )
 from .methods import capture_method
@@ -440,20 +442,21 @@ def _may_be_whole(rec: WarcRecord) -> bool:
         return True  # replayed with its original's head
     if http.status != PARTIAL_CONTENT_STATUS:
         return False
-    content_range = get_header(http.headers, "Content-Range")
     if rec.rec_type == "revisit":  # its payload is its original's: the range's form tells
-        return part_of_page(http.status, content_range) is None
-    return _reads_whole(http, content_range)
+        return part_of_page(http.status, range_headers(http.headers),
+                            content_type=content_type(http.headers)) is None
+    return _reads_whole(http)
 
 
-def _reads_whole(http: HttpMessage, content_range: str | None) -> bool:
+def _reads_whole(http: HttpMessage) -> bool:
     """A 206 response whose Content-Range is its whole body (or whose body does not read
     here: its reading decides)."""
     try:
         body = without_transfer_coding(http.headers, http.body)
     except (ValueError, BodyCutShort):
         return True
-    return part_of_page(http.status, content_range, len(body)) is None
+    return part_of_page(http.status, range_headers(http.headers), len(body),
+                        content_type(http.headers)) is None
 
 
 def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
@@ -712,8 +715,8 @@ def is_part(archived: ArchivedResponse) -> bool:
     """Whether ``archived`` holds only part of its page: a 206, unless its Content-Range is
     the whole body (``bytes 0-N/N+1``, as long as the payload), what a range request from
     the start of a short page gets (:func:`archive.httputil.part_of_page`)."""
-    return part_of_page(archived.status, archived.header("Content-Range"),
-                        len(archived.payload)) is not None
+    return part_of_page(archived.status, range_headers(archived.headers),
+                        len(archived.payload), archived.content_type()) is not None
 
 
 def _whole_2xx(archived: ArchivedResponse) -> bool:
@@ -738,33 +741,35 @@ def read_without_range(lookup: ArchiveLookup, url: str, at: datetime | None = No
     read (2,000 records, 780-870 ms a request), now the newest alone (the index keeps each
     capture's chance to be whole; 1 record, 3-6 ms): ~160x to ~280x less."""
     tried: set[tuple[int, int]] = set()
-    captures = lookup.readable(url, at, method=method, tried=tried)
-    best = next(captures, None)
-    if best is None:
-        return
-    if is_part(best):
-        for capture in lookup.whole_candidates(url, best.url, at, method=method, tried=tried):
+    with contextlib.closing(lookup.readable(url, at, method=method, tried=tried)) as first:
+        best = next(first, None)
+        if best is None:
+            return
+        if not is_part(best):
+            yield best, None
+            yield from ((other, None) for other in first)
+            return
+    with contextlib.closing(lookup.whole_candidates(url, best.url, at, method=method,
+                                                    tried=tried)) as candidates:
+        for capture in candidates:
             if _whole_2xx(capture):
                 yield capture, best
                 yield from ((older, None) for older in lookup.readable_after(
                     url, capture.ref, at, method=method))
                 return
-        # read again, not kept (bodies of a URL's every capture); the errors of those read
-        # already were said
-        captures = itertools.islice(lookup.readable(url, at, method=method, said=tried), 1,
-                                    None)
+    # read again, not kept (bodies of a URL's every capture); the errors of those read
+    # already were said
     yield best, None
-    yield from ((other, None) for other in captures)
+    with contextlib.closing(lookup.readable(url, at, method=method, said=tried)) as again:
+        yield from ((other, None) for other in itertools.islice(again, 1, None))
 
 
-def whole_versions(lookup: ArchiveLookup, url: str,
-                   on_part: Callable[[ArchivedResponse], None] | None = None
-                   ) -> Iterator[ArchivedResponse]:
+def whole_versions(lookup: ArchiveLookup, url: str) -> Iterator[ArchivedResponse]:
     """:meth:`ArchiveLookup.versions` of ``url`` as a request with no Range reads them (the
     rule of :func:`read_without_range`): a 206 holding part of the document (``wget -c``
     resuming, a range request) is no version of it when the spelling has a whole 2xx;
-    when it has none, each part is read after the rest, handed first to ``on_part`` to be
-    said and counted (a feed known only in part). Parts are not kept: they are read again."""
+    when it has none, each part is read after the rest (a feed known only in part: its
+    reader says and counts each, :func:`is_part`). Parts are not kept: they are read again."""
     parts = whole = False
     for version in lookup.versions(url):
         if is_part(version):
@@ -774,11 +779,7 @@ def whole_versions(lookup: ArchiveLookup, url: str,
         yield version
     if not parts or whole:
         return
-    for version in lookup.versions(url, said=True):
-        if is_part(version):
-            if on_part is not None:
-                on_part(version)
-            yield version
+    yield from (version for version in lookup.versions(url, said=True) if is_part(version))
 
 
 def _ignore(_err: WarcFormatError) -> None:
@@ -1273,8 +1274,10 @@ class ArchiveLookup:
             yield _capture(row), row[5]
 
     def _rows(self, sql: str, params: tuple) -> Iterator[tuple]:
-        """The rows of a query run only when first asked for."""
-        yield from self._query(sql, params)
+        """The rows of a query run only when first asked for. (Row by row, not ``yield
+        from``: a walk left unfinished closes no cursor of a database closed since.)"""
+        for row in self._query(sql, params):  # noqa: UP028 (see above)
+            yield row
 
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
@@ -1332,8 +1335,11 @@ class ArchiveLookup:
         whole 2xx page, in :meth:`readable`'s order: a response of another status, or a 206
         holding part of its page, is left out by the index, never read (behind a newest 206,
         a URL's 2,000 206s were 2,000 records read, ~0.8 s; see bench/partial_choice.py)."""
-        yield from self._served(self._candidates([spelling], at, method, whole=True), url,
-                                self._on_error, (), tried)
+        done = set(tried or ())  # read (and said) by the walk that found the 206: not again
+        rows = ((cap, spelled) for cap, spelled in self._candidates([spelling], at, method,
+                                                                   whole=True)
+                if (cap[1], cap[2]) not in done)
+        yield from self._served(rows, url, self._on_error, (), tried)
 
     def _served(self, rows: Iterable[tuple[Capture, str]], url: str,
                 on_error: ErrorHandler | None, said: Collection[tuple[int, int]] = (),

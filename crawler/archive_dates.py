@@ -42,8 +42,10 @@ MAX_FEED_BYTES = MAX_SITEMAP_BYTES  # a larger archived feed dates nothing
 MAX_ENTRIES = MAX_SITEMAP_URLS  # entries read of one feed version
 
 
-def feed_dates(lookup: ArchiveLookup,
-               on_part: Callable[[ArchivedResponse], None] | None = None) -> dict[str, str]:
+PartRead = Callable[[ArchivedResponse, int], None]  # a 206 version, the entries it gave
+
+
+def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[str, str]:
     """Article key (``archive_join.article_key``) -> the ISO date its archived feeds or news
     sitemaps gave it, in its outlet's zone as the crawl's hint was, else the day of the
     outlet's day archive that listed it (midnight, as a window crawl's hint). Only the URLs of
@@ -51,7 +53,8 @@ def feed_dates(lookup: ArchiveLookup,
     archived version is a feed or a sitemap, or that are a page of a day archive. A 206
     holding part of a version is read as a request with no Range reads it
     (``archive.reader.whole_versions``): left out beside a whole 200 of its spelling, else
-    read for the entries it holds, handed first to ``on_part`` to be said and counted."""
+    read for the entries it holds, then handed to ``on_part`` with how many it gave (none: a
+    tail with no root element, a body that does not decode) to be said and counted."""
     dates: dict[str, str] = {}
     days: dict[str, str] = {}  # from the day archives: the feeds' minute wins over them
     for url in lookup.iter_urls(probes=False):
@@ -63,31 +66,43 @@ def feed_dates(lookup: ArchiveLookup,
             continue
         archive = outlet.discovery.archive
         day = archive.day_of(path_and_query(url)) if archive is not None else None
-        for version in whole_versions(lookup, url, on_part):
+        for version in whole_versions(lookup, url):
             if version.status not in (200, PARTIAL_CONTENT):
                 continue
-            body = decoded_body(version, url, MAX_FEED_BYTES)
-            if isinstance(body, str):
-                continue
-            if day is not None:
-                _day_entries(body, version, outlet, day, days)
-            elif not _date_entries(body, version, version.url or url, dates) \
-                    and not is_part(version):  # (a tail holds no root: no verdict)
+            part = is_part(version)
+            read = _version_entries(version, url, outlet, day, days, dates)
+            if part and on_part is not None:
+                on_part(version, read or 0)
+            if read is None and not part:  # (a tail holds no root: no verdict)
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
 
 
+def _version_entries(version: ArchivedResponse, url: str, outlet: Outlet, day: date | None,
+                     days: dict[str, str], dates: dict[str, str]) -> int | None:
+    """How many entries one version dated (a day archive's links, a feed's or sitemap's
+    dated entries); None when it is no feed nor sitemap, 0 when its body does not decode."""
+    body = decoded_body(version, url, MAX_FEED_BYTES)
+    if isinstance(body, str):
+        return 0
+    if day is not None:
+        return _day_entries(body, version, outlet, day, days)
+    return _date_entries(body, version, version.url or url, dates)
+
+
 def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: date,
-                 days: dict[str, str]) -> None:
+                 days: dict[str, str]) -> int:
     """Date the article links of one version of a day-archive page as a window crawl's walk
     of that day did (``BaseNewsSpider.parse_listing``): by the listing's own date of an entry,
     else by the day."""
     text, _ = decode_html(body, version.header("Content-Type"))
-    for link in read_listing(text, version.url or outlet.base_url, outlet, _outlet_of,
-                             version.date).links:
+    links = read_listing(text, version.url or outlet.base_url, outlet, _outlet_of,
+                         version.date).links
+    for link in links:
         when = link.day or day
         days.setdefault(article_key(link.url),
                         iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
+    return len(links)
 
 
 def _own_link(feed: str) -> Callable[[str], bool]:
@@ -99,11 +114,11 @@ def _own_link(feed: str) -> Callable[[str], bool]:
 
 
 def _date_entries(body: bytes, version: ArchivedResponse, base: str,
-                  dates: dict[str, str]) -> bool:
+                  dates: dict[str, str]) -> int | None:
     """Add the dated entries of one feed or news sitemap version (an entry dated before
     keeps its date), bounded by its capture time as the crawl that fetched it bounded them
-    and read in the charset its Content-Type names as the crawl read it; False when the
-    document is neither."""
+    and read in the charset its Content-Type names as the crawl read it: how many it dated;
+    None when the document is neither."""
     root, captured = document_element(body), version.date
     if root in FEED_ROOTS:
         entries = ((e.url, e.published) for e in feed_entries(
@@ -111,11 +126,12 @@ def _date_entries(body: bytes, version: ArchivedResponse, base: str,
     elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
         document, unreadable = gunzipped_document(body)
         if unreadable is not None:
-            return True
+            return 0
         entries = ((r.loc, r.published) for r in sitemap_records(document, captured)
                    if r.news and r.kind == "url")
     else:
-        return False
+        return None
+    dated = 0
     for number, (link, published) in enumerate(entries):
         if number >= MAX_ENTRIES:
             break
@@ -127,9 +143,10 @@ def _date_entries(body: bytes, version: ArchivedResponse, base: str,
             if outlet is None:
                 continue
             dates.setdefault(article_key(url), iso(localise(published, outlet.tz)) or "")
+            dated += 1
         except ValueError as exc:  # a link no URL can be made of
             logger.debug("Feed entry %r of %s not read: %s", link, base, exc)
-    return True
+    return dated
 
 
 def _outlet_of(url: str) -> Outlet | None:

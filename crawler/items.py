@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from archive.httputil import part_of_page, range_said
+from archive.httputil import part_of_page, range_headers, range_said
 
 
 def capture_stamp(moment: datetime) -> str:
@@ -62,11 +62,12 @@ def partial_of(response: Any) -> str | None:
     """What a 206 holding only part of its page holds (``wget -c`` resuming, a browser's
     range request: its Content-Range), else None: never the page a GET with no Range gets.
     Replay flags the one it serves (it measured the stored body against the range)."""
-    content_range = response.headers.get("Content-Range")
-    content_range = content_range.decode("latin-1") if content_range else None
+    ranges = [v.decode("latin-1") for v in response.headers.getlist("Content-Range")]
     if PARTIAL_FLAG in getattr(response, "flags", ()):
-        return range_said(content_range)
-    return part_of_page(response.status, content_range)
+        return range_said(", ".join(ranges) or None)
+    kind = response.headers.get("Content-Type")
+    return part_of_page(response.status, ranges,
+                        content_type=kind.decode("latin-1") if kind else None)
 
 
 
@@ -144,8 +145,8 @@ class ArticlePage:
             headers={"Content-Type": archived.content_type() or ""},
             status=archived.status, fetched_at=capture_stamp(archived.date),
             warc=archived.ref.as_dict(), warc_path=archived.ref.path or None,
-            partial=part_of_page(archived.status, archived.header("Content-Range"),
-                                 len(archived.payload)),
+            partial=part_of_page(archived.status, range_headers(archived.headers),
+                                 len(archived.payload), archived.content_type()),
         )
 
 

@@ -116,8 +116,10 @@ class ReextractReport:
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
     unserved_records: int = 0  # whole records no page is read from (archive.errors)
-    # 206 versions of a feed (sitemap, day archive) with no whole 200: read for what they hold
+    # 206 versions of a feed (sitemap, day archive) with no whole 200: those that gave entries
+    # (read), and those that gave none (unreadable: a tail with no root element)
     partial_feeds: int = 0
+    partial_feeds_unread: int = 0
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer one that is no page of the article,
@@ -163,13 +165,19 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def _said_partial_feed(report: ReextractReport, part: ArchivedResponse) -> None:
-    """Count and say a feed version known only as a 206 (part of it): its dates are read."""
-    report.partial_feeds += 1
+def _said_partial_feed(report: ReextractReport, part: ArchivedResponse, entries: int) -> None:
+    """Count and say a feed version known only as a 206 (part of it): read when it gave
+    entries, else unreadable (a tail holds no root element)."""
+    if entries:
+        report.partial_feeds += 1
+        became = f"read as a partial feed version ({entries} entries)"
+    else:
+        report.partial_feeds_unread += 1
+        became = "an unreadable partial feed version: no entries read of it"
     logger.warning("%s: only a 206 holding part of the document is archived (%s, captured "
-                   "%s; %s at offset %d): read as a partial feed version", part.url,
-                   range_said(part.header("Content-Range")), f"{part.date:%Y-%m-%d %H:%M:%S}",
-                   part.ref.path or part.ref.file, part.ref.offset)
+                   "%s; %s at offset %d): %s", part.url, range_said(part.header("Content-Range")),
+                   f"{part.date:%Y-%m-%d %H:%M:%S}", part.ref.path or part.ref.file,
+                   part.ref.offset, became)
 
 
 def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,

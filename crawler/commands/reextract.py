@@ -153,7 +153,7 @@ class Command(ScrapyCommand):
               f"bad records skipped: {report.bad_records}; bad records kept: "
               f"{report.kept_records}; captures not served (truncated, or no original): "
               f"{report.unserved_records}; partial feed versions (206) read: "
-              f"{report.partial_feeds}; read past a newer capture that is no article: {past}; "
+              f"{report.partial_feeds}, unreadable: {report.partial_feeds_unread}; read past a newer capture that is no article: {past}; "
               f"{joining_summary(report)}", file=sys.stderr)
         if report.unowned:
             hosts = ", ".join(f"{host}: {n}" for host, n in report.unowned.most_common(5))

@@ -125,3 +125,71 @@ def test_a_capture_unread_by_the_choice_is_said_when_walked_and_one_read_said_on
         assert first.status == 206 and [e.offset for e in said] == [offsets[1]]
         assert list(choices) == []
     assert sorted(e.offset for e in said) == sorted(offsets[:2])
+
+
+
+def _write_with_orphan(path: Path, records: list[tuple[str, bytes | None, str]]) -> list[int]:
+    """As ``write``, but a revisit names an original no input holds."""
+    offsets = []
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for kind, data, date in records:
+            offsets.append(fh.tell())
+            if kind == "revisit":
+                http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                        protocol="HTTP/1.1")
+                rec = writer.create_revisit_record(URL, "sha1:BBBB", URL,
+                                                   "2025-01-01T00:00:00Z", http_headers=http)
+                rec.rec_headers.replace_header("WARC-Date", date)
+                rec.rec_headers.add_header("WARC-Refers-To", "<urn:uuid:missing>")
+            else:
+                rec = writer.create_warc_record(URL, "response", payload=io.BytesIO(data),
+                                                warc_headers_dict={"WARC-Date": date})
+            writer.write_record(rec)
+    return offsets
+
+
+def test_an_unreadable_capture_newer_than_the_206_is_said_once_and_no_walk_is_left_open(
+        tmp_path, monkeypatch):
+    """Newest a revisit whose original is not in the inputs, or a 200 whose gzip body is
+    damaged, then a 206, then the whole 200: the walk behind the 206 passes over what the
+    walk to it read, so the unreadable capture is said once (it was twice), and every walk
+    is closed while its database is open (an abandoned one raised "Cannot operate on a
+    closed database" when collected)."""
+    import gc
+    import sys
+    leaked: list = []
+    monkeypatch.setattr(sys, "unraisablehook", leaked.append)
+    bad = gzip.compress(random.Random(1).randbytes(2000))[:-30]
+    newest = {"revisit": ("revisit", None, day(3)),
+              "damaged": ("response", block("200 OK", bad, "Content-Encoding: gzip"), day(3))}
+    for kind, unreadable in newest.items():
+        warc = tmp_path / f"{kind}.warc.gz"
+        offsets = _write_with_orphan(warc, [
+            ("response", block("200 OK", b"<html>whole</html>"), day(0)),
+            ("response", part(1), day(1)), unreadable])
+        said: list = []
+        with ArchiveLookup([warc], on_error=said.append, max_decoded=10**6) as lookup:
+            got = [(c.status, c.ref.offset, s.ref.offset if s else None)
+                   for c, s in read_without_range(lookup, URL)]
+        assert got == [(200, offsets[0], offsets[1])], kind
+        assert [e.offset for e in said] == [offsets[2]], kind
+        said.clear()  # (an error's traceback holds the frames of the walk that said it)
+        gc.collect()
+    assert leaked == []
+
+
+def test_a_206_of_the_whole_page_behind_a_newest_part_is_chosen(tmp_path):
+    """Behind a newest 206 holding part of the page: an older 206 that is the page (no
+    Content-Range, ``bytes 0-N/*``, misspelled ``bytes=0-N/T``) is what a request with no
+    Range reads; the index keeps it as a capture that may be whole."""
+    body = b"<html><p>the whole page</p></html>"
+    last = len(body) - 1
+    for header in ((), (f"Content-Range: bytes 0-{last}/*",),
+                   (f"Content-Range: bytes=0-{last}/{len(body)}",)):
+        warc = tmp_path / "w.warc.gz"
+        offsets = write(warc, [("response", block("206 Partial Content", body, *header), day(0)),
+                               ("response", part(1), day(1))])
+        with ArchiveLookup([warc]) as lookup:
+            (chosen, stood_in_for), *_ = read_without_range(lookup, URL)
+        assert (chosen.ref.offset, stood_in_for.ref.offset) == tuple(offsets), header

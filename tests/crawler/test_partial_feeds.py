@@ -36,10 +36,11 @@ def tail_part() -> bytes:
     return block("206 Partial Content", RSS[CUT:], f"bytes {CUT}-{len(RSS) - 1}/{len(RSS)}")
 
 
-def dates_and_parts(path: Path) -> tuple[dict[str, str], list[tuple[str, int]]]:
-    parts: list[tuple[str, int]] = []
+def dates_and_parts(path: Path) -> tuple[dict[str, str], list[tuple[str, int, int]]]:
+    """The dates the feed gives, and each part read: (URL, offset, entries it gave)."""
+    parts: list[tuple[str, int, int]] = []
     with ArchiveLookup([path]) as lookup:
-        dates = feed_dates(lookup, lambda v: parts.append((v.url, v.ref.offset)))
+        dates = feed_dates(lookup, lambda v, n: parts.append((v.url, v.ref.offset, n)))
     return dates, parts
 
 
@@ -49,7 +50,7 @@ def test_a_feed_archived_only_as_a_206_dates_what_it_holds_said_as_partial(tmp_p
     dates, parts = dates_and_parts(warc)
     assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
     assert listed_hint(B, dates) is None  # cut off
-    assert parts == [(FEED, offset)]
+    assert parts == [(FEED, offset, 1)]
 
 
 def test_a_tail_part_stops_no_reading_of_the_feeds_other_parts(tmp_path):
@@ -59,7 +60,7 @@ def test_a_tail_part_stops_no_reading_of_the_feeds_other_parts(tmp_path):
                                  (FEED, head_part(), "2026-01-05T09:00:00Z")])
     dates, parts = dates_and_parts(warc)
     assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
-    assert parts == [(FEED, offsets[0]), (FEED, offsets[1])]
+    assert parts == [(FEED, offsets[0], 0), (FEED, offsets[1], 1)]
 
 
 def test_a_206_gives_way_to_a_whole_200_of_its_feed(tmp_path):
@@ -94,3 +95,16 @@ def test_reextract_counts_and_says_a_partial_feed_version(tmp_path, caplog):
     [said] = [r.getMessage() for r in caplog.records if "partial feed" in r.getMessage()]
     assert said.startswith(f"{FEED}: only a 206 holding part of the document")
     assert f"{warc} at offset {offset}" in said and f"'bytes 0-{CUT - 1}/{len(RSS)}'" in said
+
+
+def test_reextract_says_a_tail_giving_no_entries_unreadable_not_read(tmp_path, caplog):
+    """A tail with no root element gives no entries: counted and said as an unreadable
+    partial version, not as one read (it was counted read)."""
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, tail_part(), "2026-01-05T08:00:00Z")])
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert (report.partial_feeds, report.partial_feeds_unread) == (0, 1)
+    [said] = [r.getMessage() for r in caplog.records if "partial feed" in r.getMessage()]
+    assert said.endswith("an unreadable partial feed version: no entries read of it")
+    assert f"{warc} at offset {offset}" in said

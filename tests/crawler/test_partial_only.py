@@ -124,16 +124,18 @@ def test_replay_serves_a_whole_206_as_the_page(tmp_path):
     assert ArticlePage.from_response(answer, "belta").partial is None
 
 
-@pytest.mark.parametrize("content_range, partial", [
-    (None, "no Content-Range"),
-    ("bytes 10-99/100", "Content-Range 'bytes 10-99/100'"),
-    ("bytes 0-98/100", "Content-Range 'bytes 0-98/100'"),
-    ("bytes 0-99/100", None),
+@pytest.mark.parametrize("content_range, kind, partial", [
+    (None, "text/html", None),
+    (None, "multipart/byteranges; boundary=X", "no Content-Range"),
+    ("bytes 10-99/100", "text/html", "Content-Range 'bytes 10-99/100'"),
+    ("bytes 0-98/100", "text/html", "Content-Range 'bytes 0-98/100'"),
+    ("bytes 0-99/100", "text/html", None),
 ])
-def test_a_live_206_to_a_get_with_no_range_is_no_article(content_range, partial):
+def test_a_live_206_to_a_get_with_no_range_is_no_article(content_range, kind, partial):
     """A server answering a plain GET with a 206 (no Range was asked): the crawl's page is
-    what its Content-Range says, part of it unless that range is the whole body."""
-    headers = {"Content-Type": "text/html"} | (
+    what its Content-Range says, part of it unless that range is the whole body; with none,
+    the server sent the page (unless its body is multipart/byteranges: parts)."""
+    headers = {"Content-Type": kind} | (
         {"Content-Range": content_range} if content_range else {})
     response = HtmlResponse(URL, status=206, headers=headers, body=HTML,
                             request=Request(URL))
@@ -142,3 +144,38 @@ def test_a_live_206_to_a_get_with_no_range_is_no_article(content_range, partial)
     if partial:
         with pytest.raises(ExtractionError, match="partial_content"):
             extract_article(page)
+
+
+def _block_206(*content_ranges: str) -> bytes:
+    """A 206 of the whole page with these Content-Range lines (none, one, or repeated)."""
+    ranges = b"".join(b"Content-Range: %s\r\n" % r.encode() for r in content_ranges)
+    return (b"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + ranges + b"Content-Length: %d\r\n\r\n" % len(HTML) + HTML)
+
+
+LAST = len(HTML) - 1
+WHOLE_206S = {"no Content-Range": (), "total unknown": (f"bytes 0-{LAST}/*",),
+              "misspelled bytes=": (f"bytes=0-{LAST}/{len(HTML)}",),
+              "repeated, both whole": (f"bytes 0-{LAST}/{len(HTML)}",) * 2}
+PART_206S = {"whole, then part": (f"bytes 0-{LAST}/{len(HTML)}", f"bytes 100-{LAST}/{len(HTML)}"),
+             "part, then whole": (f"bytes 100-{LAST}/{len(HTML)}", f"bytes 0-{LAST}/{len(HTML)}"),
+             "total unknown, body shorter": (f"bytes 0-{LAST + 10}/*",)}
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_206S) + sorted(PART_206S))
+def test_reextract_and_replay_agree_whether_a_206_is_the_whole_page(tmp_path, name):
+    """A 206 whose body is the whole page (no Content-Range: the server sent the page;
+    ``bytes 0-N/*`` or ``bytes=0-N/T`` as long as the body) is the article, as ``bytes
+    0-N/N+1`` is; one Content-Range of several saying part makes it part, in both."""
+    whole = name in WHOLE_206S
+    block = _block_206(*(WHOLE_206S[name] if whole else PART_206S[name]))
+    warc = tmp_path / "one.warc.gz"
+    warcio_warc(warc, [(URL, block, "2026-01-14T10:00:00Z")])
+    report, items, _ = _run([warc])
+    assert ([i["url"] for i in items], dict(report.failed)) == (
+        ([URL], {}) if whole else ([], {"partial_content": 1}))
+    mw, _, _ = _replay(tmp_path, block)
+    answer = mw.process_request(Request(URL))
+    page = ArticlePage.from_response(answer, "belta")
+    assert (page.partial is None, mw.stats.get_value("replay/partial_served")) == (
+        (True, None) if whole else (False, 1))
