@@ -20,7 +20,6 @@ page, an ad in another charset). So:
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -62,35 +61,23 @@ _UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u0
 
 
 def normalise_charset(name: str | None) -> str | None:
-    """Python's codec name for a declared charset, or None when Python does not know it as
-    one that reads any bytes (see :func:`_reads_any_bytes`)."""
+    """Python's codec name for a declared charset, or None when Python does not know it or
+    knows it as a codec that is no charset (:data:`NO_CHARSET`)."""
     if not name:
         return None
     try:
-        codec = codecs.lookup(name.strip().lower()).name
+        codec = codecs.lookup(name.strip().lower())
     except LookupError:
         return None
-    return codec if _reads_any_bytes(codec) else None
+    return None if codec.name in NO_CHARSET or not codec._is_text_encoding else codec.name
 
 
-# printable ASCII, and escapes that codecs of escapes (unicode-escape, UTF-7) read as "A"
-_ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\\x41 \\u0041 +AEE-"
-_ANY_BYTES = bytes(range(256))
-
-
-@functools.lru_cache(maxsize=64)
-def _reads_any_bytes(codec: str) -> bool:
-    """Whether ``codec`` is a charset a document can be in: it reads every byte value (an
-    undefined one as U+FFFD), and its printable ASCII as ASCII, unless it is UTF-16/32. A
-    label naming a Python codec that is none (``charset=undefined``, ``idna``,
-    ``punycode`` raised out of decoding a page; ``base64`` raised in a feed; ``utf-7`` and
-    ``unicode-escape`` read markup as other text) is no declaration."""
-    try:
-        _ANY_BYTES.decode(codec, "replace")
-        ascii_read = _ASCII_PRINTABLE.decode(codec, "replace")
-    except (LookupError, UnicodeError, ValueError, TypeError):
-        return False
-    return codec.startswith(("utf-16", "utf-32")) or ascii_read == _ASCII_PRINTABLE.decode()
+# Python codecs a label may name that no document is written in: ``charset=undefined``,
+# ``idna``, ``punycode`` raised out of decoding a page; ``utf-7`` and the escape codecs read
+# markup as other text (bytes-to-bytes ones, base64 or rot13, are no text encoding at all).
+# Every real charset Python knows, however rare (shift_jis_2004, hz, cp864), stays one.
+NO_CHARSET = frozenset(("undefined", "idna", "punycode", "utf-7", "unicode-escape",
+                        "raw-unicode-escape"))
 
 
 def header_charset(content_type: str | None) -> str | None:

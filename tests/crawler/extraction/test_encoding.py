@@ -174,3 +174,17 @@ def test_a_guess_no_latin_reading_reads_better_stands(body: bytes, charset: str)
     assert codec == charset
     assert unicodedata.normalize("NFC", text) == unicodedata.normalize(
         "NFC", "<p>" + body.decode(charset) + "</p>")
+
+
+@pytest.mark.parametrize(("charset", "text"), [
+    ("shift_jis_2004", "日本のニュース：政府は今日、新しい法律を可決した。"),
+    ("shift_jisx0213", "東京の天気は晴れです。"),
+    ("cp864", bytes(range(0xC1, 0xDB)).decode("cp864")),  # its Arabic presentation forms
+])
+def test_a_real_charset_python_knows_is_a_declaration(charset: str, text: str) -> None:
+    """Rare charsets are charsets: only codecs no document is written in (undefined, idna,
+    utf-7, the escape codecs) are no declaration; such pages were read as guesses."""
+    assert encoding.normalise_charset("hz") == "hz"  # all ASCII: read as ASCII whatever said
+    body = f"<html><body><p>{text}</p></body></html>".encode(charset)
+    decoded, codec = decode_html(body, f"text/html; charset={charset}")
+    assert text in decoded and codec == codecs.lookup(charset).name
