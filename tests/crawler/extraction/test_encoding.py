@@ -188,3 +188,28 @@ def test_a_real_charset_python_knows_is_a_declaration(charset: str, text: str) -
     body = f"<html><body><p>{text}</p></body></html>".encode(charset)
     decoded, codec = decode_html(body, f"text/html; charset={charset}")
     assert text in decoded and codec == codecs.lookup(charset).name
+
+
+@pytest.mark.parametrize(("charset", "text", "times"), [
+    ("cp1250", "Wiadomości z kraju. ", 1),  # "ś" is French "œ" in windows-1252: a tie
+    ("cp1250", "Wiadomości z kraju. ", 20),
+    # "ư" and its tone mark are Czech "ýě" in windows-1250 (two bytes alone are no evidence)
+    ("cp1258", "Tin t\u01b0\u0301c ", 20),
+])
+def test_a_guess_tied_with_another_reading_stands(charset: str, text: str, times: int) -> None:
+    """Undeclared Latin-script text two charsets read as one language's letters each:
+    charset_normalizer's guess stands (windows-1252 took the tie: "Wiadomoœci"; Vietnamese
+    was read as Czech). windows-1252 takes a tie only where the readings are the same."""
+    body = ("<html><body><p>" + text * times + "</p></body></html>").encode(charset)
+    decoded, codec = decode_html(body, None)
+    assert text * times in decoded and codec == charset
+
+
+def test_a_short_cyrillic_title_over_an_english_page_is_read_in_its_charset() -> None:
+    """The guess judges the first bytes of a page as it did (it read this title right), and
+    later runs of high bytes besides: judged on its high bytes alone, the title was Big5."""
+    title = "Як справы?"
+    body = (f"<html><head><title>{title}</title></head><body><p>"
+            + "Hello world, this is an English page. " * 30 + "</p></body></html>")
+    decoded, codec = decode_html(body.encode("cp1251"), None)
+    assert codec == "cp1251" and decoded == body
