@@ -23,6 +23,7 @@ from scrapy.utils.gz import gunzip
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import (
     CYRILLIC_SINGLE_BYTE,
+    MAX_BAD_UTF8_SHARE,
     decode_html,
     header_charset,
     mostly_utf8,
@@ -73,6 +74,23 @@ def _decodes_as(data: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _overwhelmingly_utf8(data: bytes) -> bool:
+    """Whether nearly all of ``data``'s high bytes form valid UTF-8 sequences, as
+    :func:`mostly_utf8` judges, counted a megabyte at a time (no copy of a large feed as
+    text): a single-byte Cyrillic feed never is, a UTF-8 one with a cut character is."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    bad = high = 0
+    for start in range(0, len(data), _UTF8_CHECK_CHUNK):
+        chunk = data[start:start + _UTF8_CHECK_CHUNK]
+        high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+        bad += decoder.decode(chunk).count("\ufffd")
+    bad += decoder.decode(b"", final=True).count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return bad <= MAX_BAD_UTF8_SHARE * high
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _in_utf8(data: bytes, codec: str) -> bytes:
@@ -140,6 +158,8 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
             return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
     match = _XML_ENCODING.match(data)
     declared = normalise_charset(match.group(2).decode("ascii")) if match else "utf-8"
+    if declared == "ascii" and not data.isascii():
+        declared = None  # high bytes say the label is no charset's: judged as undeclared
     if match and declared and declared.startswith(("utf-16", "utf-32")):
         data, declared = _XML_ENCODING.sub(rb"\1utf-8\3", data, count=1), "utf-8"
     if data.isascii():
@@ -147,8 +167,10 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    if match and declared not in ("utf-8", None):
-        return _for_libxml2(data, match.group(2), declared)  # a charset declared, trusted
+    if match and declared not in ("utf-8", None) and not _overwhelmingly_utf8(data):
+        # a charset declared, trusted; but UTF-8 with a cut character, declared
+        # windows-1251, was read as windows-1251: every letter doubly encoded
+        return _for_libxml2(data, match.group(2), declared)
     said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
     # default (Apache's ISO-8859-1), and a short text cannot show it wrong
     text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)

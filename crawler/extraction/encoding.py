@@ -205,6 +205,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     declared = [c for c in (header_charset(content_type), meta_charset(body)) if c]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
+    declared = [c for c in declared if c != "ascii"]  # high bytes: the label is wrong
     text, mostly_utf8 = _utf8_reading(body)
     if mostly_utf8 and "\ufffd" not in text:
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"

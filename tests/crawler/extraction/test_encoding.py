@@ -213,3 +213,15 @@ def test_a_short_cyrillic_title_over_an_english_page_is_read_in_its_charset() ->
             + "Hello world, this is an English page. " * 30 + "</p></body></html>")
     decoded, codec = decode_html(body.encode("cp1251"), None)
     assert codec == "cp1251" and decoded == body
+
+
+@pytest.mark.parametrize("label", ["us-ascii", "ascii"])
+def test_a_page_declared_ascii_holding_high_bytes_is_read_as_undeclared(label: str) -> None:
+    """``charset=us-ascii`` over windows-1252 French: every accented letter was U+FFFD. High
+    bytes say the label is wrong: they are judged as undeclared."""
+    french = LATIN_TEXTS[0][1]
+    for content_type, meta in ((f"text/html; charset={label}", ""),
+                               ("text/html", f'<meta charset="{label}">')):
+        body = f"<html><head>{meta}</head><body><p>{french}</p></body></html>"
+        text, codec = decode_html(body.encode("cp1252"), content_type)
+        assert french in text and codec == "cp1252"
