@@ -263,12 +263,14 @@ def iter_records(body: bytes, names: tuple[str, ...],
             parser.feed(data[start:start + _CHUNK])
             for node in _finished(parser, names):
                 read += 1
-                yield node
+                if not _in_record(node, names):
+                    yield node
         if data:
             parser.close()
             for node in _finished(parser, names):
                 read += 1
-                yield node
+                if not _in_record(node, names):
+                    yield node
     except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
         if on_stop is not None:
             on_stop(str(exc)[:200])
@@ -297,20 +299,41 @@ def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...
 
 
 def _records_closed(data: bytes, names: tuple[str, ...]) -> int:
-    """How many end tags of ``names`` (any prefix, any case) ``data`` holds outside CDATA
-    sections and comments: the records a parser that stops nowhere reads."""
+    """How many end tags of ``names`` (any prefix, any case) ``data``'s root element holds
+    outside CDATA sections, comments, processing instructions and its DOCTYPE: the records
+    a parser that stops nowhere reads (an "</item>" in a PI, or after the root closed, is
+    none)."""
     end_tag = re.compile(rb"</(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in names)
                          + rb")\s*>", re.IGNORECASE)
     count = pos = 0
+    root_end: re.Pattern[bytes] | None = None
     while pos < len(data):
-        found = _VERBATIM.search(data, pos)
+        found = _UNPARSED.search(data, pos)
         stop = len(data) if found is None else found.start()
-        count += len(end_tag.findall(data, pos, stop))
-        if found is None:
+        if root_end is None and (root := _START_TAG.search(data, pos, stop)):
+            root_end = re.compile(rb"</" + re.escape(root[1]) + rb"\s*>")
+        closed = root_end.search(data, pos, stop) if root_end else None
+        count += sum(1 for _ in end_tag.finditer(data, pos, closed.start() if closed else stop))
+        if found is None or closed is not None:
             break
-        end = data.find(b"]]>" if found[0] == b"<![CDATA[" else b"-->", found.end())
-        pos = len(data) if end < 0 else end + 3
+        pos = _unparsed_end(data, found)
     return count
+
+
+# what no record is counted in: CDATA sections, comments, PIs (the XML declaration too), DOCTYPE
+_UNPARSED = re.compile(rb"<!\[CDATA\[|<!--|<\?|<!DOCTYPE", re.IGNORECASE)
+_START_TAG = re.compile(rb"<([\w.:-]+)")
+_UNPARSED_CLOSE = {b"<![CDATA[": re.compile(rb"\]\]>"), b"<!--": re.compile(rb"-->"),
+                   b"<?": re.compile(rb"\?>"),
+                   b"<!DOCTYPE": re.compile(rb"\[.*?\]\s*>|[^\[>]*>", re.DOTALL)}
+
+
+def _unparsed_end(data: bytes, found: re.Match[bytes]) -> int:
+    """Where the section ``found`` opens ends (the end of ``data`` when it never does); a
+    DOCTYPE's internal subset in brackets ends it only after its "]"."""
+    closing = _UNPARSED_CLOSE[found[0].upper()]
+    end = closing.search(data, found.end())
+    return len(data) if end is None else end.end()
 
 
 # What the recovering parser stops at (unraised, only logged), losing the rest: a document
@@ -325,16 +348,25 @@ def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]) -> Iterator[e
     for _event, node in parser.read_events():
         if _local(node.tag) in names:
             yield node
-        elif any(_local(up.tag) in names for up in node.iterancestors()):
-            continue  # a record's field: the record is read when it ends
+        if _in_record(node, names):
+            continue  # a record's field (a record nested in it too): let go when it ends
         node.clear(keep_tail=True)
         parent = node.getparent()
         while parent is not None and node.getprevious() is not None:
             del parent[0]
 
 
+def _in_record(node: etree._Element, names: tuple[str, ...]) -> bool:
+    """Whether ``node`` lies in a record: a record nested in one (an ``<atom:entry>`` in an
+    ``<item>``) is that record's field, read (and counted) but given as no record."""
+    return any(_local(up.tag) in names for up in node.iterancestors())
+
+
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    """A tag's local name, lower-case: without its namespace, or without the prefix of one
+    never declared (libxml2 names ``<x:entry>`` so then, and :func:`_records_closed`
+    counts it a record as a parser that stops nowhere reads it)."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _child_text(node: etree._Element, *names: str) -> str | None:

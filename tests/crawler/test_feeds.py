@@ -826,3 +826,27 @@ def test_a_utf8_feed_with_a_cut_character_declared_windows_1251_is_read_as_utf8(
     assert [e.title for e in entries[:50]] == [f"{CP1251_TITLES[n % 3]} {n}" for n in range(50)]
     assert entries[49].url == "https://ex.by/новости/49"
     assert entries[50].url == "https://ex.by/последняя" and entries[50].title == "Пожа\ufffd"
+
+
+def _five_items(extra: str) -> str:
+    return "".join(f"<item><title>T {n}</title><link>https://ex.by/{n}</link>"
+                   f"{extra if n == 1 else ''}</item>" for n in range(5))
+
+
+@pytest.mark.parametrize("body", [
+    "<rss><channel>" + _five_items("<x:entry>z</x:entry>") + "</channel></rss>",
+    "<rss><channel>" + _five_items("<atom:entry><atom:title>z</atom:title></atom:entry>")
+    + "</channel></rss>",
+    "<rss><channel>" + _five_items("") + "</channel></rss><item></item>",
+    "<rss><channel>" + _five_items("<?php echo '</item>' ?><y:z/>") + "</channel></rss>",
+    '<!DOCTYPE rss [<!ENTITY e "</item>">]><rss><channel>' + _five_items("<y:z/>")
+    + "</channel></rss>",
+], ids=["undeclared_prefix", "atom_entry_in_item", "after_root", "in_a_pi", "in_the_doctype"])
+def test_an_error_that_loses_no_record_is_no_stop(body: str) -> None:
+    """An undeclared prefix (libxml2 logs it and loses nothing), or an "</item>" in a PI,
+    the DOCTYPE or after the root closed: "1 of its 6 records not read" was said of a feed
+    read whole. A record nested in an item (``<x:entry>``) is its field, and no entry."""
+    skips = FeedSkips()
+    entries = list(feed_entries(('<?xml version="1.0"?>' + body).encode(), skips))
+    assert [e.url for e in entries] == [f"https://ex.by/{n}" for n in range(5)]
+    assert entries[1].title == "T 1" and skips.unread is None and skips.no_link == 0
