@@ -23,6 +23,7 @@ from scrapy.utils.gz import gunzip
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import (
     CYRILLIC_SINGLE_BYTE,
+    MAX_BAD_UTF8_SHARE,
     decode_html,
     header_charset,
     mostly_utf8,
@@ -73,6 +74,23 @@ def _decodes_as(data: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _overwhelmingly_utf8(data: bytes) -> bool:
+    """Whether nearly all of ``data``'s high bytes form valid UTF-8 sequences, as
+    :func:`mostly_utf8` judges, counted a megabyte at a time (no copy of a large feed as
+    text): a single-byte Cyrillic feed never is, a UTF-8 one with a cut character is."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    bad = high = 0
+    for start in range(0, len(data), _UTF8_CHECK_CHUNK):
+        chunk = data[start:start + _UTF8_CHECK_CHUNK]
+        high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+        bad += decoder.decode(chunk).count("\ufffd")
+    bad += decoder.decode(b"", final=True).count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return bad <= MAX_BAD_UTF8_SHARE * high
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _in_utf8(data: bytes, codec: str) -> bytes:
@@ -140,6 +158,8 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
             return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
     match = _XML_ENCODING.match(data)
     declared = normalise_charset(match.group(2).decode("ascii")) if match else "utf-8"
+    if declared == "ascii" and not data.isascii():
+        declared = None  # high bytes say the label is no charset's: judged as undeclared
     if match and declared and declared.startswith(("utf-16", "utf-32")):
         data, declared = _XML_ENCODING.sub(rb"\1utf-8\3", data, count=1), "utf-8"
     if data.isascii():
@@ -147,8 +167,10 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    if match and declared not in ("utf-8", None):
-        return _for_libxml2(data, match.group(2), declared)  # a charset declared, trusted
+    if match and declared not in ("utf-8", None) and not _overwhelmingly_utf8(data):
+        # a charset declared, trusted; but UTF-8 with a cut character, declared
+        # windows-1251, was read as windows-1251: every letter doubly encoded
+        return _for_libxml2(data, match.group(2), declared)
     said = header_charset(content_type)  # trusted when Cyrillic: a Latin one is a server's
     # default (Apache's ISO-8859-1), and a short text cannot show it wrong
     text, _codec = decode_html(data, content_type if said in CYRILLIC_SINGLE_BYTE else None)
@@ -241,12 +263,14 @@ def iter_records(body: bytes, names: tuple[str, ...],
             parser.feed(data[start:start + _CHUNK])
             for node in _finished(parser, names):
                 read += 1
-                yield node
+                if not _in_record(node, names):
+                    yield node
         if data:
             parser.close()
             for node in _finished(parser, names):
                 read += 1
-                yield node
+                if not _in_record(node, names):
+                    yield node
     except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
         if on_stop is not None:
             on_stop(str(exc)[:200])
@@ -275,20 +299,41 @@ def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...
 
 
 def _records_closed(data: bytes, names: tuple[str, ...]) -> int:
-    """How many end tags of ``names`` (any prefix, any case) ``data`` holds outside CDATA
-    sections and comments: the records a parser that stops nowhere reads."""
+    """How many end tags of ``names`` (any prefix, any case) ``data``'s root element holds
+    outside CDATA sections, comments, processing instructions and its DOCTYPE: the records
+    a parser that stops nowhere reads (an "</item>" in a PI, or after the root closed, is
+    none)."""
     end_tag = re.compile(rb"</(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in names)
                          + rb")\s*>", re.IGNORECASE)
     count = pos = 0
+    root_end: re.Pattern[bytes] | None = None
     while pos < len(data):
-        found = _VERBATIM.search(data, pos)
+        found = _UNPARSED.search(data, pos)
         stop = len(data) if found is None else found.start()
-        count += len(end_tag.findall(data, pos, stop))
-        if found is None:
+        if root_end is None and (root := _START_TAG.search(data, pos, stop)):
+            root_end = re.compile(rb"</" + re.escape(root[1]) + rb"\s*>")
+        closed = root_end.search(data, pos, stop) if root_end else None
+        count += sum(1 for _ in end_tag.finditer(data, pos, closed.start() if closed else stop))
+        if found is None or closed is not None:
             break
-        end = data.find(b"]]>" if found[0] == b"<![CDATA[" else b"-->", found.end())
-        pos = len(data) if end < 0 else end + 3
+        pos = _unparsed_end(data, found)
     return count
+
+
+# what no record is counted in: CDATA sections, comments, PIs (the XML declaration too), DOCTYPE
+_UNPARSED = re.compile(rb"<!\[CDATA\[|<!--|<\?|<!DOCTYPE", re.IGNORECASE)
+_START_TAG = re.compile(rb"<([\w.:-]+)")
+_UNPARSED_CLOSE = {b"<![CDATA[": re.compile(rb"\]\]>"), b"<!--": re.compile(rb"-->"),
+                   b"<?": re.compile(rb"\?>"),
+                   b"<!DOCTYPE": re.compile(rb"\[.*?\]\s*>|[^\[>]*>", re.DOTALL)}
+
+
+def _unparsed_end(data: bytes, found: re.Match[bytes]) -> int:
+    """Where the section ``found`` opens ends (the end of ``data`` when it never does); a
+    DOCTYPE's internal subset in brackets ends it only after its "]"."""
+    closing = _UNPARSED_CLOSE[found[0].upper()]
+    end = closing.search(data, found.end())
+    return len(data) if end is None else end.end()
 
 
 # What the recovering parser stops at (unraised, only logged), losing the rest: a document
@@ -303,16 +348,25 @@ def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]) -> Iterator[e
     for _event, node in parser.read_events():
         if _local(node.tag) in names:
             yield node
-        elif any(_local(up.tag) in names for up in node.iterancestors()):
-            continue  # a record's field: the record is read when it ends
+        if _in_record(node, names):
+            continue  # a record's field (a record nested in it too): let go when it ends
         node.clear(keep_tail=True)
         parent = node.getparent()
         while parent is not None and node.getprevious() is not None:
             del parent[0]
 
 
+def _in_record(node: etree._Element, names: tuple[str, ...]) -> bool:
+    """Whether ``node`` lies in a record: a record nested in one (an ``<atom:entry>`` in an
+    ``<item>``) is that record's field, read (and counted) but given as no record."""
+    return any(_local(up.tag) in names for up in node.iterancestors())
+
+
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    """A tag's local name, lower-case: without its namespace, or without the prefix of one
+    never declared (libxml2 names ``<x:entry>`` so then, and :func:`_records_closed`
+    counts it a record as a parser that stops nowhere reads it)."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _child_text(node: etree._Element, *names: str) -> str | None:

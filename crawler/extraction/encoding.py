@@ -20,7 +20,6 @@ page, an ad in another charset). So:
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -62,35 +61,23 @@ _UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u0
 
 
 def normalise_charset(name: str | None) -> str | None:
-    """Python's codec name for a declared charset, or None when Python does not know it as
-    one that reads any bytes (see :func:`_reads_any_bytes`)."""
+    """Python's codec name for a declared charset, or None when Python does not know it or
+    knows it as a codec that is no charset (:data:`NO_CHARSET`)."""
     if not name:
         return None
     try:
-        codec = codecs.lookup(name.strip().lower()).name
+        codec = codecs.lookup(name.strip().lower())
     except LookupError:
         return None
-    return codec if _reads_any_bytes(codec) else None
+    return None if codec.name in NO_CHARSET or not codec._is_text_encoding else codec.name
 
 
-# printable ASCII, and escapes that codecs of escapes (unicode-escape, UTF-7) read as "A"
-_ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\\x41 \\u0041 +AEE-"
-_ANY_BYTES = bytes(range(256))
-
-
-@functools.lru_cache(maxsize=64)
-def _reads_any_bytes(codec: str) -> bool:
-    """Whether ``codec`` is a charset a document can be in: it reads every byte value (an
-    undefined one as U+FFFD), and its printable ASCII as ASCII, unless it is UTF-16/32. A
-    label naming a Python codec that is none (``charset=undefined``, ``idna``,
-    ``punycode`` raised out of decoding a page; ``base64`` raised in a feed; ``utf-7`` and
-    ``unicode-escape`` read markup as other text) is no declaration."""
-    try:
-        _ANY_BYTES.decode(codec, "replace")
-        ascii_read = _ASCII_PRINTABLE.decode(codec, "replace")
-    except (LookupError, UnicodeError, ValueError, TypeError):
-        return False
-    return codec.startswith(("utf-16", "utf-32")) or ascii_read == _ASCII_PRINTABLE.decode()
+# Python codecs a label may name that no document is written in: ``charset=undefined``,
+# ``idna``, ``punycode`` raised out of decoding a page; ``utf-7`` and the escape codecs read
+# markup as other text (bytes-to-bytes ones, base64 or rot13, are no text encoding at all).
+# Every real charset Python knows, however rare (shift_jis_2004, hz, cp864), stays one.
+NO_CHARSET = frozenset(("undefined", "idna", "punycode", "utf-7", "unicode-escape",
+                        "raw-unicode-escape"))
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -218,6 +205,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     declared = [c for c in (header_charset(content_type), meta_charset(body)) if c]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
+    declared = [c for c in declared if c != "ascii"]  # high bytes: the label is wrong
     text, mostly_utf8 = _utf8_reading(body)
     if mostly_utf8 and "\ufffd" not in text:
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"
@@ -317,15 +305,17 @@ _LANGUAGE_LETTERS = tuple(frozenset(letters) for letters in (
     "àâæçéèêëîïôœùûüÿ", "äöüß", "áéíóúñü¿¡ºª", "áâãàçéêíóôõúºª", "àèéìíîòóùúºª",
     "àçèéíïòóúü·ºª", "áéíóúëïèöü", "åäöéšž", "æøåéó", "áðéíóúýþæö", "äöõüšž",
     "ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű", "ăâîșțşţ", "čćđšž",
-    "çë", "ąčęėįšųūž", "āčēģīķļņšūž", "çğıİöşüâîû"))
+    "çë", "ąčęėįšųūž", "āčēģīķļņšūž", "çğıİöşüâîû",
+    # Vietnamese as windows-1258 writes it: tone marks combining after letters ("tư\u0301c")
+    "àáâãèéêìíòóôõùúýăđơư\u0300\u0301\u0303\u0309\u0323"))
 
 
 def guess_charset(body: bytes) -> str:
     """The charset of undeclared bytes that are no UTF-8 and read as no Cyrillic prose:
-    charset_normalizer's guess, judged on a bounded sample of the runs of high bytes (the
-    first 64 KiB of a large feed held ASCII only: guessed ASCII, every accented letter was
-    U+FFFD); a Latin-script guess yields to the Latin charset whose reading is most one
-    language's letters (:func:`_latin_reading`)."""
+    charset_normalizer's guess, judged on the first bytes and a bounded sample of the runs
+    of high bytes after them (the first 64 KiB of a large feed held ASCII only: guessed
+    ASCII, every accented letter was U+FFFD); a Latin-script guess yields to the Latin
+    charset whose reading is most one language's letters (:func:`_latin_reading`)."""
     sample = _guess_sample(body)
     guess = from_bytes(sample).best()
     codec = (normalise_charset(guess.encoding) if guess else None) or "utf-8"
@@ -333,24 +323,28 @@ def guess_charset(body: bytes) -> str:
 
 
 def _guess_sample(body: bytes) -> bytes:
-    """Up to GUESS_SAMPLE bytes of ``body``: its runs of high bytes with some ASCII around,
-    wherever they lie (a charset is told by its high bytes; ASCII says nothing)."""
+    """The first GUESS_SAMPLE bytes of ``body`` when they hold high bytes (what the guess
+    judged alone, and judged right: a short Cyrillic title over an English page), and up
+    to as many more of its later runs of high bytes with some ASCII around, wherever they
+    lie (a charset is told by its high bytes; 64 KiB of ASCII before them drowned them)."""
+    head = body[:GUESS_SAMPLE]
     pieces: list[bytes] = []
     size = end = 0
-    for run in _high_runs(body):
-        start = max(end, run.start() - _RUN_CONTEXT)
+    for run in _high_runs(body, GUESS_SAMPLE):
+        start = max(end, run.start() - _RUN_CONTEXT, GUESS_SAMPLE)
         end = min(len(body), run.end() + _RUN_CONTEXT)
         pieces.append(body[start:end])
         size += end - start
         if size >= GUESS_SAMPLE:
             break
-    return b"".join(pieces)[:GUESS_SAMPLE] or body[:GUESS_SAMPLE]
+    later = b"".join(pieces)[:GUESS_SAMPLE]
+    return head + later if not head.isascii() else later or head  # ASCII dilutes the runs
 
 
-def _high_runs(body: bytes) -> Iterator[re.Match[bytes]]:
-    """The runs of high bytes in ``body``, its ASCII stretches passed over a piece at a time
-    (the regex walked 20 MB of ASCII before a feed's first accent in 0.7 s)."""
-    for piece in range(0, len(body), GUESS_SAMPLE):
+def _high_runs(body: bytes, begin: int = 0) -> Iterator[re.Match[bytes]]:
+    """The runs of high bytes in ``body`` from ``begin``, its ASCII stretches passed over a
+    piece at a time (the regex walked 20 MB of ASCII before a feed's first accent in 0.7 s)."""
+    for piece in range(begin, len(body), GUESS_SAMPLE):
         if not body[piece:piece + GUESS_SAMPLE].isascii():
             yield from _HIGH_RUN.finditer(body, piece, piece + GUESS_SAMPLE)
 
@@ -381,16 +375,20 @@ def _latin_reading(sample: bytes, guessed: str) -> str:
     ``sample``'s high bytes is most one language's: its letters, its signs where another
     reading has a letter (Spanish "¿" is Polish "ż" in windows-1250), and no control
     character (windows-1252's quotes and dashes are C1 controls in ISO-8859-2). A tie goes
-    to windows-1252, the web's default, then to the guess: German's ä ö ü ß read the same
-    in every one of them. A text no reading gives one language (Vietnamese, mojibake) keeps
-    the guess."""
+    to the guess (Polish "ś" in windows-1250 is French "œ" in windows-1252: both one
+    language's), and to windows-1252, the web's default, only where the guess reads the
+    same text (German's ä ö ü ß in every one of them). A text no reading gives one language
+    (mojibake) keeps the guess."""
     candidates = list(dict.fromkeys((*LATIN_SINGLE_BYTE, guessed)))
     readings = {c: _high_chars(sample, c) for c in candidates}
     letter_in_one = [any(c.isalpha() for c in chars)
                      for chars in zip(*readings.values(), strict=True)]
     fits = {c: _language_fit(text, letter_in_one) for c, text in readings.items()}
-    best = max(candidates, key=lambda c: (fits[c], c == "cp1252", c == guessed))
-    return best if fits[best] >= LANGUAGE_FIT else guessed  # no language's: the guess stands
+    best = max(candidates, key=lambda c: (fits[c], c == guessed, c == "cp1252"))
+    if fits[best] < LANGUAGE_FIT:
+        return guessed  # no language's: the guess stands
+    same_as_best = fits["cp1252"] == fits[best] and readings["cp1252"] == readings[best]
+    return "cp1252" if same_as_best else best
 
 
 def _language_fit(text: str, letter_in_one: list[bool]) -> float:

@@ -818,3 +818,53 @@ def test_an_undeclared_latin_feed_gives_its_accented_links(content_type: str | N
         + "</channel></rss>")
     entries = list(feed_entries(rss.encode("cp1252"), content_type=content_type))
     assert [(e.url, e.title) for e in entries] == list(zip(links, titles, strict=True))
+
+
+@pytest.mark.parametrize("label", ["us-ascii", "ascii", "US-ASCII"])
+def test_a_feed_declared_ascii_holding_high_bytes_is_read_as_undeclared(label: str) -> None:
+    """A windows-1251 feed declared ``us-ascii``: every Cyrillic letter was U+FFFD and each
+    link a 404. High bytes say the label is wrong: the bytes are judged as undeclared."""
+    body = CYRILLIC_FEED.format(declared=label).replace("Пожар в районе", CP1251_TITLES[0])
+    for content_type in (None, f"application/rss+xml; charset={label}"):
+        [entry] = feed_entries(body.encode("cp1251"), content_type=content_type)
+        assert entry.url == "https://ex.by/новости/пожар-в-районе/"
+        assert entry.title == CP1251_TITLES[0]
+
+
+def test_a_utf8_feed_with_a_cut_character_declared_windows_1251_is_read_as_utf8() -> None:
+    """A UTF-8 feed declared windows-1251, one description cut mid-character (so no valid
+    UTF-8 whole): it was read as windows-1251, every title doubly encoded ("РџРѕР¶Р°СЂ").
+    Bytes that are overwhelmingly valid multi-byte UTF-8 are UTF-8."""
+    items = "".join(f"<item><title>{CP1251_TITLES[n % 3]} {n}</title>"
+                    f"<link>https://ex.by/новости/{n}</link></item>" for n in range(50))
+    body = ('<?xml version="1.0" encoding="windows-1251"?><rss><channel><title>Лента</title>'
+            + items + "<item><title>").encode() + "Пожар".encode()[:-1] + (
+        "</title><link>https://ex.by/последняя</link></item></channel></rss>".encode())
+    entries = list(feed_entries(body))
+    assert [e.title for e in entries[:50]] == [f"{CP1251_TITLES[n % 3]} {n}" for n in range(50)]
+    assert entries[49].url == "https://ex.by/новости/49"
+    assert entries[50].url == "https://ex.by/последняя" and entries[50].title == "Пожа\ufffd"
+
+
+def _five_items(extra: str) -> str:
+    return "".join(f"<item><title>T {n}</title><link>https://ex.by/{n}</link>"
+                   f"{extra if n == 1 else ''}</item>" for n in range(5))
+
+
+@pytest.mark.parametrize("body", [
+    "<rss><channel>" + _five_items("<x:entry>z</x:entry>") + "</channel></rss>",
+    "<rss><channel>" + _five_items("<atom:entry><atom:title>z</atom:title></atom:entry>")
+    + "</channel></rss>",
+    "<rss><channel>" + _five_items("") + "</channel></rss><item></item>",
+    "<rss><channel>" + _five_items("<?php echo '</item>' ?><y:z/>") + "</channel></rss>",
+    '<!DOCTYPE rss [<!ENTITY e "</item>">]><rss><channel>' + _five_items("<y:z/>")
+    + "</channel></rss>",
+], ids=["undeclared_prefix", "atom_entry_in_item", "after_root", "in_a_pi", "in_the_doctype"])
+def test_an_error_that_loses_no_record_is_no_stop(body: str) -> None:
+    """An undeclared prefix (libxml2 logs it and loses nothing), or an "</item>" in a PI,
+    the DOCTYPE or after the root closed: "1 of its 6 records not read" was said of a feed
+    read whole. A record nested in an item (``<x:entry>``) is its field, and no entry."""
+    skips = FeedSkips()
+    entries = list(feed_entries(('<?xml version="1.0"?>' + body).encode(), skips))
+    assert [e.url for e in entries] == [f"https://ex.by/{n}" for n in range(5)]
+    assert entries[1].title == "T 1" and skips.unread is None and skips.no_link == 0

@@ -174,3 +174,54 @@ def test_a_guess_no_latin_reading_reads_better_stands(body: bytes, charset: str)
     assert codec == charset
     assert unicodedata.normalize("NFC", text) == unicodedata.normalize(
         "NFC", "<p>" + body.decode(charset) + "</p>")
+
+
+@pytest.mark.parametrize(("charset", "text"), [
+    ("shift_jis_2004", "日本のニュース：政府は今日、新しい法律を可決した。"),
+    ("shift_jisx0213", "東京の天気は晴れです。"),
+    ("cp864", bytes(range(0xC1, 0xDB)).decode("cp864")),  # its Arabic presentation forms
+])
+def test_a_real_charset_python_knows_is_a_declaration(charset: str, text: str) -> None:
+    """Rare charsets are charsets: only codecs no document is written in (undefined, idna,
+    utf-7, the escape codecs) are no declaration; such pages were read as guesses."""
+    assert encoding.normalise_charset("hz") == "hz"  # all ASCII: read as ASCII whatever said
+    body = f"<html><body><p>{text}</p></body></html>".encode(charset)
+    decoded, codec = decode_html(body, f"text/html; charset={charset}")
+    assert text in decoded and codec == codecs.lookup(charset).name
+
+
+@pytest.mark.parametrize(("charset", "text", "times"), [
+    ("cp1250", "Wiadomości z kraju. ", 1),  # "ś" is French "œ" in windows-1252: a tie
+    ("cp1250", "Wiadomości z kraju. ", 20),
+    # "ư" and its tone mark are Czech "ýě" in windows-1250 (two bytes alone are no evidence)
+    ("cp1258", "Tin t\u01b0\u0301c ", 20),
+])
+def test_a_guess_tied_with_another_reading_stands(charset: str, text: str, times: int) -> None:
+    """Undeclared Latin-script text two charsets read as one language's letters each:
+    charset_normalizer's guess stands (windows-1252 took the tie: "Wiadomoœci"; Vietnamese
+    was read as Czech). windows-1252 takes a tie only where the readings are the same."""
+    body = ("<html><body><p>" + text * times + "</p></body></html>").encode(charset)
+    decoded, codec = decode_html(body, None)
+    assert text * times in decoded and codec == charset
+
+
+def test_a_short_cyrillic_title_over_an_english_page_is_read_in_its_charset() -> None:
+    """The guess judges the first bytes of a page as it did (it read this title right), and
+    later runs of high bytes besides: judged on its high bytes alone, the title was Big5."""
+    title = "Як справы?"
+    body = (f"<html><head><title>{title}</title></head><body><p>"
+            + "Hello world, this is an English page. " * 30 + "</p></body></html>")
+    decoded, codec = decode_html(body.encode("cp1251"), None)
+    assert codec == "cp1251" and decoded == body
+
+
+@pytest.mark.parametrize("label", ["us-ascii", "ascii"])
+def test_a_page_declared_ascii_holding_high_bytes_is_read_as_undeclared(label: str) -> None:
+    """``charset=us-ascii`` over windows-1252 French: every accented letter was U+FFFD. High
+    bytes say the label is wrong: they are judged as undeclared."""
+    french = LATIN_TEXTS[0][1]
+    for content_type, meta in ((f"text/html; charset={label}", ""),
+                               ("text/html", f'<meta charset="{label}">')):
+        body = f"<html><head>{meta}</head><body><p>{french}</p></body></html>"
+        text, codec = decode_html(body.encode("cp1252"), content_type)
+        assert french in text and codec == "cp1252"
