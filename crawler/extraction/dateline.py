@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
-from itertools import islice
+from itertools import islice, takewhile
 
 from lxml import etree
 
@@ -553,12 +553,25 @@ class ArticleDates:
         page order: where its own dateline stands."""
         container = self.container
         if container is None:
-            return
-        paragraph = self._first_paragraph_after(self.headline)
-        for el in container.iter(etree.Element):
-            if el is paragraph:
-                return
-            yield el
+            return iter(())
+        return takewhile(self._before_body, container.iter(etree.Element))
+
+    @cached_property
+    def _body_start(self) -> etree._Element | None:
+        """The body's first paragraph of prose after the headline: the end of the head zone."""
+        return self._first_paragraph_after(self.headline)
+
+    @cached_property
+    def _first_paragraph_part(self) -> frozenset[etree._Element]:
+        """:attr:`_body_start` and the elements inside it (a set: asked of every element of
+        the head zone's walk)."""
+        paragraph = self._body_start
+        return frozenset(paragraph.iter()) if paragraph is not None else frozenset()
+
+    def _before_body(self, holder: etree._Element) -> bool:
+        """Whether ``holder``, met walking the article in page order, still stands before its
+        body (:attr:`_body_start`): neither that paragraph nor inside it."""
+        return holder not in self._first_paragraph_part
 
     def _agrees_with_print(self, el: etree._Element, moment: datetime, tz: tzinfo) -> bool:
         """Whether ``moment`` (in ``tz``) is what ``el`` prints, else the page's dateline: the
@@ -644,12 +657,7 @@ class ArticleDates:
         """The runs of the article's head zone: those before the body's first paragraph of
         prose after the headline (where its dateline stands); the body's, a list's, a related
         link's text are the article's subject, not its dateline."""
-        paragraph = self._first_paragraph_after(self.headline)
-        for text, holder in self._runs():
-            if paragraph is not None and (holder is paragraph
-                                          or paragraph in holder.iterancestors()):
-                return
-            yield text, holder
+        return takewhile(lambda run: self._before_body(run[1]), self._runs())
 
     @cached_property
     def update_moments(self) -> tuple[datetime, ...]:
