@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -714,14 +714,10 @@ def _could_be_update(found: datetime, sources: list[tuple[etree._Element, str]])
 
 def _without_modified(page: etree._Element) -> etree._Element:
     """``page`` (a copy) without the update times it states for machines
-    (:func:`_update_sources`; JSON-LD loses only its update keys). htmldate, asked for the
+    (:func:`_update_sources`, hidden for good: :func:`_hide`). htmldate, asked for the
     original date, falls back on the update time when the page states no other, and a page
     dated only by its update was given it as published."""
-    for el, _value in _update_sources(page):
-        if el.tag == "script":
-            el.text = _LD_MODIFIED.sub("", el.text or "")
-        elif el.getparent() is not None:
-            _drop_keeping_tail(el)
+    _hide(_update_sources(page))
     return page
 
 
@@ -735,12 +731,13 @@ def _htmldate_not_updated(tree: etree._Element, url: str) -> datetime | None:
         return _htmldate(tree, url)
 
 
-@contextmanager
-def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
-    """The page without its update ``sources`` while the block runs, then as it was: each
-    element swapped for an empty stand-in (keeping the text after it), JSON-LD without its
-    update keys. No copy of the page (tens of milliseconds on a large one; htmldate copies
-    what it prunes itself)."""
+Undo = Callable[[], None]
+
+
+def _hide(sources: list[tuple[etree._Element, str]]) -> Undo:
+    """Hide the update ``sources`` in their page, and how to show them again: each element
+    swapped for an empty stand-in (keeping the text after it), JSON-LD without its update
+    keys."""
     swapped: list[tuple[etree._Element, etree._Element]] = []
     scripts: dict[etree._Element, str | None] = {}
     for el, _value in sources:
@@ -753,13 +750,25 @@ def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
             stand_in.tail = el.tail
             parent.replace(el, stand_in)
             swapped.append((stand_in, el))
-    try:
-        yield
-    finally:
+
+    def undo() -> None:
         for stand_in, el in reversed(swapped):
             stand_in.getparent().replace(stand_in, el)
         for script, text in scripts.items():
             script.text = text
+    return undo
+
+
+@contextmanager
+def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
+    """The page without its update ``sources`` while the block runs (:func:`_hide`), then as
+    it was. No copy of the page (tens of milliseconds on a large one; htmldate copies what it
+    prunes itself)."""
+    undo = _hide(sources)
+    try:
+        yield
+    finally:
+        undo()
 
 
 def _without_widgets(node: etree._Element) -> etree._Element:
