@@ -198,6 +198,26 @@ def _article_ld(objects: list[dict[str, Any]], tree: etree._Element | None = Non
     return articles[min(ranked)[1]] if ranked else {}
 
 
+def _page_ld_modified(objects: list[dict[str, Any]], tree: etree._Element, url: str
+                      ) -> list[str]:
+    """The ``dateModified`` of the page's own ``WebPage`` object (or another page type:
+    ``ItemPage``): its ``url`` or ``@id`` names this page, or it names none. A page object
+    naming another page (a breadcrumb's, a related one's) tells nothing of this one."""
+    own: set[str] | None = None
+    found: list[str] = []
+    for obj in objects:
+        value = obj.get("dateModified")
+        if not isinstance(value, str) or not any(k.endswith("Page") for k in ld_types(obj)):
+            continue
+        if own is None:
+            own = _page_keys(tree, url)
+        refs = [r for key in ("url", "@id") for r in _ld_refs(obj.get(key))]
+        keys = {k for r in refs if (k := _page_key(url, r))}
+        if not keys or keys & own:
+            found.append(value)
+    return found
+
+
 def _ld_names(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     names = []
@@ -685,18 +705,35 @@ def _update_sources(page: etree._Element) -> list[tuple[etree._Element, str]]:
     """The elements of ``page`` that state its update time (or a copyright year) for
     machines, each with the value it states: htmldate's update metas and microdata, a
     <time> marked or labelled as the update, a JSON-LD block with an update key."""
-    names = _htmldate_update_names()
     found: list[tuple[etree._Element, str]] = []
     for el in _MACHINE_DATES(page):
         if el.tag == "script":
             found += [(el, value) for value in _LD_MODIFIED.findall(el.text or "")]
-        elif any((value := (el.get(attribute) or "").strip().lower()) in names[attribute]
-                 or (_UPDATE_NAME.search(value) and value not in _original_names())
-                 for attribute in names) and (el.tag in _STAMP_TAGS or not len(el)):
+        elif _named_update(el, _htmldate_update_names()) \
+                and (el.tag in _STAMP_TAGS or not len(el)):
             found.append((el, el.get("datetime") or el.get("content") or text_content(el)))
         elif el.tag == "time" and modified_stamp(el):
             found.append((el, el.get("datetime") or ""))
     return found
+
+
+def _named_update(el: etree._Element, names: dict[str, frozenset[str]]) -> bool:
+    """Whether an attribute of ``el`` names an update time among ``names`` (by attribute),
+    or by its words (:data:`_UPDATE_NAME`) and is no original date's name."""
+    return any((value := (el.get(attribute) or "").strip().lower()) in names[attribute]
+               or (_UPDATE_NAME.search(value) and value not in _original_names())
+               for attribute in names)
+
+
+def _update_metas(tree: etree._Element) -> list[str]:
+    """The values of the page's other update metas, those htmldate hides from its published
+    date (``lastdate``, ``bt:moddate``, ``revision_date``, ``last-updated``): the page's
+    modified time when none of :data:`MODIFIED_METAS` states it. Only a name or property
+    counts (a server's ``http-equiv`` Last-Modified is its clock, a copyright year no date)."""
+    names = _htmldate_update_names()
+    by_name = {"name": names["name"], "property": names["property"]}
+    return [content for el in tree.iter("meta")
+            if (content := (el.get("content") or "").strip()) and _named_update(el, by_name)]
 
 
 def _could_be_update(found: datetime, sources: list[tuple[etree._Element, str]]) -> bool:
@@ -967,9 +1004,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
+                                   + _labelled(JSON_LD, _page_ld_modified(objects, tree, url))
                                    + _labelled(META, _meta(tree, *MODIFIED_METAS))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
+    if modified is None:  # the update names htmldate hides, outside the common few
+        modified, modified_src = _date(_labelled(META, _update_metas(tree)), now)
     if modified is None and tz is not None:  # "Обновлено: …" alone
         modified = _printed_update(page.update_moments, dates.reconcile(published, visible, tz),
                                    now, tz)

@@ -315,3 +315,67 @@ def test_a_stamp_of_the_printed_day_but_another_clock_is_no_date() -> None:
     meta, _ = meta_of(stamped(f"<span class='post-date' data-time='{STAMP + 4 * 3600}'>"
                               "12 марта 2026, 09:00</span>"))
     assert meta.published == PUBLISHED
+
+
+@pytest.mark.parametrize("head", [
+    f'<meta name="lastdate" content="{UPDATED}">',
+    f'<meta property="bt:moddate" content="{UPDATED}">',
+    f'<meta property="revision_date" content="{UPDATED}">',
+    f'<meta name="last-updated" content="{UPDATED}">',
+    f'<meta name="LastDate" content="{UPDATED}">',
+])
+def test_an_update_meta_htmldate_hides_is_the_modified_time(head: str) -> None:
+    """Hidden from the published date, these names were read as nothing at all."""
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.published, meta.modified) == (None, UPDATED)
+    assert prov.fields["modified"] == "meta"
+
+
+@pytest.mark.parametrize("head", [
+    '<meta http-equiv="last-modified" content="2026-03-14T10:00:00+03:00">',  # a server's clock
+    '<meta itemprop="copyrightYear" content="2026">',
+])
+def test_a_servers_clock_or_a_copyright_year_is_no_modified_time(head: str) -> None:
+    assert meta_of(page(article(""), head=head))[0].modified is None
+
+
+def test_a_common_update_meta_comes_before_the_hidden_names() -> None:
+    head = (f'<meta name="lastdate" content="2026-03-13T10:00:00+03:00">'
+            f'{MODIFIED_METAS["article:modified_time"]}')
+    assert meta_of(page(article(""), head=head))[0].modified == UPDATED
+
+
+def web_page(**fields: str) -> str:
+    body = ", ".join(f'"{k}": "{v}"' for k, v in fields.items())
+    return f'<script type="application/ld+json">{{"@type": "WebPage", {body}}}</script>'
+
+
+@pytest.mark.parametrize("head", [
+    web_page(dateModified=UPDATED),  # no address: the page itself
+    web_page(url=URL, dateModified=UPDATED),
+    web_page(**{"@id": URL + "#webpage", "dateModified": UPDATED}),
+    web_page(url="/society/deputaty-obsudili-remont", dateModified=UPDATED),  # relative
+    ('<script type="application/ld+json">{"@graph": [{"@type": "ItemPage", "@id": "'
+     + URL + f'", "dateModified": "{UPDATED}"}}]}}</script>'),
+])
+def test_the_pages_own_web_page_object_gives_its_modified_time(head: str) -> None:
+    """Only an article object's ``dateModified`` was read: a WebPage's went unread."""
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.published, meta.modified) == (None, UPDATED)
+    assert prov.fields["modified"] == "json-ld"
+
+
+@pytest.mark.parametrize("head", [
+    web_page(url="https://gorod-news.example/society/", dateModified=UPDATED),
+    web_page(**{"@id": "https://other.example/page/#webpage", "dateModified": UPDATED}),
+    ('<script type="application/ld+json">{"@type": "WebSite", "url": "' + URL
+     + f'", "dateModified": "{UPDATED}"}}</script>'),  # the site, no page
+])
+def test_another_pages_web_page_object_gives_no_modified_time(head: str) -> None:
+    assert meta_of(page(article(""), head=head))[0].modified is None
+
+
+def test_the_articles_own_modified_time_comes_before_the_web_pages() -> None:
+    head = (web_page(dateModified="2026-03-13T10:00:00+03:00")
+            + MODIFIED_METAS["JSON-LD dateModified"])
+    assert meta_of(page(article(""), head=head))[0].modified == UPDATED
