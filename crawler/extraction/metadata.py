@@ -589,12 +589,18 @@ def _own_date(tree: etree._Element, article: etree._Element,
     (:func:`_around`): a "post-date" row printed above the post or an "entry-footer" below
     it is the post's. The header, footer and sidebars beyond are the template's, and a list
     of other articles after the body (``page``'s ``later_items``) is theirs."""
-    later = (lambda nodes: page.later_items(nodes)) if page is not None else lambda nodes: []
-    own = _htmldate(_head_and(tree, [article], later([article])), "")
+    own = _htmldate(_head_and(tree, [article], _later_items(page, [article])), "")
     if own is not None:
         return own
     around = _around(article)
-    return _htmldate(_head_and(tree, around, later(around)), "") if around != [article] else None
+    return _htmldate(_head_and(tree, around, _later_items(page, around)), "") \
+        if around != [article] else None
+
+
+def _later_items(page: ArticleDates | None, nodes: list[etree._Element]
+                 ) -> list[etree._Element]:
+    """The items of other articles' lists after the body in ``nodes`` (none without ``page``)."""
+    return page.later_items(nodes) if page is not None else []
 
 
 # Text a block around the article holds besides it: a date row, an entry footer. More is a
