@@ -278,6 +278,19 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
+def _not_before(modified: str | None, published: str | None) -> str | None:
+    """``modified``, unless it is earlier than ``published``: an update stamp before the
+    publication is a misread (a zone lost, a day-only date's default hour, a CMS's stale
+    field), and no update of the page."""
+    if modified is None or published is None:
+        return modified
+    update, publication = dates.parse_iso(modified), dates.parse_iso(published)
+    if update is None or publication is None or update.tzinfo is None \
+            or publication.tzinfo is None:
+        return modified
+    return None if update < publication else modified
+
+
 def _date(candidates: list[DateCandidate], now: datetime | None = None,
           template: Collection[datetime] = ()) -> tuple[Any, str | None]:
     """The first candidate that parses as a publication date, and its source label (``now``:
@@ -1050,6 +1063,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     else:  # no outlet: keep only dates that carry their own offset
         meta.published = dates.iso(published) if published and published.tzinfo else None
         meta.modified = dates.iso(modified) if modified and modified.tzinfo else None
+    meta.modified = _not_before(meta.modified, meta.published)
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)

@@ -463,3 +463,31 @@ def test_a_list_of_thousands_is_read_for_a_few_items_only(monkeypatch: pytest.Mo
     html = page(f"<article>{TITLE_HTML}{BODY}<ul>{items}</ul></article>")
     assert meta_of(html)[0].published is None
     assert len(read) == len(set(read)) < 100
+
+
+@pytest.mark.parametrize("update", [
+    '<meta property="bt:moddate" content="2026-03-12T01:47:00+03:00">',
+    '<meta name="lastdate" content="2026-03-11 23:00:00">',
+    '<meta property="article:modified_time" content="2026-03-12T08:59:00+03:00">',
+    web_page(dateModified="2026-03-10T10:00:00+03:00"),
+])
+def test_an_update_earlier_than_the_publication_is_no_update(update: str) -> None:
+    """An A.V. Club page: its bt:modDate 01:47, the post published 09:00 that day. An update
+    before the publication is a misread, and the page is not called updated."""
+    meta = meta_of(page(article(""), head=META_DATE.format(PUBLISHED) + update))[0]
+    assert (meta.published, meta.modified) == (PUBLISHED, None)
+
+
+@pytest.mark.parametrize(("stamp", "expected"), [
+    ("2026-03-12 10:30:00 EDT", "2026-03-12T17:30:00+03:00"),
+    ("March 12, 2026 10:30am EDT", "2026-03-12T17:30:00+03:00"),
+    ("2026-03-12 07:30 PDT", "2026-03-12T17:30:00+03:00"),
+    ("2026-03-12 08:30:00 CST", "2026-03-12T17:30:00+03:00"),
+])
+def test_an_update_stamp_in_a_us_zone_is_read_at_its_offset(stamp: str, expected: str) -> None:
+    """A Fox News page: its update "… EDT" was read as the outlet's wall clock, hours before
+    the publication it followed."""
+    head = (META_DATE.format("2026-03-12T10:00:00-04:00")
+            + f'<meta name="lastdate" content="{stamp}">')
+    meta = meta_of(page(article(""), head=head))[0]
+    assert (meta.published, meta.modified) == ("2026-03-12T17:00:00+03:00", expected)
