@@ -9,11 +9,11 @@ an update, is the article's own. Outlet rules know where their dates sit; this i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
-from itertools import islice
+from itertools import islice, takewhile
 
 from lxml import etree
 
@@ -392,6 +392,100 @@ def unix_moment(el: etree._Element, latest: datetime) -> datetime | None:
 
 
 MIN_PARAGRAPH_CHARS = 80
+# An item of a list of other articles (more news, related): its title, maybe a lead, its date
+MAX_ITEM_CHARS = 400
+_NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
+
+
+def _text_over(el: etree._Element, limit: int) -> bool:
+    """Whether ``el`` holds more than ``limit`` characters of text (counted only so far)."""
+    total = 0
+    for piece in el.itertext():
+        total += len(piece.strip())
+        if total > limit:
+            return True
+    return False
+
+
+def _links_away(el: etree._Element) -> bool:
+    """Whether ``el`` holds a link to another page (no anchor, script or address)."""
+    return any((href := (a.get("href") or "").strip()) and not href.lower().startswith(_NOT_A_PAGE)
+               for a in el.iter("a"))
+
+
+def _element_beside(el: etree._Element, step: str) -> etree._Element | None:
+    """The element sibling before (``step`` "getprevious") or after ``el``, comments passed."""
+    sibling = getattr(el, step)()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = getattr(sibling, step)()
+    return sibling
+
+
+def _a_dated_link(el: etree._Element) -> bool:
+    """Whether ``el`` is short and holds a link to another page and a date (a <time>, or one
+    printed): another list item's shape."""
+    if _text_over(el, MAX_ITEM_CHARS) or not _links_away(el):
+        return False
+    if any(_machine_dated(inner) for inner in el.iter(etree.Element)):
+        return True
+    text = " ".join(piece.strip() for piece in el.itertext())  # inline parts apart
+    return next(dates.human_dates(clean_line(text)), None) is not None
+
+
+def _machine_dated(el: etree._Element) -> bool:
+    """Whether ``el`` states a date for machines: a <time>, an <abbr> with a title
+    (hAtom's), a microdata date."""
+    return el.tag == "time" or (el.tag == "abbr" and bool(el.get("title"))) \
+        or "date" in (el.get("itemprop") or "").lower()
+
+
+def _repeated_item(el: etree._Element) -> bool:
+    """Whether ``el`` is one of a run of alike items: a sibling right beside it of its tag
+    and class holds a link to another page and a date too."""
+    return any(sibling is not None and sibling.tag == el.tag
+               and sibling.get("class") == el.get("class") and _a_dated_link(sibling)
+               for sibling in (_element_beside(el, "getprevious"), _element_beside(el, "getnext")))
+
+
+def _alike(one: etree._Element, other: etree._Element) -> bool:
+    """Whether two elements are siblings of one tag and class (items of one list)."""
+    return one.getparent() is other.getparent() and one.tag == other.tag \
+        and one.get("class") == other.get("class")
+
+
+def _rest_of_run(item: etree._Element) -> Iterator[etree._Element]:
+    """The siblings after ``item`` alike to it, up to the first that is not."""
+    for sibling in item.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if not _alike(item, sibling):
+            return
+        yield sibling
+
+
+def other_articles_item(node: etree._Element, stop: etree._Element | None
+                        ) -> etree._Element | None:
+    """The item of a list of other articles (more news, related, a rubric's latest) holding
+    ``node``: the closest short block around it, below ``stop``, that links to another page
+    and stands among alike siblings that link and are dated too. A date there is another
+    article's. A lone block is none: the post's own footer dateline ("Опубликовано
+    12.05.2026"), a source's link beside it, stay the post's."""
+    for el in (node, *node.iterancestors()):
+        if el is stop or el.tag in ("body", "html") or _text_over(el, MAX_ITEM_CHARS):
+            return None
+        if _links_away(el) and _repeated_item(el):
+            return el
+    return None
+
+
+def _first_not(ordered: list[etree._Element], another: Callable[[etree._Element], bool]
+               ) -> etree._Element | None:
+    """The first of ``ordered`` that is not ``another``'s (a list of other articles' date),
+    among the first MAX_COMPARED: a list of thousands after the body is not checked item by
+    item."""
+    return next((node for node in islice(ordered, MAX_COMPARED) if not another(node)), None)
+
+
 _LINES_BLOCKS = frozenset({"td", "div"})
 
 
@@ -530,9 +624,91 @@ class ArticleDates:
                   if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
         inside = self.closest([n for n in stamps if self.inside(n)])
         outside = [n for n in stamps if not self.in_chrome(n)] or stamps
-        first = lambda found: (with_shown_time(found[0], found[0].get("datetime").strip(),  # noqa: E731
-                                               self.now) if found else None)
-        return first(inside), first(outside)
+        return self._first_own_stamp(inside), self._first_own_stamp(outside)
+
+    def _first_own_stamp(self, stamps: list[etree._Element]) -> str | None:
+        """The first of ``stamps`` (its ``datetime``) that dates no other article in a list
+        after the body (:meth:`another_articles_date`)."""
+        found = _first_not(stamps, self.another_articles_date)
+        return with_shown_time(found, found.get("datetime").strip(), self.now) \
+            if found is not None else None
+
+    @cached_property
+    def _head_zone_set(self) -> frozenset[etree._Element]:
+        return frozenset(self._head_zone())
+
+    def _after_body_start(self, node: etree._Element) -> bool:
+        """Whether ``node`` stands after the body's first paragraph (:attr:`_body_start`):
+        in the article, outside its head zone (a set: no count of the page per node)."""
+        paragraph = self._body_start
+        if paragraph is None:
+            return False
+        if self.container is not None and self.container in node.iterancestors():
+            return node not in self._head_zone_set
+        return node not in self._first_paragraph_part and self.order(node) > self.order(paragraph)
+
+    def another_articles_date(self, node: etree._Element) -> bool:
+        """Whether ``node`` (a date) sits after the article's body starts in an item of a
+        list of other articles (:func:`other_articles_item`): that list's date is another
+        article's, none of this page. Only where the article is found: without one there is
+        no body to be after."""
+        return self.container is not None \
+            and other_articles_item(node, self.container) is not None \
+            and self._after_body_start(node)
+
+    def later_items(self, nodes: Sequence[etree._Element]) -> list[etree._Element]:
+        """The items of lists of other articles (:func:`other_articles_item`) in ``nodes``
+        (the article and the blocks around it) after its body starts: each dated element's
+        (a <time>, a block printing a date) closest one. Each node is walked once per page
+        (:meth:`_later_items_in`), however often it is asked of."""
+        if self.container is None or self._body_start is None:
+            return []
+        return [item for node in nodes for item in self._later_items_in(node)]
+
+    def _later_items_in(self, node: etree._Element) -> list[etree._Element]:
+        """:meth:`later_items` of one node, walked once: a found item's subtree is skipped."""
+        cache: dict[etree._Element, list[etree._Element]] = self.__dict__.setdefault(
+            "_later_items_cache", {})
+        if node not in cache:
+            cache[node] = self._walk_later_items(node)
+        return cache[node]
+
+    def _walk_later_items(self, node: etree._Element) -> list[etree._Element]:
+        """Once two alike siblings are found items, the rest of their run are taken as items
+        unread (:func:`_rest_of_run`): a list of thousands costs two items' reading."""
+        found: list[etree._Element] = []
+        run: set[etree._Element] = set()
+        after = node not in self._first_paragraph_part \
+            and self.order(node) > self.order(self._body_start)
+        for el in node.iter(etree.Element):
+            after = after or el is self._body_start
+            if not after or any(el is f or f in el.iterancestors() for f in found[-1:]):
+                continue
+            if el in run:
+                found.append(el)
+            elif self._dated_once(el) and (item := other_articles_item(el, node)) is not None:
+                found.append(item)
+                if len(found) > 1 and _alike(found[-2], item):
+                    run.update(_rest_of_run(item))
+        return found
+
+    def _dated_once(self, el: etree._Element) -> bool:
+        """:meth:`_dated_element`, read once per element: the article and the block around
+        it are walked in turn, and a list of thousands is not read twice."""
+        cache: dict[etree._Element, bool] = self.__dict__.setdefault("_dated_cache", {})
+        if el not in cache:
+            cache[el] = self._dated_element(el)
+        return cache[el]
+
+    @staticmethod
+    def _dated_element(el: etree._Element) -> bool:
+        """An element stating a date for machines, or one whose own text (not its
+        children's) prints a date."""
+        if _machine_dated(el):
+            return True
+        own = " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+        return bool(own) and any(ch.isdigit() for ch in own) \
+            and next(dates.human_dates(clean_line(own)), None) is not None
 
     def unix_stamp(self, latest: datetime, tz: tzinfo = UTC) -> str | None:
         """The moment (ISO, UTC) a Unix timestamp gives on the article's date element
@@ -553,12 +729,25 @@ class ArticleDates:
         page order: where its own dateline stands."""
         container = self.container
         if container is None:
-            return
-        paragraph = self._first_paragraph_after(self.headline)
-        for el in container.iter(etree.Element):
-            if el is paragraph:
-                return
-            yield el
+            return iter(())
+        return takewhile(self._before_body, container.iter(etree.Element))
+
+    @cached_property
+    def _body_start(self) -> etree._Element | None:
+        """The body's first paragraph of prose after the headline: the end of the head zone."""
+        return self._first_paragraph_after(self.headline)
+
+    @cached_property
+    def _first_paragraph_part(self) -> frozenset[etree._Element]:
+        """:attr:`_body_start` and the elements inside it (a set: asked of every element of
+        the head zone's walk)."""
+        paragraph = self._body_start
+        return frozenset(paragraph.iter()) if paragraph is not None else frozenset()
+
+    def _before_body(self, holder: etree._Element) -> bool:
+        """Whether ``holder``, met walking the article in page order, still stands before its
+        body (:attr:`_body_start`): neither that paragraph nor inside it."""
+        return holder not in self._first_paragraph_part
 
     def _agrees_with_print(self, el: etree._Element, moment: datetime, tz: tzinfo) -> bool:
         """Whether ``moment`` (in ``tz``) is what ``el`` prints, else the page's dateline: the
@@ -644,12 +833,7 @@ class ArticleDates:
         """The runs of the article's head zone: those before the body's first paragraph of
         prose after the headline (where its dateline stands); the body's, a list's, a related
         link's text are the article's subject, not its dateline."""
-        paragraph = self._first_paragraph_after(self.headline)
-        for text, holder in self._runs():
-            if paragraph is not None and (holder is paragraph
-                                          or paragraph in holder.iterancestors()):
-                return
-            yield text, holder
+        return takewhile(lambda run: self._before_body(run[1]), self._runs())
 
     @cached_property
     def update_moments(self) -> tuple[datetime, ...]:
@@ -684,16 +868,22 @@ class ArticleDates:
     def _visible(self) -> datetime | None:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
+        after = False  # past the body's start (runs come in page order)
+        later: set[etree._Element] = set()
         for text, holder in self._runs():
+            after = after or not self._before_body(holder)
             text = _without_update(text, holder)
             moment = dateline_date(text, self.now)
             if moment is None:
                 moment = _opening_date(text, holder, self.now)
             if moment is None or holder in found:
                 continue
+            if after:
+                later.add(holder)
             if (anchor is not None and self._shared_depth(holder) <= 1
                     and holder not in self._under_headline):
                 continue  # shares only <html>/<body> with the headline: another column
             found[holder] = self._with_time(holder, moment)
-        closest = self.closest(list(found))
-        return found[closest[0]] if closest else None
+        own = _first_not(self.closest(list(found)), lambda holder: holder in later and (
+            other_articles_item(holder, self.container) is not None))  # their dates
+        return found[own] if own is not None else None

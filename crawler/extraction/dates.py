@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -679,6 +679,11 @@ ZONE_OFFSETS = {
     "EET": "+0200", "EEST": "+0300", "CET": "+0100", "CEST": "+0200", "WET": "+0000",
     "WEST": "+0100", "BST": "+0100", "GET": "+0400", "AZT": "+0400", "AMT": "+0400",
     "UZT": "+0500", "ALMT": "+0500", "TRT": "+0300",
+    # North America's (email.utils knows them in RFC 822 dates, not after an ISO or a
+    # written date: "2026-03-12 10:00:00 EDT" was read as the outlet's wall clock)
+    "EDT": "-0400", "EST": "-0500", "CDT": "-0500", "CST": "-0600", "MDT": "-0600",
+    "MST": "-0700", "PDT": "-0700", "PST": "-0800", "AKDT": "-0800", "AKST": "-0900",
+    "HST": "-1000",
 }
 _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
 _RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
@@ -720,8 +725,25 @@ def parse_rfc822(value: str) -> datetime | None:
 def parse_any(value: str, now: datetime | None = None) -> datetime | None:
     """ISO 8601, an RFC 822 date, or a date written for people (with ``now``, the site's
     wall clock at the fetch, one named from today: "Сегодня, 07:20")."""
-    return (parse_iso(value) or (parse_rfc822(value) if _RFC_822.match(value) else None)
+    return (_with_zone_name(value, now) or parse_iso(value)
+            or (parse_rfc822(value) if _RFC_822.match(value) else None)
             or parse_human(value, now))
+
+
+def _with_zone_name(value: str, now: datetime | None) -> datetime | None:
+    """A date and time followed by a zone's name (:data:`ZONE_OFFSETS`, "… 10:00:00 EDT"):
+    the rest read as ISO or for people, at that zone's offset; none without a clock."""
+    match = _ZONE_NAME.search(value)
+    offset = ZONE_OFFSETS.get(match[1].upper()) if match else None
+    rest = value[:match.start()].rstrip(" ,") if match else ""
+    if offset is None or ":" not in rest:
+        return None
+    moment = parse_iso(rest) or parse_human(rest, now)
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    sign = -1 if offset[0] == "-" else 1
+    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    return moment.replace(tzinfo=timezone(sign * shift))
 
 
 def localise(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -200,6 +200,26 @@ def _article_ld(objects: list[dict[str, Any]], tree: etree._Element | None = Non
     return articles[min(ranked)[1]] if ranked else {}
 
 
+def _page_ld_modified(objects: list[dict[str, Any]], tree: etree._Element, url: str
+                      ) -> list[str]:
+    """The ``dateModified`` of the page's own ``WebPage`` object (or another page type:
+    ``ItemPage``): its ``url`` or ``@id`` names this page, or it names none. A page object
+    naming another page (a breadcrumb's, a related one's) tells nothing of this one."""
+    own: set[str] | None = None
+    found: list[str] = []
+    for obj in objects:
+        value = obj.get("dateModified")
+        if not isinstance(value, str) or not any(k.endswith("Page") for k in ld_types(obj)):
+            continue
+        if own is None:
+            own = _page_keys(tree, url)
+        refs = [r for key in ("url", "@id") for r in _ld_refs(obj.get(key))]
+        keys = {k for r in refs if (k := _page_key(url, r))}
+        if not keys or keys & own:
+            found.append(value)
+    return found
+
+
 def _ld_names(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     names = []
@@ -235,9 +255,10 @@ def _microdata_nodes(page: ArticleDates, prop: str) -> list[etree._Element]:
 
 
 def microdata(page: ArticleDates, prop: str) -> list[str]:
-    """Values of microdata ``itemprop`` (a <meta> content, a <time> datetime, else text)."""
+    """Values of microdata ``itemprop`` (a <meta> content, a <time> datetime, else text);
+    none of a list of other articles after the body (:meth:`ArticleDates.another_articles_date`)."""
     values = [n.get("content") or n.get("datetime") or text_content(n)
-              for n in _microdata_nodes(page, prop)]
+              for n in _microdata_nodes(page, prop) if not page.another_articles_date(n)]
     return [v.strip() for v in values if v and v.strip()]
 
 
@@ -257,6 +278,19 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 
 
 DateCandidate = tuple[str, str]  # (source label, raw value)
+
+
+def _not_before(modified: str | None, published: str | None) -> str | None:
+    """``modified``, unless it is earlier than ``published``: an update stamp before the
+    publication is a misread (a zone lost, a day-only date's default hour, a CMS's stale
+    field), and no update of the page."""
+    if modified is None or published is None:
+        return modified
+    update, publication = dates.parse_iso(modified), dates.parse_iso(published)
+    if update is None or publication is None or update.tzinfo is None \
+            or publication.tzinfo is None:
+        return modified
+    return None if update < publication else modified
 
 
 def _date(candidates: list[DateCandidate], now: datetime | None = None,
@@ -538,7 +572,8 @@ def _printed_update(moments: Sequence[datetime], published: datetime | None,
 
 
 def htmldate_fallback(tree: etree._Element, url: str,
-                      article: etree._Element | None = None) -> Any:
+                      article: etree._Element | None = None,
+                      page: ArticleDates | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
     it found carries an offset (an app state's ``"publishedAt": "…T22:30:00Z"``: its day alone
     was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
@@ -549,11 +584,13 @@ def htmldate_fallback(tree: etree._Element, url: str,
     takes the oldest date it finds, a related link's): a page whose URL carries the day of
     its update is dated by that day, a trade-off. The URL's day stands where the page
     carries none. When the article is found, only its own date is read: a header's "today",
-    a footer's calendar or copyright date, a sidebar's are the template's."""
+    a footer's calendar or copyright date, a sidebar's are the template's; and with ``page``
+    (the article's dates), not a list of other articles after its body either
+    (:meth:`ArticleDates.later_items`)."""
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
     if article is None:
         return _htmldate_not_updated(tree, url) if in_url is None else in_url
-    own = _own_date(tree, article)
+    own = _own_date(tree, article, page)
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
         return own
     if own is not None and own.date() - in_url.date() > URL_DAY_SLACK:
@@ -561,15 +598,24 @@ def htmldate_fallback(tree: etree._Element, url: str,
     return in_url
 
 
-def _own_date(tree: etree._Element, article: etree._Element) -> datetime | None:
+def _own_date(tree: etree._Element, article: etree._Element,
+              page: ArticleDates | None = None) -> datetime | None:
     """The date htmldate finds in the head and ``article``, else in the block just around it
     (:func:`_around`): a "post-date" row printed above the post or an "entry-footer" below
-    it is the post's. The header, footer and sidebars beyond are the template's."""
-    own = _htmldate(_head_and(tree, [article]), "")
+    it is the post's. The header, footer and sidebars beyond are the template's, and a list
+    of other articles after the body (``page``'s ``later_items``) is theirs."""
+    own = _htmldate(_head_and(tree, [article], _later_items(page, [article])), "")
     if own is not None:
         return own
     around = _around(article)
-    return _htmldate(_head_and(tree, around), "") if around != [article] else None
+    return _htmldate(_head_and(tree, around, _later_items(page, around)), "") \
+        if around != [article] else None
+
+
+def _later_items(page: ArticleDates | None, nodes: list[etree._Element]
+                 ) -> list[etree._Element]:
+    """The items of other articles' lists after the body in ``nodes`` (none without ``page``)."""
+    return page.later_items(nodes) if page is not None else []
 
 
 # Text a block around the article holds besides it: a date row, an entry footer. More is a
@@ -626,22 +672,37 @@ URL_DAY_SLACK = timedelta(days=1)  # a URL's day and the page's date of one publ
 _BLANK_PAGE = "<html><body></body></html>"
 
 
-def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Element:
-    """A page of ``tree``'s head (its metas and JSON-LD), copies of ``nodes`` and the
-    scripts of the body outside them (an app state's ``publishedAt``: the page's data)."""
+def _head_and(tree: etree._Element, nodes: list[etree._Element],
+              without: Sequence[etree._Element] = ()) -> etree._Element:
+    """A page of ``tree``'s head (its metas and JSON-LD), copies of ``nodes`` (``without``
+    the elements given: other articles' items) and the scripts of the body outside them
+    (an app state's ``publishedAt``: the page's data)."""
     page = tree.makeelement("html")  # of the tree's class: htmldate reads lxml.html trees
     head = tree.find("head")
     if head is not None:
         page.append(deepcopy(head))
     body = page.makeelement("body")
     for node in nodes:
-        body.append(_without_widgets(deepcopy(node)))
+        body.append(_without_widgets(_copy_without(node, without)))
     inside = {script for node in nodes for script in node.iter("script")}
     for script in tree.iter("script"):
         if script not in inside and (head is None or head not in script.iterancestors()):
             body.append(deepcopy(script))
     page.append(body)
     return _without_modified(page)
+
+
+def _copy_without(node: etree._Element, without: Sequence[etree._Element]) -> etree._Element:
+    """A copy of ``node`` without the copies of ``without``'s elements inside it (the text
+    after each kept)."""
+    copy = deepcopy(node)
+    if not without:
+        return copy
+    gone = set(without)
+    for original, copied in list(zip(node.iter(), copy.iter(), strict=True)):
+        if original in gone and copied is not copy and copied.getparent() is not None:
+            _drop_keeping_tail(copied)
+    return copy
 
 
 # JSON-LD's update keys (htmldate reads ``dateModified``; CMSs write the others too)
@@ -687,18 +748,35 @@ def _update_sources(page: etree._Element) -> list[tuple[etree._Element, str]]:
     """The elements of ``page`` that state its update time (or a copyright year) for
     machines, each with the value it states: htmldate's update metas and microdata, a
     <time> marked or labelled as the update, a JSON-LD block with an update key."""
-    names = _htmldate_update_names()
     found: list[tuple[etree._Element, str]] = []
     for el in _MACHINE_DATES(page):
         if el.tag == "script":
             found += [(el, value) for value in _LD_MODIFIED.findall(el.text or "")]
-        elif any((value := (el.get(attribute) or "").strip().lower()) in names[attribute]
-                 or (_UPDATE_NAME.search(value) and value not in _original_names())
-                 for attribute in names) and (el.tag in _STAMP_TAGS or not len(el)):
+        elif _named_update(el, _htmldate_update_names()) \
+                and (el.tag in _STAMP_TAGS or not len(el)):
             found.append((el, el.get("datetime") or el.get("content") or text_content(el)))
         elif el.tag == "time" and modified_stamp(el):
             found.append((el, el.get("datetime") or ""))
     return found
+
+
+def _named_update(el: etree._Element, names: dict[str, frozenset[str]]) -> bool:
+    """Whether an attribute of ``el`` names an update time among ``names`` (by attribute),
+    or by its words (:data:`_UPDATE_NAME`) and is no original date's name."""
+    return any((value := (el.get(attribute) or "").strip().lower()) in names[attribute]
+               or (_UPDATE_NAME.search(value) and value not in _original_names())
+               for attribute in names)
+
+
+def _update_metas(tree: etree._Element) -> list[str]:
+    """The values of the page's other update metas, those htmldate hides from its published
+    date (``lastdate``, ``bt:moddate``, ``revision_date``, ``last-updated``): the page's
+    modified time when none of :data:`MODIFIED_METAS` states it. Only a name or property
+    counts (a server's ``http-equiv`` Last-Modified is its clock, a copyright year no date)."""
+    names = _htmldate_update_names()
+    by_name = {"name": names["name"], "property": names["property"]}
+    return [content for el in tree.iter("meta")
+            if (content := (el.get("content") or "").strip()) and _named_update(el, by_name)]
 
 
 def _could_be_update(found: datetime, sources: list[tuple[etree._Element, str]]) -> bool:
@@ -716,14 +794,10 @@ def _could_be_update(found: datetime, sources: list[tuple[etree._Element, str]])
 
 def _without_modified(page: etree._Element) -> etree._Element:
     """``page`` (a copy) without the update times it states for machines
-    (:func:`_update_sources`; JSON-LD loses only its update keys). htmldate, asked for the
+    (:func:`_update_sources`, hidden for good: :func:`_hide`). htmldate, asked for the
     original date, falls back on the update time when the page states no other, and a page
     dated only by its update was given it as published."""
-    for el, _value in _update_sources(page):
-        if el.tag == "script":
-            el.text = _LD_MODIFIED.sub("", el.text or "")
-        elif el.getparent() is not None:
-            _drop_keeping_tail(el)
+    _hide(_update_sources(page))
     return page
 
 
@@ -737,12 +811,13 @@ def _htmldate_not_updated(tree: etree._Element, url: str) -> datetime | None:
         return _htmldate(tree, url)
 
 
-@contextmanager
-def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
-    """The page without its update ``sources`` while the block runs, then as it was: each
-    element swapped for an empty stand-in (keeping the text after it), JSON-LD without its
-    update keys. No copy of the page (tens of milliseconds on a large one; htmldate copies
-    what it prunes itself)."""
+Undo = Callable[[], None]
+
+
+def _hide(sources: list[tuple[etree._Element, str]]) -> Undo:
+    """Hide the update ``sources`` in their page, and how to show them again: each element
+    swapped for an empty stand-in (keeping the text after it), JSON-LD without its update
+    keys."""
     swapped: list[tuple[etree._Element, etree._Element]] = []
     scripts: dict[etree._Element, str | None] = {}
     for el, _value in sources:
@@ -755,13 +830,25 @@ def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
             stand_in.tail = el.tail
             parent.replace(el, stand_in)
             swapped.append((stand_in, el))
-    try:
-        yield
-    finally:
+
+    def undo() -> None:
         for stand_in, el in reversed(swapped):
             stand_in.getparent().replace(stand_in, el)
         for script, text in scripts.items():
             script.text = text
+    return undo
+
+
+@contextmanager
+def _hidden(sources: list[tuple[etree._Element, str]]) -> Iterator[None]:
+    """The page without its update ``sources`` while the block runs (:func:`_hide`), then as
+    it was. No copy of the page (tens of milliseconds on a large one; htmldate copies what it
+    prunes itself)."""
+    undo = _hide(sources)
+    try:
+        yield
+    finally:
+        undo()
 
 
 def _without_widgets(node: etree._Element) -> etree._Element:
@@ -950,7 +1037,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             in_url = dates.publication_date(url_moment(url), now)  # (an event's day: none)
-            guess = dates.publication_date(htmldate_fallback(tree, url, page.container),
+            guess = dates.publication_date(htmldate_fallback(tree, url, page.container, page),
                                            now)
             if guess is not None and guess.date() in page.update_days \
                     and (in_url is None or guess.date() != in_url.date()):
@@ -960,9 +1047,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
+                                   + _labelled(JSON_LD, _page_ld_modified(objects, tree, url))
                                    + _labelled(META, _meta(tree, *MODIFIED_METAS))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
+    if modified is None:  # the update names htmldate hides, outside the common few
+        modified, modified_src = _date(_labelled(META, _update_metas(tree)), now)
     if modified is None and tz is not None:  # "Обновлено: …" alone
         modified = _printed_update(page.update_moments, dates.reconcile(published, visible, tz),
                                    now, tz)
@@ -975,6 +1065,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     else:  # no outlet: keep only dates that carry their own offset
         meta.published = dates.iso(published) if published and published.tzinfo else None
         meta.modified = dates.iso(modified) if modified and modified.tzinfo else None
+    meta.modified = _not_before(meta.modified, meta.published)
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from crawler.extraction import metadata
+from crawler.extraction.dateline import ArticleDates
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import extract_metadata
 from tests.crawler.extraction.test_metadata import (
@@ -315,3 +316,178 @@ def test_a_stamp_of_the_printed_day_but_another_clock_is_no_date() -> None:
     meta, _ = meta_of(stamped(f"<span class='post-date' data-time='{STAMP + 4 * 3600}'>"
                               "12 марта 2026, 09:00</span>"))
     assert meta.published == PUBLISHED
+
+
+@pytest.mark.parametrize("head", [
+    f'<meta name="lastdate" content="{UPDATED}">',
+    f'<meta property="bt:moddate" content="{UPDATED}">',
+    f'<meta property="revision_date" content="{UPDATED}">',
+    f'<meta name="last-updated" content="{UPDATED}">',
+    f'<meta name="LastDate" content="{UPDATED}">',
+])
+def test_an_update_meta_htmldate_hides_is_the_modified_time(head: str) -> None:
+    """Hidden from the published date, these names were read as nothing at all."""
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.published, meta.modified) == (None, UPDATED)
+    assert prov.fields["modified"] == "meta"
+
+
+@pytest.mark.parametrize("head", [
+    '<meta http-equiv="last-modified" content="2026-03-14T10:00:00+03:00">',  # a server's clock
+    '<meta itemprop="copyrightYear" content="2026">',
+])
+def test_a_servers_clock_or_a_copyright_year_is_no_modified_time(head: str) -> None:
+    assert meta_of(page(article(""), head=head))[0].modified is None
+
+
+def test_a_common_update_meta_comes_before_the_hidden_names() -> None:
+    head = (f'<meta name="lastdate" content="2026-03-13T10:00:00+03:00">'
+            f'{MODIFIED_METAS["article:modified_time"]}')
+    assert meta_of(page(article(""), head=head))[0].modified == UPDATED
+
+
+def web_page(**fields: str) -> str:
+    body = ", ".join(f'"{k}": "{v}"' for k, v in fields.items())
+    return f'<script type="application/ld+json">{{"@type": "WebPage", {body}}}</script>'
+
+
+@pytest.mark.parametrize("head", [
+    web_page(dateModified=UPDATED),  # no address: the page itself
+    web_page(url=URL, dateModified=UPDATED),
+    web_page(**{"@id": URL + "#webpage", "dateModified": UPDATED}),
+    web_page(url="/society/deputaty-obsudili-remont", dateModified=UPDATED),  # relative
+    ('<script type="application/ld+json">{"@graph": [{"@type": "ItemPage", "@id": "'
+     + URL + f'", "dateModified": "{UPDATED}"}}]}}</script>'),
+])
+def test_the_pages_own_web_page_object_gives_its_modified_time(head: str) -> None:
+    """Only an article object's ``dateModified`` was read: a WebPage's went unread."""
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.published, meta.modified) == (None, UPDATED)
+    assert prov.fields["modified"] == "json-ld"
+
+
+@pytest.mark.parametrize("head", [
+    web_page(url="https://gorod-news.example/society/", dateModified=UPDATED),
+    web_page(**{"@id": "https://other.example/page/#webpage", "dateModified": UPDATED}),
+    ('<script type="application/ld+json">{"@type": "WebSite", "url": "' + URL
+     + f'", "dateModified": "{UPDATED}"}}</script>'),  # the site, no page
+])
+def test_another_pages_web_page_object_gives_no_modified_time(head: str) -> None:
+    assert meta_of(page(article(""), head=head))[0].modified is None
+
+
+def test_the_articles_own_modified_time_comes_before_the_web_pages() -> None:
+    head = (web_page(dateModified="2026-03-13T10:00:00+03:00")
+            + MODIFIED_METAS["JSON-LD dateModified"])
+    assert meta_of(page(article(""), head=head))[0].modified == UPDATED
+
+
+OTHERS = ["Горсовет утвердил план ремонта школ", "В парке открыли новую площадку",
+          "Автобус № 5 изменит маршрут"]
+
+
+def more_news(date_of: str, item: str = "div", holder: str = "div class='more-news'") -> str:
+    """A list of other articles, each a link and a date (``date_of`` formats day ``d``)."""
+    items = "".join(f"<{item} class='item'><a href='/news/{d}/'>{title}</a> "
+                    f"{date_of.format(d=d)}</{item}>" for d, title in enumerate(OTHERS, 1))
+    closing = holder.split()[0]
+    return f"<{holder}><h3>Ещё новости</h3>{items}</{closing}>"
+
+
+LISTED_DATES = {
+    "time": "<time datetime='2026-03-0{d}T08:00:00+03:00'>0{d}.03</time>",
+    "printed": "<span>0{d}.03.2026, 08:00</span>",
+    "ISO text": "<span class='date'>2026-03-0{d}</span>",  # htmldate's alone
+    "abbr": "<abbr class='published' title='2026-03-0{d}T08:00:00+03:00'>вчера</abbr>",
+    "microdata": "<meta itemprop='datePublished' content='2026-03-0{d}T08:00:00+03:00'>",
+}
+
+
+@pytest.mark.parametrize("date_of", LISTED_DATES.values(), ids=LISTED_DATES.keys())
+@pytest.mark.parametrize(("item", "holder"), [("div", "div class='more-news'"),
+                                              ("li", "ul"), ("li", "ol class='list'")])
+def test_a_list_of_other_articles_after_the_body_dates_no_page(date_of: str, item: str,
+                                                               holder: str) -> None:
+    """A more-news list at the article's end: its first item's date became the date of a
+    page that prints none of its own."""
+    html = page(f"<article><h1>{TITLE_HTML[4:-5]}</h1>{BODY}"
+                f"{more_news(date_of, item, holder)}</article>")
+    assert meta_of(html)[0].published is None
+
+
+@pytest.mark.parametrize("date_of", [LISTED_DATES["time"], LISTED_DATES["printed"]])
+def test_a_list_of_other_articles_after_the_article_dates_no_page(date_of: str) -> None:
+    html = page(f"<article>{TITLE_HTML}{BODY}</article>{more_news(date_of)}")
+    assert meta_of(html)[0].published is None
+
+
+@pytest.mark.parametrize("date_of", LISTED_DATES.values(), ids=LISTED_DATES.keys())
+def test_the_articles_own_date_stands_beside_such_a_list(date_of: str) -> None:
+    html = page(f"<article>{TITLE_HTML}{PRINTED}{BODY}{more_news(date_of)}</article>")
+    assert meta_of(html)[0].published == PUBLISHED
+
+
+@pytest.mark.parametrize(("footer", "expected"), [
+    ("<div class='footer-date'>Опубликовано 12.05.2026</div>", "2026-05-12T00:00:00+03:00"),
+    ("<p>Опубликовано 12.05.2026. Источник: <a href='https://belta.by/'>БелТА</a></p>",
+     "2026-05-12T00:00:00+03:00"),
+    ("<div class='post-footer'><time datetime='2026-03-12T09:00:00+03:00'>12 марта 2026"
+     "</time> <a href='/society/'>Общество</a></div>", PUBLISHED),
+    # its own footer before a list of others: the footer's
+    ("<div class='footer-date'>Опубликовано 12.05.2026</div>" + more_news(LISTED_DATES["time"]),
+     "2026-05-12T00:00:00+03:00"),
+])
+def test_the_posts_own_dateline_after_its_body_keeps_dating_it(footer: str,
+                                                               expected: str) -> None:
+    """No list: one block, a link to a source or a rubric beside the date at most."""
+    html = page(f"<article>{TITLE_HTML}{BODY}{footer}</article>")
+    assert meta_of(html)[0].published == expected
+
+
+def test_a_list_of_thousands_is_read_for_a_few_items_only(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A 9,000-item more-news list inside the article took a hundred seconds: every item was
+    read for a date, twice (the article, then the block around it). Two alike items found,
+    the rest of their run are items unread; no element is read twice."""
+    read: list[etree._Element] = []
+    dated = ArticleDates._dated_element
+
+    def counted(el: etree._Element) -> bool:
+        read.append(el)
+        return dated(el)
+
+    monkeypatch.setattr(ArticleDates, "_dated_element", staticmethod(counted))
+    items = "".join(f"<li class='item'><a href='/news/{i}/'>Новость номер {i}</a> "
+                    f"<span class='date'>{i % 28 + 1:02d}.03.2026</span></li>"
+                    for i in range(9000))
+    html = page(f"<article>{TITLE_HTML}{BODY}<ul>{items}</ul></article>")
+    assert meta_of(html)[0].published is None
+    assert len(read) == len(set(read)) < 100
+
+
+@pytest.mark.parametrize("update", [
+    '<meta property="bt:moddate" content="2026-03-12T01:47:00+03:00">',
+    '<meta name="lastdate" content="2026-03-11 23:00:00">',
+    '<meta property="article:modified_time" content="2026-03-12T08:59:00+03:00">',
+    web_page(dateModified="2026-03-10T10:00:00+03:00"),
+])
+def test_an_update_earlier_than_the_publication_is_no_update(update: str) -> None:
+    """An A.V. Club page: its bt:modDate 01:47, the post published 09:00 that day. An update
+    before the publication is a misread, and the page is not called updated."""
+    meta = meta_of(page(article(""), head=META_DATE.format(PUBLISHED) + update))[0]
+    assert (meta.published, meta.modified) == (PUBLISHED, None)
+
+
+@pytest.mark.parametrize(("stamp", "expected"), [
+    ("2026-03-12 10:30:00 EDT", "2026-03-12T17:30:00+03:00"),
+    ("March 12, 2026 10:30am EDT", "2026-03-12T17:30:00+03:00"),
+    ("2026-03-12 07:30 PDT", "2026-03-12T17:30:00+03:00"),
+    ("2026-03-12 08:30:00 CST", "2026-03-12T17:30:00+03:00"),
+])
+def test_an_update_stamp_in_a_us_zone_is_read_at_its_offset(stamp: str, expected: str) -> None:
+    """A Fox News page: its update "… EDT" was read as the outlet's wall clock, hours before
+    the publication it followed."""
+    head = (META_DATE.format("2026-03-12T10:00:00-04:00")
+            + f'<meta name="lastdate" content="{stamp}">')
+    meta = meta_of(page(article(""), head=head))[0]
+    assert (meta.published, meta.modified) == ("2026-03-12T17:00:00+03:00", expected)
