@@ -61,7 +61,7 @@ _LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "
 # a part's label: who wrote it ("Текст:", "Автор:", "By", "Подготовил") or who did else
 _WRITER = re.compile(r"^(?i:(?:материал\s+|текст\s+)?подготови(?:л|ла|ли)|написа(?:л|ла|ли)|"
                      r"текст|тэкст|автор[ыи]?|аўтар[ыы]?|author|written by|posted by|"
-                     r"prepared by|by|text)\s*:?\s+")
+                     r"prepared by|by)\s*:?\s+")
 _OTHER_ROLE = re.compile(r"^(?i:фото|фота|photo|photos|видео|відэа|video|иллюстраци\w*|"
                          r"инфографика|перевод|редактор|editor)\b")
 # a credits line's labels, each role's names after its colon: "Текст и фото: Иван Петров",
@@ -184,7 +184,7 @@ _AUTHOR_LINK = re.compile(r"/(?:authors?|avtor)/", re.IGNORECASE)
 
 # what a byline may hold between its names: separators, "и", "and", a label ("Автор:", "By")
 _BETWEEN_NAMES = re.compile(r"(?i:[\s,;|/&·•—–:.-]|\b(?:и|і|and|by|автор\w*|аўтар\w*|author\w*|"
-                            r"текст|тэкст|text)\b)*")
+                            r"текст|тэкст)\b)*")
 
 
 def _names_apart(block: etree._Element, group: list[etree._Element]) -> list[str]:

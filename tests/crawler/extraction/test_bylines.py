@@ -326,7 +326,8 @@ def test_a_dropped_desk_byline_leaves_the_text(head: str, first: str) -> None:
     assert item.text.split("\n\n") == TEXT
 
 
-@pytest.mark.parametrize("line", ["Материал: Нержавеющая Сталь", "Words: Bob Dylan"])
+@pytest.mark.parametrize("line", ["Материал: Нержавеющая Сталь", "Words: Bob Dylan",
+                                  "Text: Genesis Chapter One"])
 def test_a_last_line_after_no_writers_label_stays(line: str) -> None:
     item = read(wordpress(bottom=f"<p>{line}</p>"))
     assert item.authors == []
