@@ -289,7 +289,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     paragraphs, body_authors, method, prov = read.paragraphs, read.authors, read.method, read.prov
     paragraphs, long_words = limits.drop_long_words(paragraphs)
     paragraphs = without_printed_date(paragraphs, meta.published)
-    paragraphs = without_bylines(paragraphs, meta.authors)
+    paragraphs = without_bylines(paragraphs, [*meta.authors, *meta.bylines])
     paragraphs = without_excerpt_repeat(paragraphs)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:

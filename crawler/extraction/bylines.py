@@ -53,9 +53,6 @@ _WORD = rf"(?:{_CASED}(?:-{_CASED}|-[{_LOWER}]+)*|{_CAPS}(?:-{_CAPS})*|[{_UPPER}
 _PARTICLE = (r"(?:van|von|der|den|de|da|di|du|des|del|della|dos|das|do|la|le|ter|ten|zu|af|bin|"
              r"ibn|al|ван|фон|дер|де|да|ди|дю|ла|ле|аль|ибн|бен)")
 _NAME = re.compile(rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}")
-# a patronymic ("Иванович", "Петровна"): a Cyrillic name of three words has one in the middle
-_PATRONYMIC = re.compile(r"[А-ЯЁІЎ][а-яёіў]+(?:ович|евич|вич|ич|овна|евна|ична|инична)$")
-_CYRILLIC_WORDS = re.compile(r"[А-ЯЁІЇЄЎҐ][а-яёіїєўґʼ'’-]+(?:\s+[А-ЯЁІЇЄЎҐ][а-яёіїєўґʼ'’-]+)+")
 # words of a byline's label or heading, never of a name ("Written By", "The Author")
 _LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "from", "posted",
                           "about", "our", "автор", "авторы", "аўтар", "аўтары", "подготовил",
@@ -64,13 +61,13 @@ _LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "
 # a part's label: who wrote it ("Текст:", "Автор:", "By", "Подготовил") or who did else
 _WRITER = re.compile(r"^(?i:(?:материал\s+|текст\s+)?подготови(?:л|ла|ли)|написа(?:л|ла|ли)|"
                      r"текст|тэкст|автор[ыи]?|аўтар[ыы]?|author|written by|posted by|"
-                     r"prepared by|by|text)\s*:?\s+")
+                     r"prepared by|by)\s*:?\s+")
 _OTHER_ROLE = re.compile(r"^(?i:фото|фота|photo|photos|видео|відэа|video|иллюстраци\w*|"
                          r"инфографика|перевод|редактор|editor)\b")
 # a credits line's labels, each role's names after its colon: "Текст и фото: Иван Петров",
-# "Текст: Иван Петров; фото: Анна Смирнова", "Аўтар: …", "Words and pictures: …"
-_WRITER_ROLES = (r"текст\w*|тэкст\w*|автор\w*|аўтар\w*|author\w*|text|words|story|reporting|"
-                 r"материал|матэрыял")
+# "Текст: Иван Петров; фото: Анна Смирнова", "Аўтар: …" ("Материал:", "Words:" and the like
+# open a line of the text as often: no writer's label)
+_WRITER_ROLES = r"текст\w*|тэкст\w*|автор\w*|аўтар\w*|author\w*"
 _OTHER_ROLES = (r"фото\w*|фота\w*|photo\w*|pictures|видео|відэа|video|иллюстраци\w*|"
                 r"ілюстрацы\w*|инфографик\w*|інфаграфік\w*|графика|графіка|перевод\w*|"
                 r"пераклад\w*|редактор\w*|рэдактар\w*|editor\w*|верстка|вёрстка|дизайн\w*|design|"
@@ -166,19 +163,28 @@ def _with_twins(node: etree._Element) -> list[etree._Element]:
 
 
 def _block_names(block: etree._Element) -> list[str]:
-    """The writers a byline block names: each of its links, or each of its child elements,
-    apart when two or more of them are names (adjacent links print "Иван ПетровМария
-    Сидорова" as one text), else its text as one line."""
+    """The writers a byline block names: each of its author links ("Иван ПетровМария
+    Сидорова" is how adjacent links print), or each of its children when all share their tag
+    and class, apart when two or more of them are names; else its text as one line. Other
+    children (a role, a place, a rubric: "Senior Editor", "New York") are no co-authors."""
+    links = [a for a in block.iter("a") if _AUTHOR_LINK.search(a.get("href", ""))
+             or "author" in (a.get("rel") or "").split()]
     children = [child for child in block if isinstance(child.tag, str)]
-    for group in (block.findall(".//a"), children):
+    twins = children if len({(c.tag, c.get("class") or "") for c in children}) == 1 \
+        and children[0].get("class") else []
+    for group in (links, twins):
         if len(group) >= 2 and (names := _names_apart(block, group)):
             return names
     return byline_names(clean_line("".join(block.itertext())))
 
 
+# an author page's address: "/author/ivan-petrov/", "/authors/…", "/avtor/…"
+_AUTHOR_LINK = re.compile(r"/(?:authors?|avtor)/", re.IGNORECASE)
+
+
 # what a byline may hold between its names: separators, "и", "and", a label ("Автор:", "By")
 _BETWEEN_NAMES = re.compile(r"(?i:[\s,;|/&·•—–:.-]|\b(?:и|і|and|by|автор\w*|аўтар\w*|author\w*|"
-                            r"текст|тэкст|text)\b)*")
+                            r"текст|тэкст)\b)*")
 
 
 def _names_apart(block: etree._Element, group: list[etree._Element]) -> list[str]:
@@ -212,16 +218,18 @@ def byline_names(text: str) -> list[str]:
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     names = []
-    for writers, segment in _credited_segments(text):
+    for n, (writers, segment) in enumerate(_credited_segments(text)):
+        labelled = n > 0 or _WRITER.match(segment.strip(" .:-–—·•")) is not None
         for part in re.split(r"\s*[,;|/]\s*|\s+(?:и|і|and|&)\s+", segment):
             part = part.strip(" .:-–—·•")
             if not part or _OTHER_ROLE.match(part):
                 continue
             name = _WRITER.sub("", part, count=1)
-            if not _NAME.fullmatch(name) or _labelled(name):
+            if (not _NAME.fullmatch(name) or _labelled(name)
+                    or not labelled and _all_capitals(name)):
                 return []  # a part that is no name (a label, a heading): the block is no byline
             if writers:
-                names += _people(name)
+                names.append(name)
     return names
 
 
@@ -232,6 +240,19 @@ def credited_writers(line: str) -> list[str]:
     segments = _credited_segments(line)
     labelled = not segments[0][1].strip() and any(writers for writers, _ in segments[1:])
     return byline_names(line) if labelled or _WRITER.match(segments[0][1]) else []
+
+
+def _all_capitals(name: str) -> bool:
+    """Whether ``name`` is capitals and initials alone ("МВД РОССИИ", "BREAKING NEWS", "ЧИТАТЬ
+    ТАКЖЕ"): a heading's shape, a name only after a writer's label ("By JOHN SMITH"); a
+    surname in capitals beside a given name as written ("Надежда ШУЛЬГА") is a name."""
+    return not any(re.fullmatch(_CASED, word) for word in re.split(r"[\s-]+", name))
+
+
+def person_shaped(name: str) -> bool:
+    """Whether a site's name reads as a person's (two to four words as names are written,
+    "Иван Петров"): a one-person blog's og:site_name or WebSite name is its author's."""
+    return _NAME.fullmatch(name.strip()) is not None and not _all_capitals(name)
 
 
 def _labelled(name: str) -> bool:
@@ -257,18 +278,6 @@ def _credited_segments(text: str) -> list[tuple[bool, str]]:
         segments.append((any(_WRITER_ROLE.match(role.strip()) for role in roles),
                          text[label.end():end]))
     return segments
-
-
-def _people(name: str) -> list[str]:
-    """``name`` as the people it names: one, unless it is two Cyrillic given-name-and-surname
-    pairs with no separator ("Иван Петров Мария Сидорова"), unambiguous where a name is two
-    words or three with a patronymic in the middle. Other scripts' four words stay one name
-    ("Maria Luisa Garcia Lopez"), as do any with a patronymic or an initial."""
-    words = name.split()
-    if (len(words) == 4 and _CYRILLIC_WORDS.fullmatch(name)
-            and not any(_PATRONYMIC.match(word) for word in words)):
-        return [" ".join(words[:2]), " ".join(words[2:])]
-    return [name]
 
 
 def is_no_person(name: str, site_names: list[str]) -> bool:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.bylines import is_no_person, markup_authors
+from crawler.extraction.bylines import is_no_person, markup_authors, person_shaped
 from crawler.extraction.dateline import (
     ArticleDates,
     chrome,
@@ -74,8 +74,10 @@ class Metadata:
     # (the site's wall clock): what tells a template's date (``dates.template_date``)
     machine_date: datetime | None = None
     printed_date: datetime | None = None
-    # what the site calls itself (``site_names``): a byline naming it names no author
+    # the site's names a byline naming it names no author (``no_author_names``)
     site_names: list[str] = field(default_factory=list)
+    # the names the page's bylines print, the site's and desks' too: lines for the text to lose
+    bylines: list[str] = field(default_factory=list)
 
 
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
@@ -398,6 +400,34 @@ def site_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str
         names += [host, host.rsplit(".", 1)[0]]  # "RuNews24.ru", "Zerkalo"
     forms = [form for name in _clean_list(names) for form in _name_forms(name)]
     return [n for n in dict.fromkeys(forms) if title_key(n)]
+
+
+def no_author_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str, Any],
+                    outlet: Outlet | None, url: str = "") -> list[str]:
+    """The site's names a byline naming it names no author: an Organization's or a WebSite's
+    in JSON-LD, a publisher typed no Person, the outlet's name, og:site_name and
+    application-name when not shaped as a person's name, the host when one word. A one-person
+    blog's site is its author's name ("Иван Петров", a Yoast publisher typed Person,
+    Substack's og:site_name, ivan-petrov.com): that author is kept."""
+    names = [n for n in _meta(tree, "og:site_name", "application-name") if not person_shaped(n)]
+    for obj in (*objects, *_ld_items(ld.get("publisher"))):
+        kinds = ld_types(obj)
+        if "Person" not in kinds and any(k in _ORGANISATIONS for k in kinds):
+            names += [n for n in _ld_names(obj) if not ("WebSite" in kinds and person_shaped(n))]
+    if outlet is not None:
+        names.append(outlet.name)
+    host = (url_host(url) or "").removeprefix("www.")
+    if host and len(re.findall(r"\w+", base := host.rsplit(".", 1)[0])) == 1:
+        names += [host, base]  # "zerkalo.io", "zerkalo"; "ivan-petrov.com" is a person's
+    return list(dict.fromkeys(_clean_list(names)))
+
+
+_ORGANISATIONS = frozenset(("WebSite", "Organization", "NewsMediaOrganization", "Corporation"))
+
+
+def _ld_items(value: Any) -> list[dict[str, Any]]:
+    """A JSON-LD value's nodes (one node or a list of them)."""
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
 
 
 def _name_forms(name: str) -> list[str]:
@@ -1092,9 +1122,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if not authors and not (rules and rules.authors):
         # no rule to miss: a page declaring no author may print its byline in markup
         src, authors = HTML, markup_authors(tree)
-    meta.site_names = site_names(tree, objects, ld, outlet, url)
+    meta.site_names = no_author_names(tree, objects, ld, outlet, url)
     named = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
     meta.authors = [a for a in named if not is_no_person(a, meta.site_names)]
+    meta.bylines = named
     if not meta.authors and rules and rules.default_authors:
         meta.authors, src = list(rules.default_authors), DEFAULT
     # a rule that read the site's name or a desk matched all the same: no miss of it

@@ -164,6 +164,7 @@ def test_the_sites_header_names_no_author() -> None:
     ("Анна Иванова-Петрова", ["Анна Иванова-Петрова"]),
     ("By JOHN SMITH", ["JOHN SMITH"]),  # as printed, as a district paper's signature is kept
     ("Иван ПЕТРОВ", ["Иван ПЕТРОВ"]),
+    ("Автор: ИВАН ПЕТРОВ", ["ИВАН ПЕТРОВ"]),
     ("Pieter van der Berg", ["Pieter van der Berg"]),
     ("Ludwig von Mises", ["Ludwig von Mises"]),
     ("Леонардо да Винчи", ["Леонардо да Винчи"]),
@@ -174,7 +175,7 @@ def test_the_sites_header_names_no_author() -> None:
     ("Аўтар: Іван Пятроў", ["Іван Пятроў"]),
     ("Тэкст і фота: Іван Пятроў", ["Іван Пятроў"]),
     ("Авторы: Иван Петров, Анна Смирнова", ["Иван Петров", "Анна Смирнова"]),
-], ids=["hyphenated", "caps", "caps-surname", "van-der", "von", "da", "hyphen-apostrophe",
+], ids=["hyphenated", "caps", "caps-surname", "caps-after-label", "van-der", "von", "da", "hyphen-apostrophe",
         "text-and-photo", "text-then-photo", "photo-and-video", "autar", "tekst-i-fota",
         "avtory"])
 def test_names_of_every_shape_and_labelled_credits_are_read(block: str, names: list[str]) -> None:
@@ -187,6 +188,7 @@ def test_names_of_every_shape_and_labelled_credits_are_read(block: str, names: l
 
 @pytest.mark.parametrize("block", [
     "ОБ АВТОРЕ", "ВСЕ СТАТЬИ", "Читайте Также Новости", "Подписывайтесь На Наш Канал Сегодня",
+    "ЧИТАТЬ ТАКЖЕ", "BREAKING NEWS", "МВД РОССИИ", "USA TODAY", "ГЛАВНЫЙ РЕДАКТОР",
 ])
 def test_a_heading_in_capitals_or_capitalised_words_is_no_name(block: str) -> None:
     assert read(wordpress(below=f"<div class='author'>{block}</div>")).authors == []
@@ -195,22 +197,22 @@ def test_a_heading_in_capitals_or_capitalised_words_is_no_name(block: str) -> No
 @pytest.mark.parametrize(("block", "names"), [
     ("<div class='byline'><a href='/author/ivan/'>Иван Петров</a><a href='/author/maria/'>"
      "Мария Сидорова</a></div>", ["Иван Петров", "Мария Сидорова"]),
-    ("<div class='byline'>Авторы: <span>Иван Петров</span><span>Мария Сидорова</span></div>",
-     ["Иван Петров", "Мария Сидорова"]),
-    ("<div class='byline'><span>Текст: Иван Петров</span><span>Фото: Мария Сидорова</span>"
-     "</div>", ["Иван Петров"]),
-    ("<div class='author'>Иван Петров Мария Сидорова</div>", ["Иван Петров", "Мария Сидорова"]),
+    ("<div class='byline'>Авторы: <span class='name'>Иван Петров</span><span class='name'>"
+     "Мария Сидорова</span></div>", ["Иван Петров", "Мария Сидорова"]),
+    ("<div class='byline'><span class='credit'>Текст: Иван Петров</span><span class='credit'>"
+     "Фото: Мария Сидорова</span></div>", ["Иван Петров"]),
     # one person's name in parts: given name and surname, a patronymic, another script
     ("<div class='author'><span class='given'>Иван</span> <span class='family'>Петров</span>"
      "</div>", ["Иван Петров"]),
     ("<div class='author'>Иван Иванович Петров</div>", ["Иван Иванович Петров"]),
     ("<div class='author'>Maria Luisa Garcia Lopez</div>", ["Maria Luisa Garcia Lopez"]),
-], ids=["adjacent-links", "spans-after-label", "writer-and-photographer", "four-words",
-        "name-in-spans", "patronymic", "latin-four-words"])
+    ("<div class='author'>Мария Луиза Гарсия Лопес</div>", ["Мария Луиза Гарсия Лопес"]),
+], ids=["adjacent-links", "spans-after-label", "writer-and-photographer",
+        "name-in-spans", "patronymic", "latin-four-words", "cyrillic-four-words"])
 def test_two_names_with_no_separator_are_two_authors(block: str, names: list[str]) -> None:
-    """Names set in elements of their own are read apart (adjacent links print "Иван
-    ПетровМария Сидорова"); in text, only two Cyrillic name pairs with no patronymic are
-    split, as a Russian or Belarusian name is two words, or three with a patronymic."""
+    """Names set in author links or in twin elements (one tag, one class) are read apart
+    (adjacent links print "Иван ПетровМария Сидорова"); plain text with no separator is one
+    name, however many words ("Мария Луиза Гарсия Лопес")."""
     item = read(wordpress(above=block))
     assert item.authors == names
     assert item.text.split("\n\n") == TEXT
@@ -259,11 +261,10 @@ def test_an_agencys_name_is_kept_as_printed() -> None:
     ("Текст и фото: Иван Петров", ["Иван Петров"]),
     ("Текст: Иван Петров; фото: Анна Смирнова", ["Иван Петров"]),
     ("Авторы: Иван Петров, Мария Сидорова", ["Иван Петров", "Мария Сидорова"]),
-    ("Автор: Иван Петров Мария Сидорова", ["Иван Петров", "Мария Сидорова"]),
     ("Аўтар: Леонардо да Винчи", ["Леонардо да Винчи"]),
     ("By Pieter van der Berg", ["Pieter van der Berg"]),
     ("Автор: Анна Иванова-Петрова", ["Анна Иванова-Петрова"]),
-], ids=["text-and-photo", "text-then-photo", "two-authors", "glued", "particle", "by-particle",
+], ids=["text-and-photo", "text-then-photo", "two-authors", "particle", "by-particle",
         "hyphenated"])
 def test_the_texts_closing_credit_line_names_its_writers(line: str, names: list[str]) -> None:
     """A credit line closing the text: its writers are the authors, the line no paragraph (a
@@ -279,3 +280,55 @@ def test_a_sentence_opening_with_a_name_stays_in_the_text() -> None:
     item = read(wordpress(bottom=f"<p>{last}</p>"))
     assert item.authors == []
     assert item.text.split("\n\n") == [*TEXT, last]
+
+
+@pytest.mark.parametrize(("block", "names"), [
+    ("<div class='byline'><span class='name'>Иван Петров</span><span class='role'>Senior "
+     "Editor</span></div>", []),
+    ("<div class='byline'><span>Иван Петров</span><span>New York</span></div>", []),
+    ("<div class='author'><a href='/author/ivan/'>Иван Петров</a><a href='/politika/'>"
+     "Политика Беларуси</a></div>", []),
+], ids=["role-span", "place-span", "rubric-link"])
+def test_a_role_place_or_rubric_beside_a_name_is_no_co_author(block: str,
+                                                               names: list[str]) -> None:
+    """Only author links or twin elements are read apart: a role, a place or a rubric set in
+    a child of its own beside the name makes no co-author of it."""
+    assert read(wordpress(above=block)).authors == names
+
+
+PERSON_SITE = [
+    ("<meta property='og:site_name' content='Ivan Petrov'>", "https://example.org/p/"),
+    ("<script type='application/ld+json'>{\"@type\": \"BlogPosting\", \"publisher\": "
+     "{\"@type\": [\"Person\", \"Organization\"], \"name\": \"Ivan Petrov\"}}</script>",
+     "https://example.org/p/"),
+    ("", "https://ivan-petrov.com/2026/01/p/"),
+]
+
+
+@pytest.mark.parametrize(("head", "url"), PERSON_SITE, ids=["og-site-name", "yoast-person",
+                                                            "host"])
+def test_a_one_person_sites_name_is_its_author(head: str, url: str) -> None:
+    """A one-person blog calls itself by its author's name (og:site_name, a publisher typed
+    Person, the host): that byline is its author, not the site's name."""
+    item = read(with_head(wordpress(above="<div class='author'>Ivan Petrov</div>"), head),
+                url=url)
+    assert item.authors == ["Ivan Petrov"]
+
+
+@pytest.mark.parametrize(("head", "first"), [
+    ("<meta name='author' content='Редакция'>", "Редакция"),
+    ("<meta name='author' content='Staff Reports'>", "Staff Reports"),
+], ids=["redaktsiya", "staff-reports"])
+def test_a_dropped_desk_byline_leaves_the_text(head: str, first: str) -> None:
+    """A desk's byline is no author, nor a line of the text it opens."""
+    item = read(with_head(wordpress(top=f"<p>{first}</p>"), head))
+    assert item.authors == []
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("line", ["Материал: Нержавеющая Сталь", "Words: Bob Dylan",
+                                  "Text: Genesis Chapter One"])
+def test_a_last_line_after_no_writers_label_stays(line: str) -> None:
+    item = read(wordpress(bottom=f"<p>{line}</p>"))
+    assert item.authors == []
+    assert item.text.split("\n\n") == [*TEXT, line]
