@@ -447,22 +447,6 @@ def _repeated_item(el: etree._Element) -> bool:
                for sibling in (_element_beside(el, "getprevious"), _element_beside(el, "getnext")))
 
 
-def _alike(one: etree._Element, other: etree._Element) -> bool:
-    """Whether two elements are siblings of one tag and class (items of one list)."""
-    return one.getparent() is other.getparent() and one.tag == other.tag \
-        and one.get("class") == other.get("class")
-
-
-def _rest_of_run(item: etree._Element) -> Iterator[etree._Element]:
-    """The siblings after ``item`` alike to it, up to the first that is not."""
-    for sibling in item.itersiblings():
-        if not isinstance(sibling.tag, str):
-            continue
-        if not _alike(item, sibling):
-            return
-        yield sibling
-
-
 def other_articles_item(node: etree._Element, stop: etree._Element | None
                         ) -> etree._Element | None:
     """The item of a list of other articles (more news, related, a rubric's latest) holding
@@ -659,46 +643,20 @@ class ArticleDates:
     def later_items(self, nodes: Sequence[etree._Element]) -> list[etree._Element]:
         """The items of lists of other articles (:func:`other_articles_item`) in ``nodes``
         (the article and the blocks around it) after its body starts: each dated element's
-        (a <time>, a block printing a date) closest one. Each node is walked once per page
-        (:meth:`_later_items_in`), however often it is asked of."""
+        (a <time>, a block printing a date) closest one."""
         if self.container is None or self._body_start is None:
             return []
-        return [item for node in nodes for item in self._later_items_in(node)]
-
-    def _later_items_in(self, node: etree._Element) -> list[etree._Element]:
-        """:meth:`later_items` of one node, walked once: a found item's subtree is skipped."""
-        cache: dict[etree._Element, list[etree._Element]] = self.__dict__.setdefault(
-            "_later_items_cache", {})
-        if node not in cache:
-            cache[node] = self._walk_later_items(node)
-        return cache[node]
-
-    def _walk_later_items(self, node: etree._Element) -> list[etree._Element]:
-        """Once two alike siblings are found items, the rest of their run are taken as items
-        unread (:func:`_rest_of_run`): a list of thousands costs two items' reading."""
         found: list[etree._Element] = []
-        run: set[etree._Element] = set()
-        after = node not in self._first_paragraph_part \
-            and self.order(node) > self.order(self._body_start)
-        for el in node.iter(etree.Element):
-            after = after or el is self._body_start
-            if not after or any(el is f or f in el.iterancestors() for f in found[-1:]):
-                continue
-            if el in run:
-                found.append(el)
-            elif self._dated_once(el) and (item := other_articles_item(el, node)) is not None:
-                found.append(item)
-                if len(found) > 1 and _alike(found[-2], item):
-                    run.update(_rest_of_run(item))
+        for node in nodes:
+            after = node not in self._first_paragraph_part \
+                and self.order(node) > self.order(self._body_start)
+            for el in node.iter(etree.Element):
+                after = after or el is self._body_start
+                if not after or any(el is f or f in el.iterancestors() for f in found[-1:]):
+                    continue
+                if self._dated_element(el) and (item := other_articles_item(el, node)) is not None:
+                    found.append(item)
         return found
-
-    def _dated_once(self, el: etree._Element) -> bool:
-        """:meth:`_dated_element`, read once per element: the article and the block around
-        it are walked in turn, and a list of thousands is not read twice."""
-        cache: dict[etree._Element, bool] = self.__dict__.setdefault("_dated_cache", {})
-        if el not in cache:
-            cache[el] = self._dated_element(el)
-        return cache[el]
 
     @staticmethod
     def _dated_element(el: etree._Element) -> bool:

@@ -9,7 +9,6 @@ import pytest
 from lxml import etree
 
 from crawler.extraction import metadata
-from crawler.extraction.dateline import ArticleDates
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import extract_metadata
 from tests.crawler.extraction.test_metadata import (
@@ -442,27 +441,6 @@ def test_the_posts_own_dateline_after_its_body_keeps_dating_it(footer: str,
     """No list: one block, a link to a source or a rubric beside the date at most."""
     html = page(f"<article>{TITLE_HTML}{BODY}{footer}</article>")
     assert meta_of(html)[0].published == expected
-
-
-def test_a_list_of_thousands_is_read_for_a_few_items_only(monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
-    """A 9,000-item more-news list inside the article took a hundred seconds: every item was
-    read for a date, twice (the article, then the block around it). Two alike items found,
-    the rest of their run are items unread; no element is read twice."""
-    read: list[etree._Element] = []
-    dated = ArticleDates._dated_element
-
-    def counted(el: etree._Element) -> bool:
-        read.append(el)
-        return dated(el)
-
-    monkeypatch.setattr(ArticleDates, "_dated_element", staticmethod(counted))
-    items = "".join(f"<li class='item'><a href='/news/{i}/'>Новость номер {i}</a> "
-                    f"<span class='date'>{i % 28 + 1:02d}.03.2026</span></li>"
-                    for i in range(9000))
-    html = page(f"<article>{TITLE_HTML}{BODY}<ul>{items}</ul></article>")
-    assert meta_of(html)[0].published is None
-    assert len(read) == len(set(read)) < 100
 
 
 @pytest.mark.parametrize("update", [
