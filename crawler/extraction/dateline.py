@@ -9,7 +9,7 @@ an update, is the article's own. Outlet rules know where their dates sit; this i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
@@ -462,14 +462,6 @@ def other_articles_item(node: etree._Element, stop: etree._Element | None
     return None
 
 
-def _first_not(ordered: list[etree._Element], another: Callable[[etree._Element], bool]
-               ) -> etree._Element | None:
-    """The first of ``ordered`` that is not ``another``'s (a list of other articles' date),
-    among the first MAX_COMPARED: a list of thousands after the body is not checked item by
-    item."""
-    return next((node for node in islice(ordered, MAX_COMPARED) if not another(node)), None)
-
-
 _LINES_BLOCKS = frozenset({"td", "div"})
 
 
@@ -613,23 +605,15 @@ class ArticleDates:
     def _first_own_stamp(self, stamps: list[etree._Element]) -> str | None:
         """The first of ``stamps`` (its ``datetime``) that dates no other article in a list
         after the body (:meth:`another_articles_date`)."""
-        found = _first_not(stamps, self.another_articles_date)
+        found = next((n for n in stamps if not self.another_articles_date(n)), None)
         return with_shown_time(found, found.get("datetime").strip(), self.now) \
             if found is not None else None
 
-    @cached_property
-    def _head_zone_set(self) -> frozenset[etree._Element]:
-        return frozenset(self._head_zone())
-
     def _after_body_start(self, node: etree._Element) -> bool:
-        """Whether ``node`` stands after the body's first paragraph (:attr:`_body_start`):
-        in the article, outside its head zone (a set: no count of the page per node)."""
+        """Whether ``node`` stands after the body's first paragraph (:attr:`_body_start`)."""
         paragraph = self._body_start
-        if paragraph is None:
-            return False
-        if self.container is not None and self.container in node.iterancestors():
-            return node not in self._head_zone_set
-        return node not in self._first_paragraph_part and self.order(node) > self.order(paragraph)
+        return paragraph is not None and node not in self._first_paragraph_part \
+            and self.order(node) > self.order(paragraph)
 
     def another_articles_date(self, node: etree._Element) -> bool:
         """Whether ``node`` (a date) sits after the article's body starts in an item of a
@@ -827,7 +811,6 @@ class ArticleDates:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
         after = False  # past the body's start (runs come in page order)
-        later: set[etree._Element] = set()
         for text, holder in self._runs():
             after = after or not self._before_body(holder)
             text = _without_update(text, holder)
@@ -836,12 +819,11 @@ class ArticleDates:
                 moment = _opening_date(text, holder, self.now)
             if moment is None or holder in found:
                 continue
-            if after:
-                later.add(holder)
+            if after and other_articles_item(holder, self.container) is not None:
+                continue  # a list of other articles after the body: their dates
             if (anchor is not None and self._shared_depth(holder) <= 1
                     and holder not in self._under_headline):
                 continue  # shares only <html>/<body> with the headline: another column
             found[holder] = self._with_time(holder, moment)
-        own = _first_not(self.closest(list(found)), lambda holder: holder in later and (
-            other_articles_item(holder, self.container) is not None))  # their dates
-        return found[own] if own is not None else None
+        closest = self.closest(list(found))
+        return found[closest[0]] if closest else None
