@@ -392,76 +392,6 @@ def unix_moment(el: etree._Element, latest: datetime) -> datetime | None:
 
 
 MIN_PARAGRAPH_CHARS = 80
-# An item of a list of other articles (more news, related): its title, maybe a lead, its date
-MAX_ITEM_CHARS = 400
-_NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
-
-
-def _text_over(el: etree._Element, limit: int) -> bool:
-    """Whether ``el`` holds more than ``limit`` characters of text (counted only so far)."""
-    total = 0
-    for piece in el.itertext():
-        total += len(piece.strip())
-        if total > limit:
-            return True
-    return False
-
-
-def _links_away(el: etree._Element) -> bool:
-    """Whether ``el`` holds a link to another page (no anchor, script or address)."""
-    return any((href := (a.get("href") or "").strip()) and not href.lower().startswith(_NOT_A_PAGE)
-               for a in el.iter("a"))
-
-
-def _element_beside(el: etree._Element, step: str) -> etree._Element | None:
-    """The element sibling before (``step`` "getprevious") or after ``el``, comments passed."""
-    sibling = getattr(el, step)()
-    while sibling is not None and not isinstance(sibling.tag, str):
-        sibling = getattr(sibling, step)()
-    return sibling
-
-
-def _a_dated_link(el: etree._Element) -> bool:
-    """Whether ``el`` is short and holds a link to another page and a date (a <time>, or one
-    printed): another list item's shape."""
-    if _text_over(el, MAX_ITEM_CHARS) or not _links_away(el):
-        return False
-    if any(_machine_dated(inner) for inner in el.iter(etree.Element)):
-        return True
-    text = " ".join(piece.strip() for piece in el.itertext())  # inline parts apart
-    return next(dates.human_dates(clean_line(text)), None) is not None
-
-
-def _machine_dated(el: etree._Element) -> bool:
-    """Whether ``el`` states a date for machines: a <time>, an <abbr> with a title
-    (hAtom's), a microdata date."""
-    return el.tag == "time" or (el.tag == "abbr" and bool(el.get("title"))) \
-        or "date" in (el.get("itemprop") or "").lower()
-
-
-def _repeated_item(el: etree._Element) -> bool:
-    """Whether ``el`` is one of a run of alike items: a sibling right beside it of its tag
-    and class holds a link to another page and a date too."""
-    return any(sibling is not None and sibling.tag == el.tag
-               and sibling.get("class") == el.get("class") and _a_dated_link(sibling)
-               for sibling in (_element_beside(el, "getprevious"), _element_beside(el, "getnext")))
-
-
-def other_articles_item(node: etree._Element, stop: etree._Element | None
-                        ) -> etree._Element | None:
-    """The item of a list of other articles (more news, related, a rubric's latest) holding
-    ``node``: the closest short block around it, below ``stop``, that links to another page
-    and stands among alike siblings that link and are dated too. A date there is another
-    article's. A lone block is none: the post's own footer dateline ("Опубликовано
-    12.05.2026"), a source's link beside it, stay the post's."""
-    for el in (node, *node.iterancestors()):
-        if el is stop or el.tag in ("body", "html") or _text_over(el, MAX_ITEM_CHARS):
-            return None
-        if _links_away(el) and _repeated_item(el):
-            return el
-    return None
-
-
 _LINES_BLOCKS = frozenset({"td", "div"})
 
 
@@ -600,57 +530,9 @@ class ArticleDates:
                   if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
         inside = self.closest([n for n in stamps if self.inside(n)])
         outside = [n for n in stamps if not self.in_chrome(n)] or stamps
-        return self._first_own_stamp(inside), self._first_own_stamp(outside)
-
-    def _first_own_stamp(self, stamps: list[etree._Element]) -> str | None:
-        """The first of ``stamps`` (its ``datetime``) that dates no other article in a list
-        after the body (:meth:`another_articles_date`)."""
-        found = next((n for n in stamps if not self.another_articles_date(n)), None)
-        return with_shown_time(found, found.get("datetime").strip(), self.now) \
-            if found is not None else None
-
-    def _after_body_start(self, node: etree._Element) -> bool:
-        """Whether ``node`` stands after the body's first paragraph (:attr:`_body_start`)."""
-        paragraph = self._body_start
-        return paragraph is not None and node not in self._first_paragraph_part \
-            and self.order(node) > self.order(paragraph)
-
-    def another_articles_date(self, node: etree._Element) -> bool:
-        """Whether ``node`` (a date) sits after the article's body starts in an item of a
-        list of other articles (:func:`other_articles_item`): that list's date is another
-        article's, none of this page. Only where the article is found: without one there is
-        no body to be after."""
-        return self.container is not None \
-            and other_articles_item(node, self.container) is not None \
-            and self._after_body_start(node)
-
-    def later_items(self, nodes: Sequence[etree._Element]) -> list[etree._Element]:
-        """The items of lists of other articles (:func:`other_articles_item`) in ``nodes``
-        (the article and the blocks around it) after its body starts: each dated element's
-        (a <time>, a block printing a date) closest one."""
-        if self.container is None or self._body_start is None:
-            return []
-        found: list[etree._Element] = []
-        for node in nodes:
-            after = node not in self._first_paragraph_part \
-                and self.order(node) > self.order(self._body_start)
-            for el in node.iter(etree.Element):
-                after = after or el is self._body_start
-                if not after or any(el is f or f in el.iterancestors() for f in found[-1:]):
-                    continue
-                if self._dated_element(el) and (item := other_articles_item(el, node)) is not None:
-                    found.append(item)
-        return found
-
-    @staticmethod
-    def _dated_element(el: etree._Element) -> bool:
-        """An element stating a date for machines, or one whose own text (not its
-        children's) prints a date."""
-        if _machine_dated(el):
-            return True
-        own = " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
-        return bool(own) and any(ch.isdigit() for ch in own) \
-            and next(dates.human_dates(clean_line(own)), None) is not None
+        first = lambda found: (with_shown_time(found[0], found[0].get("datetime").strip(),  # noqa: E731
+                                               self.now) if found else None)
+        return first(inside), first(outside)
 
     def unix_stamp(self, latest: datetime, tz: tzinfo = UTC) -> str | None:
         """The moment (ISO, UTC) a Unix timestamp gives on the article's date element
@@ -810,17 +692,13 @@ class ArticleDates:
     def _visible(self) -> datetime | None:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
-        after = False  # past the body's start (runs come in page order)
         for text, holder in self._runs():
-            after = after or not self._before_body(holder)
             text = _without_update(text, holder)
             moment = dateline_date(text, self.now)
             if moment is None:
                 moment = _opening_date(text, holder, self.now)
             if moment is None or holder in found:
                 continue
-            if after and other_articles_item(holder, self.container) is not None:
-                continue  # a list of other articles after the body: their dates
             if (anchor is not None and self._shared_depth(holder) <= 1
                     and holder not in self._under_headline):
                 continue  # shares only <html>/<body> with the headline: another column

@@ -257,10 +257,9 @@ def _microdata_nodes(page: ArticleDates, prop: str) -> list[etree._Element]:
 
 
 def microdata(page: ArticleDates, prop: str) -> list[str]:
-    """Values of microdata ``itemprop`` (a <meta> content, a <time> datetime, else text);
-    none of a list of other articles after the body (:meth:`ArticleDates.another_articles_date`)."""
+    """Values of microdata ``itemprop`` (a <meta> content, a <time> datetime, else text)."""
     values = [n.get("content") or n.get("datetime") or text_content(n)
-              for n in _microdata_nodes(page, prop) if not page.another_articles_date(n)]
+              for n in _microdata_nodes(page, prop)]
     return [v.strip() for v in values if v and v.strip()]
 
 
@@ -602,8 +601,7 @@ def _printed_update(moments: Sequence[datetime], published: datetime | None,
 
 
 def htmldate_fallback(tree: etree._Element, url: str,
-                      article: etree._Element | None = None,
-                      page: ArticleDates | None = None) -> Any:
+                      article: etree._Element | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
     it found carries an offset (an app state's ``"publishedAt": "…T22:30:00Z"``: its day alone
     was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
@@ -614,13 +612,11 @@ def htmldate_fallback(tree: etree._Element, url: str,
     takes the oldest date it finds, a related link's): a page whose URL carries the day of
     its update is dated by that day, a trade-off. The URL's day stands where the page
     carries none. When the article is found, only its own date is read: a header's "today",
-    a footer's calendar or copyright date, a sidebar's are the template's; and with ``page``
-    (the article's dates), not a list of other articles after its body either
-    (:meth:`ArticleDates.later_items`)."""
+    a footer's calendar or copyright date, a sidebar's are the template's."""
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
     if article is None:
         return _htmldate_not_updated(tree, url) if in_url is None else in_url
-    own = _own_date(tree, article, page)
+    own = _own_date(tree, article)
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
         return own
     if own is not None and own.date() - in_url.date() > URL_DAY_SLACK:
@@ -628,24 +624,15 @@ def htmldate_fallback(tree: etree._Element, url: str,
     return in_url
 
 
-def _own_date(tree: etree._Element, article: etree._Element,
-              page: ArticleDates | None = None) -> datetime | None:
+def _own_date(tree: etree._Element, article: etree._Element) -> datetime | None:
     """The date htmldate finds in the head and ``article``, else in the block just around it
     (:func:`_around`): a "post-date" row printed above the post or an "entry-footer" below
-    it is the post's. The header, footer and sidebars beyond are the template's, and a list
-    of other articles after the body (``page``'s ``later_items``) is theirs."""
-    own = _htmldate(_head_and(tree, [article], _later_items(page, [article])), "")
+    it is the post's. The header, footer and sidebars beyond are the template's."""
+    own = _htmldate(_head_and(tree, [article]), "")
     if own is not None:
         return own
     around = _around(article)
-    return _htmldate(_head_and(tree, around, _later_items(page, around)), "") \
-        if around != [article] else None
-
-
-def _later_items(page: ArticleDates | None, nodes: list[etree._Element]
-                 ) -> list[etree._Element]:
-    """The items of other articles' lists after the body in ``nodes`` (none without ``page``)."""
-    return page.later_items(nodes) if page is not None else []
+    return _htmldate(_head_and(tree, around), "") if around != [article] else None
 
 
 # Text a block around the article holds besides it: a date row, an entry footer. More is a
@@ -702,37 +689,22 @@ URL_DAY_SLACK = timedelta(days=1)  # a URL's day and the page's date of one publ
 _BLANK_PAGE = "<html><body></body></html>"
 
 
-def _head_and(tree: etree._Element, nodes: list[etree._Element],
-              without: Sequence[etree._Element] = ()) -> etree._Element:
-    """A page of ``tree``'s head (its metas and JSON-LD), copies of ``nodes`` (``without``
-    the elements given: other articles' items) and the scripts of the body outside them
-    (an app state's ``publishedAt``: the page's data)."""
+def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Element:
+    """A page of ``tree``'s head (its metas and JSON-LD), copies of ``nodes`` and the
+    scripts of the body outside them (an app state's ``publishedAt``: the page's data)."""
     page = tree.makeelement("html")  # of the tree's class: htmldate reads lxml.html trees
     head = tree.find("head")
     if head is not None:
         page.append(deepcopy(head))
     body = page.makeelement("body")
     for node in nodes:
-        body.append(_without_widgets(_copy_without(node, without)))
+        body.append(_without_widgets(deepcopy(node)))
     inside = {script for node in nodes for script in node.iter("script")}
     for script in tree.iter("script"):
         if script not in inside and (head is None or head not in script.iterancestors()):
             body.append(deepcopy(script))
     page.append(body)
     return _without_modified(page)
-
-
-def _copy_without(node: etree._Element, without: Sequence[etree._Element]) -> etree._Element:
-    """A copy of ``node`` without the copies of ``without``'s elements inside it (the text
-    after each kept)."""
-    copy = deepcopy(node)
-    if not without:
-        return copy
-    gone = set(without)
-    for original, copied in list(zip(node.iter(), copy.iter(), strict=True)):
-        if original in gone and copied is not copy and copied.getparent() is not None:
-            _drop_keeping_tail(copied)
-    return copy
 
 
 # JSON-LD's update keys (htmldate reads ``dateModified``; CMSs write the others too)
@@ -1067,7 +1039,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             in_url = dates.publication_date(url_moment(url), now)  # (an event's day: none)
-            guess = dates.publication_date(htmldate_fallback(tree, url, page.container, page),
+            guess = dates.publication_date(htmldate_fallback(tree, url, page.container),
                                            now)
             if guess is not None and guess.date() in page.update_days \
                     and (in_url is None or guess.date() != in_url.date()):

@@ -381,60 +381,12 @@ def test_the_articles_own_modified_time_comes_before_the_web_pages() -> None:
     assert meta_of(page(article(""), head=head))[0].modified == UPDATED
 
 
-OTHERS = ["Горсовет утвердил план ремонта школ", "В парке открыли новую площадку",
-          "Автобус № 5 изменит маршрут"]
-
-
-def more_news(date_of: str, item: str = "div", holder: str = "div class='more-news'") -> str:
-    """A list of other articles, each a link and a date (``date_of`` formats day ``d``)."""
-    items = "".join(f"<{item} class='item'><a href='/news/{d}/'>{title}</a> "
-                    f"{date_of.format(d=d)}</{item}>" for d, title in enumerate(OTHERS, 1))
-    closing = holder.split()[0]
-    return f"<{holder}><h3>Ещё новости</h3>{items}</{closing}>"
-
-
-LISTED_DATES = {
-    "time": "<time datetime='2026-03-0{d}T08:00:00+03:00'>0{d}.03</time>",
-    "printed": "<span>0{d}.03.2026, 08:00</span>",
-    "ISO text": "<span class='date'>2026-03-0{d}</span>",  # htmldate's alone
-    "abbr": "<abbr class='published' title='2026-03-0{d}T08:00:00+03:00'>вчера</abbr>",
-    "microdata": "<meta itemprop='datePublished' content='2026-03-0{d}T08:00:00+03:00'>",
-}
-
-
-@pytest.mark.parametrize("date_of", LISTED_DATES.values(), ids=LISTED_DATES.keys())
-@pytest.mark.parametrize(("item", "holder"), [("div", "div class='more-news'"),
-                                              ("li", "ul"), ("li", "ol class='list'")])
-def test_a_list_of_other_articles_after_the_body_dates_no_page(date_of: str, item: str,
-                                                               holder: str) -> None:
-    """A more-news list at the article's end: its first item's date became the date of a
-    page that prints none of its own."""
-    html = page(f"<article><h1>{TITLE_HTML[4:-5]}</h1>{BODY}"
-                f"{more_news(date_of, item, holder)}</article>")
-    assert meta_of(html)[0].published is None
-
-
-@pytest.mark.parametrize("date_of", [LISTED_DATES["time"], LISTED_DATES["printed"]])
-def test_a_list_of_other_articles_after_the_article_dates_no_page(date_of: str) -> None:
-    html = page(f"<article>{TITLE_HTML}{BODY}</article>{more_news(date_of)}")
-    assert meta_of(html)[0].published is None
-
-
-@pytest.mark.parametrize("date_of", LISTED_DATES.values(), ids=LISTED_DATES.keys())
-def test_the_articles_own_date_stands_beside_such_a_list(date_of: str) -> None:
-    html = page(f"<article>{TITLE_HTML}{PRINTED}{BODY}{more_news(date_of)}</article>")
-    assert meta_of(html)[0].published == PUBLISHED
-
-
 @pytest.mark.parametrize(("footer", "expected"), [
     ("<div class='footer-date'>Опубликовано 12.05.2026</div>", "2026-05-12T00:00:00+03:00"),
     ("<p>Опубликовано 12.05.2026. Источник: <a href='https://belta.by/'>БелТА</a></p>",
      "2026-05-12T00:00:00+03:00"),
     ("<div class='post-footer'><time datetime='2026-03-12T09:00:00+03:00'>12 марта 2026"
      "</time> <a href='/society/'>Общество</a></div>", PUBLISHED),
-    # its own footer before a list of others: the footer's
-    ("<div class='footer-date'>Опубликовано 12.05.2026</div>" + more_news(LISTED_DATES["time"]),
-     "2026-05-12T00:00:00+03:00"),
 ])
 def test_the_posts_own_dateline_after_its_body_keeps_dating_it(footer: str,
                                                                expected: str) -> None:
