@@ -281,17 +281,33 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
-def _not_before(modified: str | None, published: str | None) -> str | None:
+def _not_before(modified: str | None, published: str | None,
+                modified_read: datetime | None = None,
+                published_read: datetime | None = None) -> str | None:
     """``modified``, unless it is earlier than ``published``: an update stamp before the
-    publication is a misread (a zone lost, a day-only date's default hour, a CMS's stale
-    field), and no update of the page."""
+    publication is a misread (a zone lost, a CMS's stale field), and no update of the page.
+    A value with no time of day (read as midnight) has no hour to be earlier by: then the
+    days are compared, each in the zone it was written in (that of ``modified_read`` and
+    ``published_read``, the values as read: "2024-05-11" after 23:30 New York time on the
+    10th is a later day, though midnight at the outlet is hours before), and only an
+    earlier day drops it."""
     if modified is None or published is None:
         return modified
     update, publication = dates.parse_iso(modified), dates.parse_iso(published)
     if update is None or publication is None or update.tzinfo is None \
             or publication.tzinfo is None:
         return modified
+    update, publication = _as_written(update, modified_read), _as_written(publication,
+                                                                         published_read)
+    if dates.day_only(update) or dates.day_only(publication):
+        return None if update.date() < publication.date() else modified
     return None if update < publication else modified
+
+
+def _as_written(moment: datetime, read: datetime | None) -> datetime:
+    """``moment`` in the zone of the value it was ``read`` from, when that carried one (the
+    outlet's zone otherwise: a value without an offset is its wall clock)."""
+    return moment.astimezone(read.tzinfo) if read is not None and read.tzinfo else moment
 
 
 def _date(candidates: list[DateCandidate], now: datetime | None = None,
@@ -1067,7 +1083,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     else:  # no outlet: keep only dates that carry their own offset
         meta.published = dates.iso(published) if published and published.tzinfo else None
         meta.modified = dates.iso(modified) if modified and modified.tzinfo else None
-    meta.modified = _not_before(meta.modified, meta.published)
+    meta.modified = _not_before(meta.modified, meta.published, modified,
+                                published if published is not None else visible)
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)

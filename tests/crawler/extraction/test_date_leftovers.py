@@ -408,6 +408,31 @@ def test_an_update_earlier_than_the_publication_is_no_update(update: str) -> Non
     assert (meta.published, meta.modified) == (PUBLISHED, None)
 
 
+NEWS_ARTICLE_LD = ('<script type="application/ld+json">{{"@type": "NewsArticle", '
+                   '"datePublished": "{}", "dateModified": "{}"}}</script>')
+LATE_EVENING = "2026-03-10T23:30:00-04:00"  # (Moscow: 11 March, 06:30)
+
+
+@pytest.mark.parametrize(("published", "modified", "expected"), [
+    # a day-only update: its day against the publication's own day (New York's 10 March)
+    (LATE_EVENING, "2026-03-11", "2026-03-11T00:00:00+03:00"),
+    (LATE_EVENING, "2026-03-10", "2026-03-10T00:00:00+03:00"),
+    (LATE_EVENING, "2026-03-09", None),
+    # a day-only publication: an update of that day at any hour stays, of the day before not
+    ("2026-03-10", "2026-03-10T00:00:00+03:00", "2026-03-10T00:00:00+03:00"),
+    ("2026-03-10", "2026-03-09T23:59:00+03:00", None),
+    # both with a clock: the instants
+    (LATE_EVENING, "2026-03-11T06:29:00+03:00", None),
+    (LATE_EVENING, "2026-03-11T06:31:00+03:00", "2026-03-11T06:31:00+03:00"),
+])
+def test_a_day_only_update_is_weighed_by_its_day(published: str, modified: str,
+                                                 expected: str | None) -> None:
+    """A US site's post of 23:30 New York time, "dateModified": "…-11" (the next day there,
+    or the same day): read as midnight Moscow, hours before 06:30 Moscow, the update was
+    dropped; a day-only value has no hour to be earlier by, only a day."""
+    head = NEWS_ARTICLE_LD.format(published, modified)
+    assert meta_of(page(article(""), head=head))[0].modified == expected
+
 @pytest.mark.parametrize(("stamp", "expected"), [
     ("2026-03-12 10:30:00 EDT", "2026-03-12T17:30:00+03:00"),
     ("March 12, 2026 10:30am EDT", "2026-03-12T17:30:00+03:00"),
