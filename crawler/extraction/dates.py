@@ -686,6 +686,10 @@ ZONE_OFFSETS = {
     "HST": "-1000",
 }
 _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
+# a clock (10:30, 10:30:00, 10:30am, 10:30 p.m.) then a zone's name in capitals, closing
+# the value: "EDT" is a zone there, "est" or "get" a word
+_CLOCK_THEN_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?\s?m\b\.?))?"
+                              r"\s*,?\s+(?P<zone>[A-ZА-ЯЁ]{2,5})\s*$")
 _RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
                       re.IGNORECASE)
 
@@ -732,12 +736,14 @@ def parse_any(value: str, now: datetime | None = None) -> datetime | None:
 
 def _with_zone_name(value: str, now: datetime | None) -> datetime | None:
     """A date and time followed by a zone's name (:data:`ZONE_OFFSETS`, "… 10:00:00 EDT"):
-    the rest read as ISO or for people, at that zone's offset; none without a clock."""
-    match = _ZONE_NAME.search(value)
-    offset = ZONE_OFFSETS.get(match[1].upper()) if match else None
-    rest = value[:match.start()].rstrip(" ,") if match else ""
-    if offset is None or ":" not in rest:
+    the rest read as ISO or for people, at that zone's offset. The name counts only in
+    capitals right after a clock (:data:`_CLOCK_THEN_ZONE`): a day alone gains no made-up
+    midnight ("Updated: May 10, 2024 EST"), a closing word is no zone ("… 10:00 est")."""
+    match = _CLOCK_THEN_ZONE.search(value)
+    offset = ZONE_OFFSETS.get(match["zone"]) if match else None
+    if match is None or offset is None:
         return None
+    rest = value[:match.start("zone")].rstrip(" ,")
     moment = parse_iso(rest) or parse_human(rest, now)
     if moment is None or moment.tzinfo is not None:
         return moment

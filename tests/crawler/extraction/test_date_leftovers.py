@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from lxml import etree
 
-from crawler.extraction import metadata
+from crawler.extraction import dates, metadata
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import extract_metadata
 from tests.crawler.extraction.test_metadata import (
@@ -446,3 +446,25 @@ def test_an_update_stamp_in_a_us_zone_is_read_at_its_offset(stamp: str, expected
             + f'<meta name="lastdate" content="{stamp}">')
     meta = meta_of(page(article(""), head=head))[0]
     assert (meta.published, meta.modified) == ("2026-03-12T17:00:00+03:00", expected)
+
+
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("May 10, 2026 10:30am EDT", "2026-05-10T10:30:00-04:00"),
+    ("May 10, 2026 at 10:30 p.m. PDT", "2026-05-10T22:30:00-07:00"),
+    ("10.05.2026, 10:30 МСК", "2026-05-10T10:30:00+03:00"),
+    # no clock before the name: the day alone, no midnight at the zone's offset
+    ("Updated: May 10, 2026 EST", "2026-05-10T00:00:00"),
+    ("May 10, 2026 CST", "2026-05-10T00:00:00"),
+    # a closing word in lower case or capitalised is no zone: the wall clock
+    ("10.05.2026 10:30 est", "2026-05-10T10:30:00"),
+    ("10.05.2026 10:30 get", "2026-05-10T10:30:00"),
+    ("10.05.2026 10:30 Est", "2026-05-10T10:30:00"),
+])
+def test_a_zone_name_counts_only_in_capitals_after_a_clock(value: str, expected: str) -> None:
+    """"Updated: May 10, 2026 EST" (a colon after the label, no clock) was read as midnight
+    in New York; "… 10:30 est" ended with a word the zone table knows in capitals."""
+    moment = dates.parse_any(value, NOW)
+    assert moment is not None and moment.isoformat() == expected
