@@ -182,8 +182,9 @@ _AUTHOR_PAGE = re.compile(r"/(?:authors?|avtor)/[^/?#]+", re.IGNORECASE)
 
 
 def _links_by_author(block: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
-    """``block``'s author links: the first to each author's page, and the others (a second
-    link to a page already linked, its feed or its next page: "View Profile", "Full Bio")."""
+    """``block``'s author links: the first with text to each author's page, and the others
+    (an avatar's, a second link to a page already linked, its feed or its next page: "View
+    Profile", "Full Bio")."""
     firsts: dict[str, etree._Element] = {}
     repeats: list[etree._Element] = []
     for link in block.iter("a"):
@@ -192,7 +193,11 @@ def _links_by_author(block: etree._Element) -> tuple[list[etree._Element], list[
         if page is None and "author" not in (link.get("rel") or "").split():
             continue
         key = (page[0] if page else href.split("?")[0].split("#")[0]).rstrip("/").casefold()
-        if key in firsts:
+        first = firsts.get(key)
+        if first is not None and not "".join(first.itertext()).strip():
+            repeats.append(first)  # an avatar's link first: the name's link names the author
+            firsts[key] = link
+        elif first is not None:
             repeats.append(link)
         else:
             firsts[key] = link

@@ -315,7 +315,9 @@ def test_a_role_place_or_rubric_beside_a_name_is_no_co_author(block: str,
     "Feed</a> <a href='/author/js'>Full Bio</a></div>",
     "<div class='byline'>By <a href='/authors/js/page/2/'>John Smith</a> | <a "
     "href='/authors/js/feed/'>Feed</a></div>",
-], ids=["profile", "rss-and-bio", "page-and-feed"])
+    "<div class='author'><a href='/author/js/'><img src='/js.jpg' alt=''></a> <a "
+    "href='/author/js/'>John Smith</a> · <a href='/author/js/'>View Profile</a></div>",
+], ids=["profile", "rss-and-bio", "page-and-feed", "avatar-first"])
 def test_more_links_to_one_authors_page_are_no_co_authors(block: str) -> None:
     """Links to one author's page, its feed or its next page are one author, named by the
     first: "View Profile", "RSS Feed", "Full Bio" are no names."""
