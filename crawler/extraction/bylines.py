@@ -62,6 +62,9 @@ _LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "
 _WRITER = re.compile(r"^(?i:(?:материал\s+|текст\s+)?подготови(?:л|ла|ли)|написа(?:л|ла|ли)|"
                      r"текст|тэкст|автор[ыи]?|аўтар[ыы]?|author|written by|posted by|"
                      r"prepared by|by)\s*:?\s+")
+# a byline block's labels: English "Text:" too, which in a line of the text opens a caption
+# or a quote's source as often ("Text: Genesis Chapter One") and is no writer's label there
+_BYLINE_WRITER = re.compile(rf"^(?i:text\s*:?\s+)|{_WRITER.pattern}")
 _OTHER_ROLE = re.compile(r"^(?i:фото|фота|photo|photos|видео|відэа|video|иллюстраци\w*|"
                          r"инфографика|перевод|редактор|editor)\b")
 # a credits line's labels, each role's names after its colon: "Текст и фото: Иван Петров",
@@ -163,37 +166,60 @@ def _with_twins(node: etree._Element) -> list[etree._Element]:
 
 
 def _block_names(block: etree._Element) -> list[str]:
-    """The writers a byline block names: each of its author links ("Иван ПетровМария
-    Сидорова" is how adjacent links print), or each of its children when all share their tag
-    and class, apart when two or more of them are names; else its text as one line. Other
-    children (a role, a place, a rubric: "Senior Editor", "New York") are no co-authors."""
-    links = [a for a in block.iter("a") if _AUTHOR_LINK.search(a.get("href", ""))
-             or "author" in (a.get("rel") or "").split()]
-    children = [child for child in block if isinstance(child.tag, str)]
-    twins = children if len({(c.tag, c.get("class") or "") for c in children}) == 1 \
-        and children[0].get("class") else []
-    for group in (links, twins):
-        if len(group) >= 2 and (names := _names_apart(block, group)):
-            return names
-    return byline_names(clean_line("".join(block.itertext())))
+    """The writers a byline block names: each of its author links read apart when they lead
+    to two or more authors' pages ("Иван ПетровМария Сидорова" is how adjacent links print),
+    or the one author's link beside its other links ("View Profile", "RSS Feed"); else its
+    text as one line. Children of one tag and class are not read apart: a role, a place or a
+    tag set in a span like the name's ("Senior Editor", "Владимир Путин") is no co-author."""
+    firsts, repeats = _links_by_author(block)
+    if firsts and (names := _names_apart(block, firsts, repeats)):
+        return names
+    return byline_names(clean_line("".join(block.itertext())), writer=_BYLINE_WRITER)
 
 
-# an author page's address: "/author/ivan-petrov/", "/authors/…", "/avtor/…"
-_AUTHOR_LINK = re.compile(r"/(?:authors?|avtor)/", re.IGNORECASE)
+# the author a page is of: "/author/ivan-petrov" of "/author/ivan-petrov/rss", "…/page/2/"
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|avtor)/[^/?#]+", re.IGNORECASE)
+
+
+def _links_by_author(block: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """``block``'s author links: the first with text to each author's page, and the others
+    (an avatar's, a second link to a page already linked, its feed or its next page: "View
+    Profile", "Full Bio")."""
+    firsts: dict[str, etree._Element] = {}
+    repeats: list[etree._Element] = []
+    for link in block.iter("a"):
+        href = link.get("href", "")
+        page = _AUTHOR_PAGE.search(href)
+        if page is None and "author" not in (link.get("rel") or "").split():
+            continue
+        key = (page[0] if page else href.split("?")[0].split("#")[0]).rstrip("/").casefold()
+        first = firsts.get(key)
+        if first is not None and not "".join(first.itertext()).strip():
+            repeats.append(first)  # an avatar's link first: the name's link names the author
+            firsts[key] = link
+        elif first is not None:
+            repeats.append(link)
+        else:
+            firsts[key] = link
+    return list(firsts.values()), repeats
 
 
 # what a byline may hold between its names: separators, "и", "and", a label ("Автор:", "By")
 _BETWEEN_NAMES = re.compile(r"(?i:[\s,;|/&·•—–:.-]|\b(?:и|і|and|by|автор\w*|аўтар\w*|author\w*|"
-                            r"текст|тэкст)\b)*")
+                            r"текст|тэкст|text)\b)*")
 
 
-def _names_apart(block: etree._Element, group: list[etree._Element]) -> list[str]:
-    """The names of ``group``'s elements, each read alone, when at least two are credits (a
-    name, or another role's "Фото: …", left out), every other one is a label, an empty link (an avatar) or another role's credit ("Фото: …"), and
-    the block holds nothing else but separators; [] otherwise."""
+def _names_apart(block: etree._Element, group: list[etree._Element],
+                 repeats: list[etree._Element]) -> list[str]:
+    """The names of ``group``'s links, each read alone, when at least one is a credit (a
+    name, or another role's "Фото: …", left out), every other one is a label or an empty link
+    (an avatar), and the block holds nothing else but separators and ``repeats`` (more links
+    to an author already named); [] otherwise."""
     names: list[str] = []
     credits = 0
     rest = "".join(block.itertext())
+    for element in repeats:
+        rest = rest.replace("".join(element.itertext()), " ", 1)
     for element in group:
         text = "".join(element.itertext())
         rest = rest.replace(text, " ", 1)
@@ -203,28 +229,29 @@ def _names_apart(block: etree._Element, group: list[etree._Element]) -> list[str
         credits += 1
         if _OTHER_ROLE.match(line):
             continue
-        found = byline_names(line)
+        found = byline_names(line, writer=_BYLINE_WRITER)
         if not found:
             return []
         names += found
-    return names if credits >= 2 and _BETWEEN_NAMES.fullmatch(rest) else []
+    return names if credits and _BETWEEN_NAMES.fullmatch(rest) else []
 
 
-def byline_names(text: str) -> list[str]:
+def byline_names(text: str, writer: re.Pattern[str] = _WRITER) -> list[str]:
     """The writers a byline's text names: "Иван Петров", "Автор: Иван Петров", "Фото: Анна
     Смирнова, текст: Иван Петров", "Текст и фото: Иван Петров" (the photographer is not the
     author: the item's authors are its writers, the schema holds no roles), "Иван Петров и
-    Анна Смирнова"; [] for any other text (a bio, a date line, a login)."""
+    Анна Смирнова"; [] for any other text (a bio, a date line, a login). ``writer`` is the
+    writer's labels the text may open with."""
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     names = []
     for n, (writers, segment) in enumerate(_credited_segments(text)):
-        labelled = n > 0 or _WRITER.match(segment.strip(" .:-–—·•")) is not None
+        labelled = n > 0 or writer.match(segment.strip(" .:-–—·•")) is not None
         for part in re.split(r"\s*[,;|/]\s*|\s+(?:и|і|and|&)\s+", segment):
             part = part.strip(" .:-–—·•")
             if not part or _OTHER_ROLE.match(part):
                 continue
-            name = _WRITER.sub("", part, count=1)
+            name = writer.sub("", part, count=1)
             if (not _NAME.fullmatch(name) or _labelled(name)
                     or not labelled and _all_capitals(name)):
                 return []  # a part that is no name (a label, a heading): the block is no byline

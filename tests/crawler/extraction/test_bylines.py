@@ -197,9 +197,9 @@ def test_a_heading_in_capitals_or_capitalised_words_is_no_name(block: str) -> No
 @pytest.mark.parametrize(("block", "names"), [
     ("<div class='byline'><a href='/author/ivan/'>Иван Петров</a><a href='/author/maria/'>"
      "Мария Сидорова</a></div>", ["Иван Петров", "Мария Сидорова"]),
-    ("<div class='byline'>Авторы: <span class='name'>Иван Петров</span><span class='name'>"
+    ("<div class='byline'>Авторы: <span class='name'>Иван Петров</span>, <span class='name'>"
      "Мария Сидорова</span></div>", ["Иван Петров", "Мария Сидорова"]),
-    ("<div class='byline'><span class='credit'>Текст: Иван Петров</span><span class='credit'>"
+    ("<div class='byline'><span class='credit'>Текст: Иван Петров</span>; <span class='credit'>"
      "Фото: Мария Сидорова</span></div>", ["Иван Петров"]),
     # one person's name in parts: given name and surname, a patronymic, another script
     ("<div class='author'><span class='given'>Иван</span> <span class='family'>Петров</span>"
@@ -210,9 +210,9 @@ def test_a_heading_in_capitals_or_capitalised_words_is_no_name(block: str) -> No
 ], ids=["adjacent-links", "spans-after-label", "writer-and-photographer",
         "name-in-spans", "patronymic", "latin-four-words", "cyrillic-four-words"])
 def test_two_names_with_no_separator_are_two_authors(block: str, names: list[str]) -> None:
-    """Names set in author links or in twin elements (one tag, one class) are read apart
-    (adjacent links print "Иван ПетровМария Сидорова"); plain text with no separator is one
-    name, however many words ("Мария Луиза Гарсия Лопес")."""
+    """Names set in links to distinct author pages are read apart (adjacent links print
+    "Иван ПетровМария Сидорова"); spans are read as the block's one line, their separators
+    kept; plain text with no separator is one name, however many words."""
     item = read(wordpress(above=block))
     assert item.authors == names
     assert item.text.split("\n\n") == TEXT
@@ -288,11 +288,56 @@ def test_a_sentence_opening_with_a_name_stays_in_the_text() -> None:
     ("<div class='byline'><span>Иван Петров</span><span>New York</span></div>", []),
     ("<div class='author'><a href='/author/ivan/'>Иван Петров</a><a href='/politika/'>"
      "Политика Беларуси</a></div>", []),
-], ids=["role-span", "place-span", "rubric-link"])
+    # twin children (one tag, one class) are no more read apart than other children: the
+    # second may be a role, a place or a tag set as the name is
+    ("<div class='byline'><span class='name'>John Smith</span><span class='name'>Senior "
+     "Editor</span></div>", []),
+    ("<div class='post-author'><span class='tag'>Владимир Путин</span><span class='tag'>"
+     "Александр Лукашенко</span></div>", []),
+    ("<div class='byline'>Авторы: <span class='name'>Иван Петров</span><span class='name'>"
+     "Мария Сидорова</span></div>", []),
+    ("<div class='byline'><span class='credit'>Текст: Иван Петров</span><span class='credit'>"
+     "Фото: Мария Сидорова</span></div>", []),
+], ids=["role-span", "place-span", "rubric-link", "twin-role-span", "twin-tag-spans",
+        "twin-name-spans", "twin-credit-spans"])
 def test_a_role_place_or_rubric_beside_a_name_is_no_co_author(block: str,
                                                                names: list[str]) -> None:
-    """Only author links or twin elements are read apart: a role, a place or a rubric set in
-    a child of its own beside the name makes no co-author of it."""
+    """Only links to distinct author pages are read apart: a role, a place, a rubric or a
+    tag set in a child of its own beside the name, even one of its tag and class, makes no
+    co-author of it (a block whose spans print with no separator reads as no name)."""
+    assert read(wordpress(above=block)).authors == names
+
+
+@pytest.mark.parametrize("block", [
+    "<div class='author'><a href='/author/js'>John Smith</a> · <a href='/author/js'>View "
+    "Profile</a></div>",
+    "<div class='author'><a href='/author/js/'>John Smith</a> <a href='/author/js/rss'>RSS "
+    "Feed</a> <a href='/author/js'>Full Bio</a></div>",
+    "<div class='byline'>By <a href='/authors/js/page/2/'>John Smith</a> | <a "
+    "href='/authors/js/feed/'>Feed</a></div>",
+    "<div class='author'><a href='/author/js/'><img src='/js.jpg' alt=''></a> <a "
+    "href='/author/js/'>John Smith</a> · <a href='/author/js/'>View Profile</a></div>",
+], ids=["profile", "rss-and-bio", "page-and-feed", "avatar-first"])
+def test_more_links_to_one_authors_page_are_no_co_authors(block: str) -> None:
+    """Links to one author's page, its feed or its next page are one author, named by the
+    first: "View Profile", "RSS Feed", "Full Bio" are no names."""
+    assert read(wordpress(above=block)).authors == ["John Smith"]
+
+
+def test_two_authors_pages_with_their_feeds_are_two_authors() -> None:
+    block = ("<div class='byline'><a href='/author/ann'>Ann Lee</a> <a href='/author/ann/rss'>"
+             "RSS</a>, <a href='/author/bob/'>Bob Ray</a> <a href='/author/bob/feed'>RSS</a></div>")
+    assert read(wordpress(above=block)).authors == ["Ann Lee", "Bob Ray"]
+
+
+@pytest.mark.parametrize(("block", "names"), [
+    ("<div class='byline'>Text: John Smith</div>", ["John Smith"]),
+    ("<div class='byline'>Text: <a href='/author/js/'>John Smith</a>, <a href='/author/ann/'>"
+     "Ann Lee</a></div>", ["John Smith", "Ann Lee"]),
+], ids=["plain", "links"])
+def test_text_label_in_a_byline_block_names_its_writer(block: str, names: list[str]) -> None:
+    """In byline markup, English "Text:" labels the writer (in a line of the text it is no
+    writer's label: ``test_a_last_line_after_no_writers_label_stays``)."""
     assert read(wordpress(above=block)).authors == names
 
 
