@@ -11,6 +11,7 @@ a comment's author (``comment-author vcard``), a sidebar's list of authors are n
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -192,7 +193,7 @@ def _links_by_author(block: etree._Element) -> tuple[list[etree._Element], list[
         page = _AUTHOR_PAGE.search(href)
         if page is None and "author" not in (link.get("rel") or "").split():
             continue
-        key = (page[0] if page else href.split("?")[0].split("#")[0]).rstrip("/").casefold()
+        key = _author_key(href, page)
         first = firsts.get(key)
         if first is not None and not "".join(first.itertext()).strip():
             repeats.append(first)  # an avatar's link first: the name's link names the author
@@ -202,6 +203,14 @@ def _links_by_author(block: etree._Element) -> tuple[list[etree._Element], list[
         else:
             firsts[key] = link
     return list(firsts.values()), repeats
+
+
+def _author_key(href: str, page: re.Match[str] | None) -> str:
+    """The author page ``href`` leads to: its host, its author path (a feed's or next page's
+    tail cut) and its query ("/authors/detail.php?ID=1" and "?ID=2" are two authors)."""
+    parts = urlsplit(href)
+    path = page[0] if page else parts.path
+    return f"{parts.netloc}{path.rstrip('/')}?{parts.query}".casefold()
 
 
 # what a byline may hold between its names: separators, "и", "and", a label ("Автор:", "By")

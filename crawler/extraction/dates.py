@@ -686,10 +686,10 @@ ZONE_OFFSETS = {
     "HST": "-1000",
 }
 _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
-# a clock (10:30, 10:30:00, 10:30am, 10:30 p.m.) then a zone's name in capitals, closing
-# the value: "EDT" is a zone there, "est" or "get" a word
-_CLOCK_THEN_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?\s?m\b\.?))?"
-                              r"\s*,?\s+(?P<zone>[A-ZА-ЯЁ]{2,5})\s*$")
+# a clock (10:30, 10:30:00.000, 10:30am, 10:30 p.m.) then a zone's name closing the value,
+# a Latin one in capitals ("EDT" is a zone there, "est" or "get" a word), "мск" in any case
+_CLOCK_THEN_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?\s?m\b\.?))?"
+                              r"\s*,?\s+(?P<zone>[A-Z]{2,5}|(?i:[а-яё]{3}))\s*$")
 _RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
                       re.IGNORECASE)
 
@@ -740,7 +740,7 @@ def _with_zone_name(value: str, now: datetime | None) -> datetime | None:
     capitals right after a clock (:data:`_CLOCK_THEN_ZONE`): a day alone gains no made-up
     midnight ("Updated: May 10, 2024 EST"), a closing word is no zone ("… 10:00 est")."""
     match = _CLOCK_THEN_ZONE.search(value)
-    offset = ZONE_OFFSETS.get(match["zone"]) if match else None
+    offset = ZONE_OFFSETS.get(match["zone"].upper()) if match else None
     if match is None or offset is None:
         return None
     rest = value[:match.start("zone")].rstrip(" ,")

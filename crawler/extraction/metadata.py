@@ -287,10 +287,10 @@ def _not_before(modified: str | None, published: str | None,
     """``modified``, unless it is earlier than ``published``: an update stamp before the
     publication is a misread (a zone lost, a CMS's stale field), and no update of the page.
     A value with no time of day (read as midnight) has no hour to be earlier by: then the
-    days are compared, each in the zone it was written in (that of ``modified_read`` and
+    days are compared too, each in the zone it was written in (that of ``modified_read`` and
     ``published_read``, the values as read: "2024-05-11" after 23:30 New York time on the
     10th is a later day, though midnight at the outlet is hours before), and only an
-    earlier day drops it."""
+    update earlier by the clock and by its day drops it."""
     if modified is None or published is None:
         return modified
     update, publication = dates.parse_iso(modified), dates.parse_iso(published)
@@ -299,9 +299,11 @@ def _not_before(modified: str | None, published: str | None,
         return modified
     update, publication = _as_written(update, modified_read), _as_written(publication,
                                                                          published_read)
+    if update >= publication:
+        return modified
     if dates.day_only(update) or dates.day_only(publication):
         return None if update.date() < publication.date() else modified
-    return None if update < publication else modified
+    return None
 
 
 def _as_written(moment: datetime, read: datetime | None) -> datetime:

@@ -324,9 +324,18 @@ def test_more_links_to_one_authors_page_are_no_co_authors(block: str) -> None:
     assert read(wordpress(above=block)).authors == ["John Smith"]
 
 
-def test_two_authors_pages_with_their_feeds_are_two_authors() -> None:
-    block = ("<div class='byline'><a href='/author/ann'>Ann Lee</a> <a href='/author/ann/rss'>"
-             "RSS</a>, <a href='/author/bob/'>Bob Ray</a> <a href='/author/bob/feed'>RSS</a></div>")
+@pytest.mark.parametrize("block", [
+    "<div class='byline'><a href='/author/ann'>Ann Lee</a> <a href='/author/ann/rss'>RSS</a>, "
+    "<a href='/author/bob/'>Bob Ray</a> <a href='/author/bob/feed'>RSS</a></div>",
+    # a Bitrix author page told by its query; one path on two hosts
+    "<div class='byline'><a href='/authors/detail.php?ID=1'>Ann Lee</a>, "
+    "<a href='/authors/detail.php?ID=2'>Bob Ray</a></div>",
+    "<div class='byline'><a href='https://a.example/author/x'>Ann Lee</a>, "
+    "<a href='https://b.example/author/x'>Bob Ray</a></div>",
+], ids=["feeds", "query", "hosts"])
+def test_two_authors_pages_are_two_authors(block: str) -> None:
+    """Author pages are told apart by host, path (a feed's or next page's tail cut) and
+    query: "detail.php?ID=1" and "?ID=2" are two writers."""
     assert read(wordpress(above=block)).authors == ["Ann Lee", "Bob Ray"]
 
 

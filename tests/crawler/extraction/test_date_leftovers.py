@@ -390,7 +390,7 @@ def test_the_articles_own_modified_time_comes_before_the_web_pages() -> None:
 ])
 def test_the_posts_own_dateline_after_its_body_keeps_dating_it(footer: str,
                                                                expected: str) -> None:
-    """No list: one block, a link to a source or a rubric beside the date at most."""
+    """The post's own dateline after its body, a link to a source or a rubric beside it, dates it."""
     html = page(f"<article>{TITLE_HTML}{BODY}{footer}</article>")
     assert meta_of(html)[0].published == expected
 
@@ -421,6 +421,9 @@ LATE_EVENING = "2026-03-10T23:30:00-04:00"  # (Moscow: 11 March, 06:30)
     # a day-only publication: an update of that day at any hour stays, of the day before not
     ("2026-03-10", "2026-03-10T00:00:00+03:00", "2026-03-10T00:00:00+03:00"),
     ("2026-03-10", "2026-03-09T23:59:00+03:00", None),
+    # an update later by the clock stays, whatever day its own zone calls it (01:00 in Moscow)
+    ("2026-03-11", "2026-03-10T22:00:00Z", "2026-03-11T01:00:00+03:00"),
+    ("2026-03-11T00:00:00+03:00", "2026-03-10T21:30:00Z", "2026-03-11T00:30:00+03:00"),
     # both with a clock: the instants
     (LATE_EVENING, "2026-03-11T06:29:00+03:00", None),
     (LATE_EVENING, "2026-03-11T06:31:00+03:00", "2026-03-11T06:31:00+03:00"),
@@ -455,6 +458,8 @@ NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
     ("May 10, 2026 10:30am EDT", "2026-05-10T10:30:00-04:00"),
     ("May 10, 2026 at 10:30 p.m. PDT", "2026-05-10T22:30:00-07:00"),
     ("10.05.2026, 10:30 МСК", "2026-05-10T10:30:00+03:00"),
+    ("10 мая 2026, 10:30 мск", "2026-05-10T10:30:00+03:00"),
+    ("2026-05-10 10:30:00.000 EDT", "2026-05-10T10:30:00-04:00"),
     # no clock before the name: the day alone, no midnight at the zone's offset
     ("Updated: May 10, 2026 EST", "2026-05-10T00:00:00"),
     ("May 10, 2026 CST", "2026-05-10T00:00:00"),
