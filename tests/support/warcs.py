@@ -21,7 +21,13 @@ def sha1_b32(data: bytes) -> str:
 
 
 def http_response(body: bytes, status: str = "200 OK", ctype: str = "text/html") -> bytes:
-    head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n"
+    """An HTTP response's bytes; a 206 carries the Content-Range of a part (bytes from the
+    second on, of a larger whole), as a server answering a range request sends it (a 206
+    with none is a server sending the whole page: ``httputil.part_of_page``)."""
+    part = (f"Content-Range: bytes 1-{len(body)}/{len(body) + 1}\r\n"
+            if status.startswith("206") else "")
+    head = (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n{part}"
+            f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
 
