@@ -394,12 +394,14 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
-def capture_said(page: ArticlePage) -> str:
+def capture_said(page: ArticlePage, said: str = "") -> str:
     """Where the record a page was read from is, for a line saying it gave no item: of several
-    captures of a URL (or spellings, or WARCs) the one to open."""
+    captures of a URL (or spellings, or WARCs) the one to open; nothing when the line ``said``
+    names it already (extraction's errors about the record itself, a 206's part)."""
     warc = page.warc or {}
     where = page.warc_path or warc.get("file")
-    return f" (capture: {where} offset {warc.get('offset')})" if where else ""
+    record = f"{where} offset {warc.get('offset')}"
+    return f" (capture: {record})" if where and record not in said else ""
 
 
 def extract_timed(page: ArticlePage | str | WarcFormatError,
@@ -437,7 +439,8 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
         if reason == "error":
             logger.exception("Extraction crashed on %s%s", page.url, capture_said(page))
         else:
-            logger.warning("No article from %s: %s%s", page.url, exc, capture_said(page))
+            logger.warning("No article from %s: %s%s", page.url, exc,
+                           capture_said(page, str(exc)))
     if item is not None and validate is not None and (error := validate(item)):
         reason = f"invalid: {error}"
     result.item, result.reason, result.cpu = item, reason, time.process_time() - start
