@@ -209,12 +209,7 @@ class WarcCaptureMiddleware:
     def spider_idle(self, spider: scrapy.Spider) -> None:
         """A quiet crawl (or an idle scrapy-redis worker) writes nothing that would bring
         its waiting digest rows to the shared index: put them there now."""
-        if self.writer is None or self.failed:
-            return
-        try:
-            self.writer.sync()
-        except ArchiveWriteError as exc:
-            self._fail(exc)
+        self._sync_rows(lambda writer: writer.sync())
 
     def _watch_waiting_rows(self) -> None:
         """Wake up when the writer's waiting digest rows are due: while only slow downloads
@@ -229,14 +224,20 @@ class WarcCaptureMiddleware:
 
     def _sync_waiting_rows(self) -> None:
         self.sync_timer = None
+        if self._sync_rows(lambda writer: writer.sync_if_due()):
+            self._watch_waiting_rows()
+
+    def _sync_rows(self, sync: Callable[[WarcWriter], object]) -> bool:
+        """Run ``sync`` on a working writer; a write error stops the crawl (:meth:`_fail`).
+        Whether the writer is still working after it."""
         if self.writer is None or self.failed:
-            return
+            return False
         try:
-            self.writer.sync_if_due()
+            sync(self.writer)
         except ArchiveWriteError as exc:
             self._fail(exc)
-            return
-        self._watch_waiting_rows()
+            return False
+        return True
 
     def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.sync_timer is not None:

@@ -1130,18 +1130,26 @@ def test_a_site_reached_by_a_chain_from_http_www_to_https_bare(tmp_path: Path) -
     assert result.stats.get("discovery/home_moved_within_site") == 1
 
 
+def _crawl_with_home_link_header(tmp_path: Path,
+                                 link: str) -> tuple[anysite.AnySite, CrawlResult, list[str]]:
+    """The feed-only site with its feed named in its home page's ``Link`` header ``link``, not
+    in its markup, crawled: the shape, the crawl's result and the paths it requested."""
+    shape = anysite.feed_only_site()
+    home = shape.site.pages["/"]
+    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body),
+                             headers=[("Link", link)]))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        return shape, result, server.requested_paths(shape.site.host)
+
+
 def test_a_feed_announced_in_an_http_link_header_alone_is_read(tmp_path: Path) -> None:
     """The feed-only site's home page names its feed (``/export/rss.xml``, no common path) in
     its response's ``Link`` header, not in its markup: the feed was never fetched, the
     common paths were tried and the window's articles lost."""
-    shape = anysite.feed_only_site()
-    home = shape.site.pages["/"]
-    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body), headers=[
-        ("Link", '<https://example.org/wp-json/>; rel="https://api.w.org/", '
-                 '</export/rss.xml>; rel="alternate"; type="application/rss+xml"')]))
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-        paths = server.requested_paths(shape.site.host)
+    shape, result, paths = _crawl_with_home_link_header(
+        tmp_path, '<https://example.org/wp-json/>; rel="https://api.w.org/", '
+                  '</export/rss.xml>; rel="alternate"; type="application/rss+xml"')
     assert_gold_items(result, shape, "title", "published", "text")
     assert paths.count("/export/rss.xml") == 1 and "/feed" not in paths
     assert result.stats["discovery/feeds_announced"] == 1
@@ -1152,15 +1160,10 @@ def test_a_link_headers_feed_titled_with_a_comma_is_read_and_its_flood_counted(
     """The home page's ``Link`` header titles its feed ``"News, all; daily"`` before ``rel`` (the
     link was hidden: the params were cut at the comma) and goes on with 150 preloads: the feed
     is read, the links past the first 100 counted and warned of."""
-    shape = anysite.feed_only_site()
-    home = shape.site.pages["/"]
     preloads = ", ".join(f"</s{n}.css>; rel=preload; as=style" for n in range(150))
-    shape.site.add("/", Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body), headers=[
-        ("Link", '</export/rss.xml>; title="News, all; daily"; rel="alternate"; '
-                 f'type="application/rss+xml", {preloads}')]))
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-        paths = server.requested_paths(shape.site.host)
+    shape, result, paths = _crawl_with_home_link_header(
+        tmp_path, '</export/rss.xml>; title="News, all; daily"; rel="alternate"; '
+                  f'type="application/rss+xml", {preloads}')
     assert_gold_items(result, shape, "title", "published", "text")
     assert paths.count("/export/rss.xml") == 1 and "/feed" not in paths
     assert result.stats["discovery/link_header_over_limit"] == 1
