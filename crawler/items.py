@@ -149,6 +149,13 @@ class ArticlePage:
                                  len(archived.payload), archived.content_type()),
         )
 
+    def record_said(self) -> str:
+        """Where the page's record is, as a log line names it: ``<file> offset <n>`` (the file
+        as read, else the record's base name); "" when no file is known (not archived)."""
+        warc = self.warc or {}
+        where = self.warc_path or warc.get("file")
+        return f"{where} offset {warc.get('offset')}" if where else ""
+
 
 @dataclass
 class Article:

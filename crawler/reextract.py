@@ -398,10 +398,8 @@ def capture_said(page: ArticlePage, said: str = "") -> str:
     """Where the record a page was read from is, for a line saying it gave no item: of several
     captures of a URL (or spellings, or WARCs) the one to open; nothing when the line ``said``
     names it already (extraction's errors about the record itself, a 206's part)."""
-    warc = page.warc or {}
-    where = page.warc_path or warc.get("file")
-    record = f"{where} offset {warc.get('offset')}"
-    return f" (capture: {record})" if where and record not in said else ""
+    record = page.record_said()
+    return f" (capture: {record})" if record and record not in said else ""
 
 
 def extract_timed(page: ArticlePage | str | WarcFormatError,

@@ -258,9 +258,7 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
 
 def _where(page: ArticlePage) -> str:
     """Where the page's record is: ``; WARC <file> offset <n>``, or "" when not archived."""
-    if not page.warc:
-        return ""
-    return f"; WARC {page.warc_path or page.warc.get('file')} offset {page.warc.get('offset')}"
+    return f"; WARC {record}" if page.warc and (record := page.record_said()) else ""
 
 
 def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
