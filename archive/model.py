@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .httputil import content_encoding, content_type, get_header, raw_fields
+from .httputil import (
+    content_encoding,
+    content_type,
+    get_header,
+    part_of_page,
+    range_headers,
+    raw_fields,
+)
 
 # The WARC field marking the records of a soft-removal probe (a request for a URL that names
 # no page): a replay offers as probes these captures only, never a page of the same shape.
@@ -112,3 +119,10 @@ class ArchivedResponse:
 
     def content_encoding(self) -> str | None:
         return content_encoding(self.headers)
+
+    def part(self) -> str | None:
+        """What this response holds when it is only part of its page (its Content-Range, or
+        that it names none): a 206, unless its Content-Range is the whole body, as long as the
+        payload (:func:`archive.httputil.part_of_page`); None for any other response."""
+        return part_of_page(self.status, range_headers(self.headers), len(self.payload),
+                            self.content_type())

@@ -715,8 +715,7 @@ def is_part(archived: ArchivedResponse) -> bool:
     """Whether ``archived`` holds only part of its page: a 206, unless its Content-Range is
     the whole body (``bytes 0-N/N+1``, as long as the payload), what a range request from
     the start of a short page gets (:func:`archive.httputil.part_of_page`)."""
-    return part_of_page(archived.status, range_headers(archived.headers),
-                        len(archived.payload), archived.content_type()) is not None
+    return archived.part() is not None
 
 
 def _whole_2xx(archived: ArchivedResponse) -> bool:

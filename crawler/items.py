@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from archive.httputil import part_of_page, range_headers, range_said
+from archive.httputil import part_of_page, range_said
 
 
 def capture_stamp(moment: datetime) -> str:
@@ -145,8 +145,7 @@ class ArticlePage:
             headers={"Content-Type": archived.content_type() or ""},
             status=archived.status, fetched_at=capture_stamp(archived.date),
             warc=archived.ref.as_dict(), warc_path=archived.ref.path or None,
-            partial=part_of_page(archived.status, range_headers(archived.headers),
-                                 len(archived.payload), archived.content_type()),
+            partial=archived.part(),
         )
 
     def record_said(self) -> str:
