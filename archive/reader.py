@@ -1300,32 +1300,34 @@ class ArchiveLookup:
         return next(self.readable(url, at, method=method), None)
 
     def readable(self, url: str, at: datetime | None = None, *, method: str = "",
-                 said: bool | Collection[tuple[int, int]] = False,
+                 said: Collection[tuple[int, int]] = (),
                  tried: set[tuple[int, int]] | None = None) -> Iterator[ArchivedResponse]:
         """The captures :meth:`get` chooses from, best first, each read only when asked for:
-        the unreadable ones reported to on_error and passed over (``said``: passed over in
-        silence, a walk over captures an earlier walk reported). (Re-extraction looks past
-        a newer capture that is no page of the article, an error answer, a redirect, a body
-        cut short (``partial``), for the page the crawl made its item of.) ``said`` may
-        name the captures (file index, offset) passed over in silence alone; ``tried``
-        gets each capture tried."""
-        on_error = _ignore if said is True else self._on_error
-        rows = (c for tier in self._iter_tiers(url) for c in self._candidates(tier, at, method))
-        yield from self._served(rows, url, on_error, () if isinstance(said, bool) else said,
-                                tried)
+        the unreadable ones reported to on_error and passed over, but those ``said`` names
+        (file index, offset: a walk over captures an earlier walk reported) passed over in
+        silence. (Re-extraction looks past a newer capture that is no page of the article,
+        an error answer, a redirect, a body cut short (``partial``), for the page the crawl
+        made its item of.) ``tried`` gets each capture tried."""
+        yield from self._served(self._all_candidates(url, at, method), url, self._on_error,
+                                said, tried)
 
     def readable_after(self, url: str, after: RecordRef, at: datetime | None = None, *,
                        method: str = "") -> Iterator[ArchivedResponse]:
         """:meth:`readable`'s captures after the one ``after`` names (all when none is it):
         those before it are passed over by the index alone, none read."""
-        rows = (c for tier in self._iter_tiers(url) for c in self._candidates(tier, at, method))
+        rows = self._all_candidates(url, at, method)
         for cap, _ in rows:
             if cap[2] == after.offset and str(self.files[cap[1]]) == after.path:
                 break
         else:
-            rows = (c for tier in self._iter_tiers(url)
-                    for c in self._candidates(tier, at, method))
+            rows = self._all_candidates(url, at, method)
         yield from self._served(rows, url, self._on_error)
+
+    def _all_candidates(self, url: str, at: datetime | None, method: str
+                        ) -> Iterator[tuple[Capture, str]]:
+        """:meth:`_candidates` of every spelling tier of ``url`` in turn, best first, each
+        tier looked up only when the one before it is used up."""
+        return (c for tier in self._iter_tiers(url) for c in self._candidates(tier, at, method))
 
     def whole_candidates(self, url: str, spelling: str, at: datetime | None = None, *,
                          method: str = "", tried: set[tuple[int, int]] | None = None
