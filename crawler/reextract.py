@@ -71,7 +71,6 @@ from crawler.archive_join import (
     worker_lookup,
 )
 from crawler.extensions.rule_drift import (
-    MAX_SAMPLES,
     FieldMisses,
     drifted,
     field_report,
@@ -622,13 +621,8 @@ def note_drift(report: ReextractReport, result: Result) -> None:
     if day:
         report.rule_days.setdefault(outlet, Counter())[day] += 1
     for name, selectors in result.rule_misses.items():
-        entry = report.rule_misses.setdefault((outlet, name), FieldMisses())
-        entry.misses += 1
-        entry.selectors, entry.rules = tuple(selectors), item["extractor"]["rules"]
-        if day:
-            entry.days[day] += 1
-        if len(entry.samples) < MAX_SAMPLES:
-            entry.samples.append(str(item.get("url")))
+        report.rule_misses.setdefault((outlet, name), FieldMisses()).add(
+            selectors, item["extractor"]["rules"], day, str(item.get("url")))
 
 
 def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None],

@@ -15,6 +15,7 @@ version that no longer reads the old template still served) is reported and warn
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,18 @@ class FieldMisses:
     sources: dict[str, int] = field(default_factory=dict)  # what filled the field instead
     samples: list[str] = field(default_factory=list)
     days: Counter[str] = field(default_factory=Counter)  # misses by publication day
+
+    def add(self, selectors: Iterable[str], rules: str, day: str | None, url: str) -> None:
+        """Count one page the field's rules (``rules``, an outlet's version) missed on: the
+        selectors that found nothing, its publication day (None: undated) and its URL, kept
+        among the first :data:`MAX_SAMPLES`. (What filled the field instead is the crawl's
+        to count, in ``sources``.)"""
+        self.misses += 1
+        self.selectors, self.rules = tuple(selectors), rules
+        if day:
+            self.days[day] += 1
+        if len(self.samples) < MAX_SAMPLES:
+            self.samples.append(url)
 
 
 def publication_day(article: Article | dict[str, Any]) -> str | None:
@@ -109,14 +122,9 @@ class RuleDrift:
         for name, selectors in rule_misses(article).items():
             self.stats.inc_value(f"rules/miss/{outlet}/{name}")
             entry = self.misses.setdefault((outlet, name), FieldMisses())
-            entry.misses += 1
-            entry.selectors, entry.rules = tuple(selectors), rules
+            entry.add(selectors, rules, day, article.url)
             source = fields.get(name, "none")
             entry.sources[source] = entry.sources.get(source, 0) + 1
-            if day:
-                entry.days[day] += 1
-            if len(entry.samples) < MAX_SAMPLES:
-                entry.samples.append(article.url)
 
     def report(self) -> dict[str, Any]:
         """``{outlet: {pages, fields: {field: {misses, rate, selectors, rules, filled_by,
