@@ -155,12 +155,10 @@ def field_report(entry: FieldMisses, pages: int, days: Counter[str],
     if name in DAY_BLIND_FIELDS:
         return out
     dated = sum(days.values())
-    if since := missed_since(days, entry.days):
-        out["missed_since"] = {"day": since[0], "pages": since[1], "days": since[2],
-                               "dated": dated}
-    elif until := missed_since(days, entry.days, newest_first=False):
-        out["missed_until"] = {"day": until[0], "pages": until[1], "days": until[2],
-                               "dated": dated}
+    for key, newest_first in (("missed_since", True), ("missed_until", False)):
+        if edge := missed_since(days, entry.days, newest_first=newest_first):
+            out[key] = {"day": edge[0], "pages": edge[1], "days": edge[2], "dated": dated}
+            break  # the newest end first: the oldest only when the newest matched
     return out
 
 
