@@ -194,8 +194,8 @@ class WarcReplayMiddleware:
         if self.lookup is None:  # the run is closing (spider_opened)
             raise IgnoreRequest(f"not replayed: {self.index_error}")
         bound = request.meta.get("download_maxsize", self.page_bound)
-        archived, over = self._within(request.url, _method_query(request), bound,
-                                      ranged=b"Range" in request.headers)
+        ranged = b"Range" in request.headers
+        archived, over = self._within(request.url, _method_query(request), bound, ranged=ranged)
         if archived is None and over:  # no capture like it fits its bound: refused, as live
             raise DownloadCancelledError(
                 f"replay: {request.url}: its capture is over download_maxsize {bound} "
@@ -212,7 +212,7 @@ class WarcReplayMiddleware:
         request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         response = response_from_archive(request, archived, decoded)
-        if b"Range" not in request.headers and is_part(archived):
+        if not ranged and is_part(archived):
             self._said_part_served(request.url, archived)
             response.flags.append(PARTIAL_FLAG)
         return response
