@@ -956,12 +956,13 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         held = HeldIndex(corpus, manifest["files"], HELD_BUDGET)
         checkpoint = _Checkpoint(corpus, manifest, complete)
         for path in files:
-            checkpoint.before(scans[keys[path]].size)
+            scan = scans[keys[path]]
+            checkpoint.before(scan.size)
             found = _Spool(corpus)  # reported once the file is known to hold what was read
             try:
                 try:
-                    ingested = _ingest_one(path, keys[path], scans[keys[path]], corpus,
-                                           manifest, complete, index, held, found.add)
+                    ingested = _ingest_one(path, keys[path], scan, corpus, manifest, complete,
+                                           index, held, found.add)
                 except ChangedWhileRead:
                     found.close()
                     found = _Spool(corpus)
@@ -972,7 +973,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             finally:
                 found.close()
             if ingested is None:
-                empty = scans[keys[path]].size == 0
+                empty = scan.size == 0
                 out.files_empty += empty
                 out.files_skipped += not empty
                 continue
