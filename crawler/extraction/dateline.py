@@ -463,7 +463,7 @@ class ArticleDates:
                 break
             if el.tag == "article" or _ARTICLE_TYPE.search(el.get("itemtype") or ""):
                 return el
-        paragraph = self._first_paragraph_after(anchor)
+        paragraph = self._body_start
         if paragraph is None:
             return anchor.getparent()
         ancestors = set(paragraph.iterancestors())
