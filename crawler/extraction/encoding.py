@@ -290,7 +290,7 @@ def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
         if codec in decoded:
             return decoded[codec], codec  # nothing reads better than what the page says
     codec = guess_charset(body)
-    return body.decode(codec, "replace"), codec
+    return decoded[codec] if codec in decoded else body.decode(codec, "replace"), codec
 
 
 GUESS_SAMPLE = 64 * 1024  # bytes of a document charset_normalizer judges
@@ -319,7 +319,8 @@ def guess_charset(body: bytes) -> str:
     sample = _guess_sample(body)
     guess = from_bytes(sample).best()
     codec = (normalise_charset(guess.encoding) if guess else None) or "utf-8"
-    return _latin_reading(sample, codec) if _latin_script(sample, codec) else codec
+    high = _high_bytes(sample)  # gathered once: each reading below decodes these
+    return _latin_reading(high, codec) if _latin_script(high, codec) else codec
 
 
 def _guess_sample(body: bytes) -> bytes:
@@ -349,17 +350,17 @@ def _high_runs(body: bytes, begin: int = 0) -> Iterator[re.Match[bytes]]:
             yield from _HIGH_RUN.finditer(body, piece, piece + GUESS_SAMPLE)
 
 
-def _high_chars(sample: bytes, codec: str) -> str:
-    """The characters ``sample``'s high bytes read as in ``codec`` (single-byte only)."""
-    return b"".join(_HIGH_RUN.findall(sample)).decode(codec, "replace")
+def _high_bytes(sample: bytes) -> bytes:
+    """``sample``'s high bytes, its runs joined: what a single-byte reading of it judges."""
+    return b"".join(_HIGH_RUN.findall(sample))
 
 
-def _latin_script(sample: bytes, codec: str) -> bool:
-    """Whether ``codec`` is a single-byte charset reading ``sample``'s high-byte letters as
-    Latin letters, mostly."""
+def _latin_script(high: bytes, codec: str) -> bool:
+    """Whether ``codec`` is a single-byte charset reading the letters among ``high`` (a
+    sample's high bytes, :func:`_high_bytes`) as Latin letters, mostly."""
     if len(_HIGH_BYTES.decode(codec, "replace")) != len(_HIGH_BYTES):
         return False  # a multi-byte charset
-    letters = [c for c in _high_chars(sample, codec) if c.isalpha()]
+    letters = [c for c in high.decode(codec, "replace") if c.isalpha()]
     latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
     return bool(letters) and latin >= 0.9 * len(letters)
 
@@ -370,17 +371,17 @@ _ANY_LANGUAGES_SIGNS = frozenset(("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sc"
 LANGUAGE_FIT = 0.9  # share of a reading's letters one language must write to overrule a guess
 
 
-def _latin_reading(sample: bytes, guessed: str) -> str:
+def _latin_reading(high: bytes, guessed: str) -> str:
     """Of the Latin charsets (LATIN_SINGLE_BYTE and ``guessed``), the one whose reading of
-    ``sample``'s high bytes is most one language's: its letters, its signs where another
-    reading has a letter (Spanish "¿" is Polish "ż" in windows-1250), and no control
-    character (windows-1252's quotes and dashes are C1 controls in ISO-8859-2). A tie goes
-    to the guess (Polish "ś" in windows-1250 is French "œ" in windows-1252: both one
-    language's), and to windows-1252, the web's default, only where the guess reads the
-    same text (German's ä ö ü ß in every one of them). A text no reading gives one language
-    (mojibake) keeps the guess."""
+    ``high`` (a sample's high bytes, :func:`_high_bytes`) is most one language's: its
+    letters, its signs where another reading has a letter (Spanish "¿" is Polish "ż" in
+    windows-1250), and no control character (windows-1252's quotes and dashes are C1
+    controls in ISO-8859-2). A tie goes to the guess (Polish "ś" in windows-1250 is French
+    "œ" in windows-1252: both one language's), and to windows-1252, the web's default, only
+    where the guess reads the same text (German's ä ö ü ß in every one of them). A text no
+    reading gives one language (mojibake) keeps the guess."""
     candidates = list(dict.fromkeys((*LATIN_SINGLE_BYTE, guessed)))
-    readings = {c: _high_chars(sample, c) for c in candidates}
+    readings = {c: high.decode(c, "replace") for c in candidates}
     letter_in_one = [any(c.isalpha() for c in chars)
                      for chars in zip(*readings.values(), strict=True)]
     fits = {c: _language_fit(text, letter_in_one) for c, text in readings.items()}
