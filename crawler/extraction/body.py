@@ -30,7 +30,7 @@ from crawler.extraction.html import (
     remove_nodes,
     select_nodes,
 )
-from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
+from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats, folded_words
 from crawler.extraction.pagekind import READ_MORE, is_prose
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
 from crawler.extraction.structured import body_chars, structured_fallback
@@ -750,16 +750,12 @@ def without_excerpt_repeat(paragraphs: list[str]) -> list[str]:
     and so does any first paragraph the rest does not open with word for word."""
     if len(paragraphs) < 2:
         return paragraphs
-    words = _words(_CUT_END.sub("", paragraphs[0]))
+    words = folded_words(_CUT_END.sub("", paragraphs[0]))
     if len(words) < EXCERPT_MIN_WORDS:
         return paragraphs
-    after = _words(" ".join(paragraphs[1:1 + len(words)]))
+    after = folded_words(" ".join(paragraphs[1:1 + len(words)]))
     whole, last = words[:-1], words[-1]
     if after[:len(whole)] == whole and len(after) > len(whole) \
             and after[len(whole)].startswith(last):
         return paragraphs[1:]
     return paragraphs
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())

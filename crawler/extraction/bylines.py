@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extraction.normalize import clean_line
+from crawler.extraction.normalize import clean_line, folded_words
 
 # a byline block's class token: "author", "byline", a name ending in them ("post-author",
 # "node__author", "article__byline") or in their name ("wp-block-post-author-name",
@@ -337,4 +337,4 @@ _DESK = re.compile(r"(?i:staff|newsroom|editorial|the editors|"
 
 def _name_key(name: str) -> str:
     """A name's words, case, quotes and punctuation aside: "«Зеркало»" is "зеркало"."""
-    return " ".join(re.findall(r"\w+", name.casefold()))
+    return " ".join(folded_words(name))

@@ -19,7 +19,7 @@ from lxml import etree
 
 from crawler.extraction import dates
 from crawler.extraction.html import block_runs, select_nodes, spaced_text, text_content
-from crawler.extraction.normalize import clean_line
+from crawler.extraction.normalize import clean_line, folded_words
 
 # Blocks of other content: menus, sidebars, widgets, lists of other news, comments.
 _CHROME_TAGS = frozenset({"nav", "aside"})
@@ -56,7 +56,7 @@ MAX_INLINE_SCANNED = 5  # inline elements of a run looked at for its opening dat
 
 def title_key(text: str) -> str:
     """A headline reduced to its words, to compare an <h1> with og:title or JSON-LD."""
-    return " ".join(re.findall(r"\w+", clean_line(text).casefold()))
+    return " ".join(folded_words(clean_line(text)))
 
 
 def same_headline(heading: str, title: str) -> bool:

@@ -61,6 +61,15 @@ def clean_line(text: str) -> str:
     return text if shows_something(text) else ""
 
 
+_WORD = re.compile(r"\w+")
+
+
+def folded_words(text: str) -> list[str]:
+    """``text``'s words, casefolded, quotes and punctuation aside: what two names or
+    headlines are compared by."""
+    return _WORD.findall(text.casefold())
+
+
 PARAGRAPH_SEPARATOR = "\n\n"  # the body layout analyzers read: one blank line between
 
 
