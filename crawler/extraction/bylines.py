@@ -54,14 +54,14 @@ _WORD = rf"(?:{_CASED}(?:-{_CASED}|-[{_LOWER}]+)*|{_CAPS}(?:-{_CAPS})*|[{_UPPER}
 _PARTICLE = (r"(?:van|von|der|den|de|da|di|du|des|del|della|dos|das|do|la|le|ter|ten|zu|af|bin|"
              r"ibn|al|ван|фон|дер|де|да|ди|дю|ла|ле|аль|ибн|бен)")
 _NAME = re.compile(rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}")
-# words of a byline's label or heading, never of a name ("Written By", "The Author")
-_LABEL_WORDS = frozenset(("by", "the", "written", "author", "authors", "more", "from", "posted",
-                          "about", "our", "автор", "авторы", "аўтар", "аўтары", "подготовил",
-                          "подготовила", "все", "материалы", "новости", "редакция", "текст",
-                          "тэкст", "фото", "фота"))
+# words of a byline's label or heading, never of a name ("Written By", "The Author"); the
+# words of many forms ("author", "автор", "редакция", "материалы") are _LABEL_FORM's
+_LABEL_WORDS = frozenset(("by", "the", "written", "more", "from", "posted", "about", "our",
+                          "подготовил", "подготовила", "все", "новости", "текст", "тэкст",
+                          "фото", "фота"))
 # a part's label: who wrote it ("Текст:", "Автор:", "By", "Подготовил") or who did else
 _WRITER = re.compile(r"^(?i:(?:материал\s+|текст\s+)?подготови(?:л|ла|ли)|написа(?:л|ла|ли)|"
-                     r"текст|тэкст|автор[ыи]?|аўтар[ыы]?|author|written by|posted by|"
+                     r"текст|тэкст|автор[ыи]?|аўтары?|author|written by|posted by|"
                      r"prepared by|by)\s*:?\s+")
 # a byline block's labels: English "Text:" too, which in a line of the text opens a caption
 # or a quote's source as often ("Text: Genesis Chapter One") and is no writer's label there
