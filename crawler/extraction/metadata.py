@@ -172,13 +172,17 @@ def _page_headlines(tree: etree._Element) -> list[str]:
     return [t for t in (*shown, *_meta(tree, "og:title")) if title_key(t)]
 
 
+def _ld_keys(obj: dict[str, Any], base: str, fields: tuple[str, ...]) -> set[str]:
+    """The pages (:func:`_page_key`) a JSON-LD object's ``fields`` name."""
+    return {k for key in fields for r in _ld_refs(obj.get(key)) if (k := _page_key(base, r))}
+
+
 def _ld_rank(obj: dict[str, Any], base: str, own: set[str], headlines: list[str]
              ) -> int | None:
     """How surely an article object is this page's: 0 its address is the page's, 1 its
     headline is the page's, 2 it names no address; None when it names another page (a
     related article's block) and its headline is not the page's either."""
-    refs = [r for key in ("url", "@id", "mainEntityOfPage") for r in _ld_refs(obj.get(key))]
-    keys = {k for r in refs if (k := _page_key(base, r))}
+    keys = _ld_keys(obj, base, ("url", "@id", "mainEntityOfPage"))
     if keys & own:
         return 0
     headline = obj.get("headline") if isinstance(obj.get("headline"), str) else ""
@@ -215,8 +219,7 @@ def _page_ld_modified(objects: list[dict[str, Any]], tree: etree._Element, url: 
             continue
         if own is None:
             own = _page_keys(tree, url)
-        refs = [r for key in ("url", "@id") for r in _ld_refs(obj.get(key))]
-        keys = {k for r in refs if (k := _page_key(url, r))}
+        keys = _ld_keys(obj, url, ("url", "@id"))
         if not keys or keys & own:
             found.append(value)
     return found
