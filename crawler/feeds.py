@@ -23,7 +23,7 @@ from scrapy.utils.gz import gunzip
 from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import (
     CYRILLIC_SINGLE_BYTE,
-    MAX_BAD_UTF8_SHARE,
+    UTF8_CHECK_CHUNK,
     decode_html,
     header_charset,
     mostly_utf8,
@@ -55,7 +55,6 @@ _PIECE = 1 << 20  # bytes rewritten at once (bounds the pieces re.sub holds)
 
 
 _XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?\bencoding\s*=\s*["'])([\w.:-]+)(["'])""")
-_UTF8_CHECK_CHUNK = 1024 * 1024
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -68,37 +67,20 @@ def _decodes_as(data: bytes, codec: str) -> bool:
     (never a copy of the whole as text)."""
     decoder = codecs.getincrementaldecoder(codec)()
     try:
-        for start in range(0, len(data), _UTF8_CHECK_CHUNK):
-            decoder.decode(data[start:start + _UTF8_CHECK_CHUNK])
+        for start in range(0, len(data), UTF8_CHECK_CHUNK):
+            decoder.decode(data[start:start + UTF8_CHECK_CHUNK])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _overwhelmingly_utf8(data: bytes) -> bool:
-    """Whether nearly all of ``data``'s high bytes form valid UTF-8 sequences, as
-    :func:`mostly_utf8` judges, counted a megabyte at a time (no copy of a large feed as
-    text): a single-byte Cyrillic feed never is, a UTF-8 one with a cut character is."""
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    bad = high = 0
-    for start in range(0, len(data), _UTF8_CHECK_CHUNK):
-        chunk = data[start:start + _UTF8_CHECK_CHUNK]
-        high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
-        bad += decoder.decode(chunk).count("\ufffd")
-    bad += decoder.decode(b"", final=True).count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    return bad <= MAX_BAD_UTF8_SHARE * high
-
-
-_HIGH_BYTES = bytes(range(0x80, 0x100))
-
-
 def _in_utf8(data: bytes, codec: str) -> bytes:
     """``data`` read in ``codec`` (a byte undefined there as U+FFFD) and written in UTF-8, a
     megabyte at a time (never the whole as text), its XML declaration saying so."""
     decoder = codecs.getincrementaldecoder(codec)("replace")
-    pieces = [decoder.decode(data[start:start + _UTF8_CHECK_CHUNK]).encode("utf-8")
-              for start in range(0, len(data), _UTF8_CHECK_CHUNK)]
+    pieces = [decoder.decode(data[start:start + UTF8_CHECK_CHUNK]).encode("utf-8")
+              for start in range(0, len(data), UTF8_CHECK_CHUNK)]
     pieces.append(decoder.decode(b"", final=True).encode("utf-8"))
     # the declaration opens the first piece: rewritten there, not in a copy of the whole
     pieces[0] = _XML_ENCODING.sub(rb"\1utf-8\3", pieces[0], count=1)
@@ -167,7 +149,7 @@ def _as_declared(data: bytes, content_type: str | None = None) -> bytes:
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
-    if match and declared not in ("utf-8", None) and not _overwhelmingly_utf8(data):
+    if match and declared not in ("utf-8", None) and not mostly_utf8(data):
         # a charset declared, trusted; but UTF-8 with a cut character, declared
         # windows-1251, was read as windows-1251: every letter doubly encoded
         return _for_libxml2(data, match.group(2), declared)

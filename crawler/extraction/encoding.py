@@ -54,8 +54,9 @@ MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold 
 _UTF8_LEAD_FIRST, _UTF8_LEAD_LAST = 0xC2, 0xF4  # the bytes a multi-byte UTF-8 sequence opens with
 _LOWER = re.compile("[\u0430-\u045f]")
 _UPPER = re.compile("[\u0400-\u042f]")
-# characters a Cyrillic word of real prose may contain besides its letters
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+UTF8_CHECK_CHUNK = 1024 * 1024  # bytes of a document judged at once (no copy of the whole)
+# characters a Cyrillic word of real prose may contain besides its letters
 _WORD_PUNCT = re.escape("0123456789.,;:!?()[]{}\"'`«»„“”‘’‚-–—…/%*&+#№ʼ")
 _UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u042f]")
 
@@ -157,17 +158,30 @@ def _utf8_reading(body: bytes) -> tuple[str, bool]:
     """``body`` read as UTF-8 (bad bytes → U+FFFD), and whether nearly all its non-ASCII bytes
     are valid UTF-8. The reading serves the mixed-charset check too, either way."""
     text = body.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
-    if bad <= 0:
-        return text, True  # clean UTF-8: no need to count the high bytes of a large page
-    high = len(body) - len(body.translate(None, _HIGH_BYTES))
-    return text, bad <= MAX_BAD_UTF8_SHARE * high
+    return text, _few_bad(text.count("\ufffd") - body.count(b"\xef\xbf\xbd"), body)
 
 
 def mostly_utf8(body: bytes) -> bool:
     """Whether nearly all of ``body``'s non-ASCII bytes are valid UTF-8 (a description cut
-    mid-character leaves a UTF-8 document UTF-8)."""
-    return _utf8_reading(body)[1]
+    mid-character leaves a UTF-8 document UTF-8), as :func:`decode_html` judges them, read a
+    megabyte at a time (no copy of a large feed as text): a single-byte Cyrillic document
+    never is."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    bad = sum(decoder.decode(body[start:start + UTF8_CHECK_CHUNK]).count("\ufffd")
+              for start in range(0, len(body), UTF8_CHECK_CHUNK))
+    bad += decoder.decode(b"", final=True).count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    return _few_bad(bad, body)
+
+
+def _few_bad(bad: int, body: bytes) -> bool:
+    """Whether ``bad`` (the U+FFFD a UTF-8 reading of ``body`` gave, beyond those it writes)
+    is few beside its high bytes, counted a megabyte at a time; none counted for clean UTF-8."""
+    if bad <= 0:
+        return True
+    high = sum(len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+               for chunk in (body[start:start + UTF8_CHECK_CHUNK]
+                             for start in range(0, len(body), UTF8_CHECK_CHUNK)))
+    return bad <= MAX_BAD_UTF8_SHARE * high
 
 
 def undo_double_encoding(text: str) -> str:
