@@ -241,24 +241,28 @@ def iter_records(body: bytes, names: tuple[str, ...],
     parser = _safe_parser()
     read = 0
     try:
-        for start in range(0, len(data), _CHUNK):
-            parser.feed(data[start:start + _CHUNK])
-            for node in _finished(parser, names):
-                read += 1
-                if not _in_record(node, names):
-                    yield node
-        if data:
-            parser.close()
-            for node in _finished(parser, names):
-                read += 1
-                if not _in_record(node, names):
-                    yield node
+        for node, nested in _parsed(parser, data, names):
+            read += 1
+            if not nested:
+                yield node
     except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
         if on_stop is not None:
             on_stop(str(exc)[:200])
         return
     if on_stop is not None and (why := _stop_reason(parser, data, names, read)):
         on_stop(why)
+
+
+def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...]
+            ) -> Iterator[tuple[etree._Element, bool]]:
+    """Each record of ``data`` as the parser ends it, ``data`` fed a chunk at a time and the
+    parser closed after (:func:`_finished`: with whether it lies in another record)."""
+    for start in range(0, len(data), _CHUNK):
+        parser.feed(data[start:start + _CHUNK])
+        yield from _finished(parser, names)
+    if data:
+        parser.close()
+        yield from _finished(parser, names)
 
 
 def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
@@ -324,13 +328,17 @@ def _unparsed_end(data: bytes, found: re.Match[bytes]) -> int:
 _LOSING = frozenset(("ERR_RESOURCE_LIMIT", "ERR_DOCUMENT_EMPTY", "ERR_TAG_NOT_FINISHED"))
 
 
-def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]) -> Iterator[etree._Element]:
-    """The records the parser ended; each is let go once looked at, and so is any element
-    ended outside a record (49 MB of ``<a/>`` between the entries grew to 1.7 GB)."""
+def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]
+              ) -> Iterator[tuple[etree._Element, bool]]:
+    """The records the parser ended, each with whether it lies in another record (then no
+    record of its own: :func:`_in_record`, asked once); each is let go once looked at, and so
+    is any element ended outside a record (49 MB of ``<a/>`` between the entries grew to
+    1.7 GB)."""
     for _event, node in parser.read_events():
+        nested = _in_record(node, names)
         if _local(node.tag) in names:
-            yield node
-        if _in_record(node, names):
+            yield node, nested
+        if nested:
             continue  # a record's field (a record nested in it too): let go when it ends
         node.clear(keep_tail=True)
         parent = node.getparent()
