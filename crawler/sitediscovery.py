@@ -149,16 +149,22 @@ def closeness(gap: tuple[int, bool] | None) -> tuple[int, int]:
 
 
 # --- pages ---------------------------------------------------------------------------------
+def is_feed_link(rel: str | None, type_: str | None) -> bool:
+    """Whether a link's ``rel`` and ``type`` (a ``<link>`` element's or a ``Link`` header's)
+    announce a feed: rel "alternate" among others, a feed's media type (:data:`FEED_TYPES`)
+    whatever its parameters, either in any case."""
+    kind = (type_ or "").lower().split(";")[0].strip()
+    return "alternate" in (rel or "").lower().split() and kind in FEED_TYPES
+
+
 def announced_feeds(tree: etree._Element, base: str) -> list[str]:
     """Feeds the page announces with ``<link rel="alternate" type="…">``: RSS, Atom, RDF,
     JSON Feed (:data:`FEED_TYPES`)."""
     found: list[str] = []
     base = document_base(tree, base)
     for node in tree.iter("link"):
-        rel = (node.get("rel") or "").lower().split()
-        kind = (node.get("type") or "").lower().split(";")[0].strip()
         href = (node.get("href") or "").strip()
-        if "alternate" in rel and kind in FEED_TYPES and href:
+        if is_feed_link(node.get("rel"), node.get("type")) and href:
             url = joined(base, href)
             if url is not None and url not in found:
                 found.append(url)
@@ -187,8 +193,7 @@ def header_feeds(values: Iterable[bytes | str], base: str) -> HeaderFeeds:
     cut = cut or len(links) > MAX_LINK_VALUES
     found: list[str] = []
     for target, params in links[:MAX_LINK_VALUES]:
-        kind = params.get("type", "").lower().split(";")[0].strip()
-        if ("alternate" in params.get("rel", "").lower().split() and kind in FEED_TYPES
+        if (is_feed_link(params.get("rel"), params.get("type"))
                 and (url := joined(base, target.strip())) is not None and url not in found):
             found.append(url)
     return HeaderFeeds(found, cut)
