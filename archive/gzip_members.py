@@ -12,6 +12,7 @@ the walk serves both.
 from __future__ import annotations
 
 import os
+import re
 import struct
 import zlib
 from collections.abc import Callable, Generator
@@ -99,6 +100,18 @@ class MemberCut(EOFError):
         super().__init__("truncated gzip member")
 
 
+class TrailerBad(zlib.error):
+    """A gzip member whose deflate stream is whole but whose trailer (CRC-32, size) does not
+    match what it inflates to: ``data``, what it inflates to, ``length``, the member's bytes
+    to the end of its trailer. The trailer or the data is damaged, and nothing in gzip tells
+    which: a format reads it only where the record's own digest proves its data whole."""
+
+    def __init__(self, why: str, data: bytes, length: int):
+        self.data = data
+        self.length = length
+        super().__init__(why)
+
+
 TRAILER_MISSING = ("gzip member cut in its 8-byte trailer (CRC-32 and size): its deflate "
                    "stream is whole, the record read from it")
 
@@ -131,7 +144,12 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
         fed += len(buf)
         pending = buf
         while pending and not d.eof:
-            piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
+            try:
+                piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
+            except zlib.error as exc:
+                if over or not _TRAILER_CHECK.search(str(exc)):
+                    raise
+                raise _bad_trailer(fh, offset, exc, cap) from exc
             pending = d.unconsumed_tail
             size += len(piece)
             if not over:
@@ -144,6 +162,66 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
     if over:
         raise MemberTooLarge(length, cap, out[0][:MAX_HEAD] if out else b"")
     return b"".join(out), length
+
+
+# zlib's errors for a whole deflate stream whose gzip trailer does not match it
+_TRAILER_CHECK = re.compile(r"incorrect (data|length) check")
+
+
+def _bad_trailer(fh, offset: int, exc: zlib.error, cap: int) -> zlib.error:
+    """The TrailerBad of the member at ``offset`` whose trailer check failed (``exc``): its
+    data inflated again without the check (zlib drops the output of the call that fails),
+    or ``exc`` itself when that is not the whole member under ``cap``."""
+    fh.seek(offset)
+    start = fh.read(_HEAD_PROBE)
+    head = _header_length(start)
+    if head is None:
+        return exc
+    fh.seek(offset + head)
+    raw = zlib.decompressobj(-zlib.MAX_WBITS)
+    out: list[bytes] = []
+    size = fed = 0
+    while not raw.eof and size <= cap:
+        buf = fh.read(_CHUNK)
+        if not buf:
+            return exc
+        fed += len(buf)
+        piece = raw.decompress(buf, cap - size + 1)
+        if raw.unconsumed_tail:  # over the cap: no record to read
+            return exc
+        out.append(piece)
+        size += len(piece)
+    if not raw.eof:
+        return exc
+    end = head + fed - len(raw.unused_data)
+    # a trailer cut short by the next member (a writer killed, then a file appended): the
+    # walk goes on at that member, not 8 bytes on, inside it
+    after = raw.unused_data[:10]
+    after += fh.read(10 - len(after))
+    if 0 <= (cut := after.find(GZIP_MAGIC)) < 8:
+        return TrailerBad(f"{exc} (its trailer cut to {cut} of its 8 bytes by the next "
+                          "gzip member)", b"".join(out), end + cut)
+    if len(after) < 8:
+        return exc
+    return TrailerBad(str(exc), b"".join(out), end + 8)
+
+
+def _header_length(start: bytes) -> int | None:
+    """The length of the gzip header ``start`` begins with (RFC 1952's optional fields
+    counted), or None when it runs past ``start``."""
+    flags, pos = start[3], 10
+    if flags & 0x04:
+        if len(start) < pos + 2:
+            return None
+        pos += 2 + int.from_bytes(start[pos:pos + 2], "little")
+    for flag in (0x08, 0x10):
+        if flags & flag:
+            nul = start.find(b"\0", pos)
+            if nul < 0:
+                return None
+            pos = nul + 1
+    pos += 2 if flags & 0x02 else 0
+    return pos if pos <= len(start) else None
 
 
 def _prefix(pieces: list[bytes], n: int) -> bytes:
@@ -316,7 +394,9 @@ class MemberFormat:
     another walk reads what starts there (the walk returns its offset);
     ``trailer_note``: said of a member cut in its 8-byte trailer, read all the same;
     ``record_start(head)``: the first bytes a member inflated to before its data failed
-    begin a record (None: every member that fails to inflate is one that started)."""
+    begin a record (None: every member that fails to inflate is one that started);
+    ``proven(record)``: the record's own digest proves its data whole, so a member whose
+    gzip trailer does not match is read all the same (None: never)."""
 
     name: str
     parse: Callable[[Path, int, bytes, int, list[str]], Any]
@@ -327,6 +407,7 @@ class MemberFormat:
     foreign_at: Callable[[Any, int], bool]
     trailer_note: str = TRAILER_MISSING
     record_start: Callable[[bytes], bool] | None = None
+    proven: Callable[[Any], bool] | None = None
 
 
 def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int,
@@ -368,6 +449,11 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             offset += exc.length
             continue
         except (EOFError, zlib.error) as exc:
+            if isinstance(exc, TrailerBad) and (
+                    info := _proven_despite_trailer(path, offset, exc, form)) is not None:
+                yield info  # (else its data may be the next members' bytes: resync below)
+                offset += exc.length
+                continue
             # a damaged member may swallow the next ones up to EOF: look for them inside
             nxt = form.resync(fh, offset + 1)
             end = size if nxt is None else nxt
@@ -396,6 +482,29 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             yield info
         offset += length
     return None
+
+
+def bad_trailer_note(exc: TrailerBad) -> str:
+    """What is said of a record read from a member whose trailer does not match its data."""
+    return (f"its gzip trailer does not match what it inflates to ({exc}), but its "
+            "record's block digest holds: the trailer damaged, the record read")
+
+
+def _proven_despite_trailer(path: Path, offset: int, exc: TrailerBad, form: MemberFormat
+                            ) -> Any | None:
+    """The record of a member whose trailer does not match its data, when the record's own
+    digest proves that data whole (the trailer is what was damaged) and it is all the
+    member inflates to, else None."""
+    if form.proven is None or not exc.data.strip(b"\r\n"):
+        return None
+    note = bad_trailer_note(exc)
+    try:
+        info = form.parse(path, offset, exc.data, exc.length, [note])
+    except ValueError:
+        return None
+    # (damage to the data's last bits may run its stream on into the next members: then
+    # its record is no longer all it inflates to, and the walk resyncs inside it)
+    return info if form.proven(info) and info.problems == [note] else None
 
 
 def _damage_reason(exc: EOFError | zlib.error, form: MemberFormat) -> str:
@@ -428,6 +537,15 @@ def _writer_header(fh, offset: int) -> bool:
     fh.seek(offset + 8)
     xfl_os = fh.read(2)
     return len(xfl_os) == 2 and xfl_os[0] in _WRITER_XFL and xfl_os[1] in _WRITER_OS
+
+
+# the start of a gzip header a writer makes (no reserved flag, a writer's XFL and OS bytes):
+# where to look for a member in bytes that may hold many gzip magics by chance, found in C
+# (a lookahead: a false one may overlap the real header after it)
+WRITER_HEADER = re.compile(
+    b"(?=" + re.escape(GZIP_MAGIC) + rb"[\x00-\x1f][\s\S]{4}[" + b"".join(
+        re.escape(bytes([b])) for b in _WRITER_XFL) + rb"][" + b"".join(
+        re.escape(bytes([b])) for b in _WRITER_OS) + rb"])")
 
 
 def inflated_start(fh, offset: int, want: int = 16) -> bytes:

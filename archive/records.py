@@ -39,11 +39,14 @@ from .gzip_members import (
     TORN_PART,
     TRAILER_MISSING,
     UNCHECKED_END,
+    WRITER_HEADER,
     MemberCut,
     MemberFormat,
     MemberTooLarge,
     NoRecordInMember,
+    TrailerBad,
     TrailerMissing,
+    bad_trailer_note,
     find_forward,
     find_magic,
     read_member,
@@ -172,13 +175,16 @@ TORN_RECORD = "record truncated: Content-Length"
 
 
 
+_HEAD_NOT_TERMINATED = "WARC header not terminated"
+
+
 def _parse_head_at(data: bytes, pos: int, skipped: list[str] | None = None
                    ) -> tuple[str, list[tuple[str, str]], int]:
     """(version, fields, block start) of the record header at `pos`; raises ValueError.
     ``skipped``: lines without a colon go there, passed over (see :func:`parse_text_fields`)."""
     head = split_head(data, pos)
     if head is None:
-        raise ValueError("WARC header not terminated")
+        raise ValueError(_HEAD_NOT_TERMINATED)
     lines, body_start = head
     version = warc_version(data[pos:pos + len(lines[0])])
     # its lines before the blank one: refused from the same size as a plain file's reader
@@ -222,17 +228,18 @@ def parse_records(data: bytes) -> Iterator[tuple[WarcRecord, int]]:
         pos = _skip_blank(data, end)
 
 
-def _holds_records(block: bytes) -> bool:
+def _holds_records(block: bytes, line_start: bool = True) -> bool:
     """Whether a block without a length ends in whole WARC records (a member holding several).
 
     A version line alone proves nothing: a page about WARC, or a served .warc file, quotes
     records in its payload. Only records that parse and fill the block to its end count.
     Each position is tried once (a chain of records passing through a start has tried it),
     and a header end found is reused by the starts before it, so the cost stays linear.
+    Without ``line_start``, a version line after a line cut short counts too (a torn block).
     """
     tried: set[int] = set()
     head_end: tuple[int, int] = (-1, -1)  # (searched from, found at or -1)
-    for pos in _version_lines(block, line_start=True):
+    for pos in _version_lines(block, line_start=line_start):
         while pos not in tried:
             tried.add(pos)
             if not head_end[0] <= pos <= head_end[1]:
@@ -266,7 +273,20 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     if data.startswith(_BOM, pos) and _starts_record(data, pos + len(_BOM)):
         pos, lead = pos + len(_BOM), [BOM_NOTE]
     skipped: list[str] = []  # the member bounds the record: a stray line cannot hide one
-    version, fields, body_start = _parse_head_at(data, pos, skipped)
+    try:
+        version, fields, body_start = _parse_head_at(data, pos, skipped)
+    except ValueError as exc:
+        if str(exc) != _HEAD_NOT_TERMINATED or not _first_line_is_field(data[pos:].partition(
+                b"\n")[2]):
+            raise
+        # (named as far as it got, as a plain file's header the file ends inside is)
+        raise ValueError(f"{exc}: the gzip member ends inside it; "
+                         f"{_torn_head_reason(data[pos:], len(data) - pos)}") from None
+    first = data.index(b"\n", pos) + 1 - pos
+    if (torn := _torn_header_end(data[pos:body_start], first, fields)) is not None:
+        raise ValueError(f"gzip member holds more than one record, the first's "
+                         f"{_TornHeader(*torn)}; the record after it is whole but "
+                         f"{RECOMPRESS_HINT}")
     problems = lead + ([_colonless_note(skipped)] if skipped else [])
     length = content_length(fields)
     avail = len(data) - body_start
@@ -284,6 +304,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     elif length > avail:
         block = data[body_start:]
         block = block[:-4] if block.endswith(b"\r\n\r\n") else block
+        _refuse_torn_before_records(block, fields, length)
         problems.append(f"record truncated: Content-Length {length}, {avail} bytes in member")
     else:
         block = data[body_start : body_start + length]
@@ -307,11 +328,30 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
                 return WarcRecord(version, fields, block), problems
             block = data[body_start:]
             block = block[:-4] if block.endswith(b"\r\n\r\n") else block
+            _refuse_torn_before_records(block, fields, length)
             problems.append(
                 f"Content-Length {length} but {len(block)} bytes in its gzip member; block "
                 "taken up to the end of the member"
             )
     return WarcRecord(version, fields, block), problems
+
+
+def _refuse_torn_before_records(block: bytes, fields: list[tuple[str, str]], length: int
+                                ) -> None:
+    """Raise ValueError when a member's block, its Content-Length not borne out, is a record
+    cut short followed by whole records filling the member (a writer that gzips several
+    records per member, one torn): taken as one block, the torn record was "kept" with the
+    next records' bytes as its page and those records lost. A block whose digest holds is
+    the record's own (a .warc file served as a page, its length damaged): kept as before."""
+    digest = get_header(fields, "WARC-Block-Digest")
+    if digest and check_digest(digest, block) is not False:
+        return
+    if not _holds_records(block, line_start=False):
+        return
+    raise ValueError(
+        f"gzip member holds more than one record, the first cut short (Content-Length "
+        f"{length} runs into the record after it): {name_record(fields)}: only part of a "
+        f"record, not read; the records after it are whole but {RECOMPRESS_HINT}")
 
 
 def _separator_taken(block: bytes, after: bytes, fields: list[tuple[str, str]]) -> int:
@@ -626,6 +666,12 @@ def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: li
     return RecordInfo(rec, path, offset, length, problems + found)
 
 
+def _digest_proves(rec: WarcRecord) -> bool:
+    """Whether the record's WARC-Block-Digest holds over its block (None, no digest: no)."""
+    digest = rec.get("WARC-Block-Digest")
+    return bool(digest) and check_digest(digest, rec.block) is True
+
+
 def _next_in_gzipped(fh, start: int) -> int | None:
     """Where a gzipped WARC's walk goes on after damage: the next gzip header, or an
     uncompressed record before it (a .warc appended after a torn member). The second search
@@ -658,12 +704,51 @@ def _member_record_at(fh, pos: int) -> bool:
     Content-Length may let the walk land."""
     fh.seek(pos)
     head = fh.read(_HEAD_PROBE)
-    if not head.startswith(GZIP_MAGIC):
-        return False
+    return head.startswith(GZIP_MAGIC) and _inflates_to_record(head)
+
+
+def _inflates_to_record(head: bytes | memoryview) -> bool:
+    """Whether gzip data ``head`` inflates to a version line's start."""
     try:
         return _starts_record(zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16))
     except zlib.error:
         return False
+
+
+_MEMBER_SCAN = 1 << 20
+
+
+def _member_in_head(fh, offset: int, raw: bytes) -> int | None:
+    """The offset of a gzip member holding a record inside header bytes ``raw`` read at
+    ``offset`` (a stray line, then junk, then .warc.gz records: read as one header up to a
+    later record's blank line, the members in it were lost), or None. Header bytes hold no
+    gzip magic but by damage, so a whole header costs one substring search."""
+    if raw.find(GZIP_MAGIC, 1) < 0:
+        return None
+    found = _record_member_in(fh, offset + 1, offset + len(raw))
+    fh.seek(offset + len(raw))  # (where the header read left it)
+    return found
+
+
+def _record_member_in(fh, start: int, end: int | None) -> int | None:
+    """The offset of the first gzip member holding a WARC record in ``[start, end)`` (a
+    plain file's damaged bytes, then .warc.gz records appended), or None. Read a megabyte
+    at a time, each gzip magic judged from the bytes in memory (a writer's header bytes
+    first, then what it inflates to), so a run of false magic bytes costs one pass."""
+    pos = start
+    while end is None or pos < end:
+        fh.seek(pos)
+        span = _MEMBER_SCAN if end is None else min(_MEMBER_SCAN, end - pos)
+        chunk = fh.read(span + _HEAD_PROBE)  # (a member found near the end is judged whole)
+        view = memoryview(chunk)
+        stop = min(len(chunk), span)
+        for m in WRITER_HEADER.finditer(chunk, 0, stop + 9):
+            if m.start() < stop and _inflates_to_record(view[m.start() : m.start() + _HEAD_PROBE]):
+                return pos + m.start()
+        if len(chunk) <= span:  # (the end of the file)
+            return None
+        pos += span
+    return None
 
 
 def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
@@ -798,6 +883,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         try:
             if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
                 raise ValueError("gzip data holding no WARC record in an uncompressed WARC")
+            if not nested and (member := _member_in_head(fh, offset, raw)) is not None:
+                raise ValueError(f"its header lines run into a gzip member holding a record "
+                                 f"(at offset {member}): not a header, not read")
             if not done and (torn := _torn_before(fh, offset + len(raw), raw, line)):
                 raise _TornHeader(*torn)
             if not done and (inner := _false_start_before(fh, offset + len(raw), raw, line)):
@@ -805,7 +893,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                                   "start running into the next record, not read as one")
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
-                                 else "WARC header not terminated")
+                                 else _HEAD_NOT_TERMINATED)
             version = warc_version(line)
             skipped: list[str] = []
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
@@ -828,13 +916,15 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if not nested and resume < size and _member_record_at(fh, resume):
-                nxt = resume  # a gzip member right after the bad piece (not found by a scan
-                # for version lines): read by the gzip walk
+            if not nested and (member := _record_member_in(fh, offset + 1, nxt)) is not None:
+                nxt = member  # a gzip member holding a record in or after the bad piece (a
+                # .warc.gz appended to a damaged .warc: not found by a scan for version
+                # lines, nor where the bad header's lines end): read by the gzip walk
             if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
-            if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
+            if not done and nxt is None and (
+                    tail := _last_line(fh, offset + len(raw), size)) is not None:
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
             if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD
@@ -960,10 +1050,10 @@ def _torn_header_end(raw: bytes, start: int, fields: list[tuple[str, str]]
     """Where the next record's header starts inside header bytes ``raw`` (its own version
     line ``start`` bytes long) that hold two, a torn header run into a whole one: the first
     version line (at a line start, or ending a line cut short) whose following lines are a
-    header the readers take as a record alone (type, id, length; a date and target where
-    its type needs them: check_record) and repeat a record field the lines before it hold.
+    record's own header (_taken_alone: its target, and at most one of type, id, length and
+    date missing) and repeat a record field the lines before it hold.
     A record's own header repeats none; one that does with a stray version line in it is
-    split only where a record the readers take follows (a field value ending in
+    split only where a record's header follows (a field value ending in
     ``WARC/1.0``, a stray line before a few fields, is read as one header, as before).
     (Where, and the torn header's fields); None when ``raw`` is one header. The lines are
     parsed once and judged from the end back, each version line in constant time: a crafted
@@ -1074,18 +1164,23 @@ def _field_lines(texts: list[str]) -> list[tuple[int, str, str]]:
 
 def _taken_alone(fields: dict[str, str]) -> bool:
     """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record of its
-    own: typed, identified, its length a number, dated where its type must be and naming a
-    target where its type needs one. Their presence decides, not their values: a record
-    whose date or target the readers refuse is skipped at its own offset, by its own error,
-    where read as the torn header's tail it lent the torn record's type and target to its
-    block (a false capture)."""
+    own: naming a target where its type needs one (or its type is missing), and of its
+    type, id, a length that is a number and a date where its type needs one, missing at
+    most one. Their presence decides, not their values: a record whose date or target the
+    readers refuse is skipped at its own offset, by its own error, where read as the torn
+    header's tail it lent the torn record's type and target to its block (a false capture).
+    A record missing one field of its own (no WARC-Record-ID, WARC-Date, Content-Length or
+    WARC-Type) after a torn header is as much its own record, said by its own error at its
+    own offset: read as one header with the torn one, the torn record went unsaid and the
+    two were served as one. With no target, nothing tells the lines from a header holding
+    a value that ends in ``WARC/1.0``: one record."""
     rec_type = fields.get("warc-type")
-    if not rec_type or not fields.get("warc-record-id") or content_length(
-            list(fields.items())) is None:
+    if (not rec_type or rec_type in NEED_TARGET) and not fields.get("warc-target-uri"):
         return False
-    if rec_type not in UNDATED_READ and not fields.get("warc-date"):
-        return False
-    return rec_type not in NEED_TARGET or bool(fields.get("warc-target-uri"))
+    missing = (not rec_type) + (not fields.get("warc-record-id")) + (
+        content_length(list(fields.items())) is None) + (
+        rec_type not in UNDATED_READ and not fields.get("warc-date"))
+    return missing <= 1
 
 
 def _inner_version_line(head: bytes) -> str | None:
@@ -1449,6 +1544,12 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
                 cut: list[str] = []
             except TrailerMissing as exc:
                 data, length, cut = exc.data, exc.length, [TRAILER_MISSING]
+            except TrailerBad as exc:  # read only where its digest proves it (as the walk)
+                rec, problems = parse_member(exc.data)
+                if problems or not _digest_proves(rec):
+                    raise
+                return RecordInfo(rec, path, offset, exc.length,
+                                  [bad_trailer_note(exc), *problems])
             rec, problems = parse_member(data)
             return RecordInfo(rec, path, offset, length, cut + problems)
         for info in _iter_plain(path, fh, _raise, cap, offset, nested=True):
@@ -1489,4 +1590,5 @@ def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 # the gzip member walk's reading of a .warc.gz (archive.gzip_members)
 WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
                             lambda fh, start: _next_in_gzipped(fh, start), _not_member,
-                            _plain_record_at, record_start=_begins_record)
+                            _plain_record_at, record_start=_begins_record,
+                            proven=lambda info: _digest_proves(info.record))

@@ -1,0 +1,183 @@
+"""Damaged WARC input the reader, index, replay lookup and ``archive verify`` must get through:
+every readable record read, every damaged span said by file, offset and reason, the rest read
+on, no byte deleted. Files are written by warcio (a real writer), then cut by hand."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from archive.cdxj import index_to_file
+from archive.errors import WarcFormatError
+from archive.reader import ArchiveLookup
+from archive.records import iter_records, read_info_at
+from archive.verify import verify
+from tests.support.warcs import gz, http_response, record, response, warcio_warc
+
+URLS = [f"http://ex.com/{name}" for name in ("a", "torn", "b", "c")]
+
+
+def _warcio_members(tmp_path: Path) -> list[bytes]:
+    """The gzip members of a .warc.gz warcio writes, one capture of each of URLS (a page of
+    its name), one member each."""
+    path = tmp_path / "written.warc.gz"
+    captures = [(url, http_response(f"<title>{url}</title>".encode() * 40),
+                 "2026-01-02T03:04:05Z") for url in URLS]
+    offsets = warcio_warc(path, captures)
+    data = path.read_bytes()
+    return [data[a:b] for a, b in zip(offsets, [*offsets[1:], len(data)], strict=True)]
+
+
+def _read(path: Path) -> tuple[list[tuple[int, str]], list[WarcFormatError]]:
+    errors: list[WarcFormatError] = []
+    infos = [(i.offset, i.record.target_uri) for i in iter_records(path, errors.append)]
+    return infos, errors
+
+
+def _without_field(rec: bytes, name: bytes) -> bytes:
+    return re.sub(rb"\r\n" + name + rb": [^\r]*", b"", rec, count=1)
+
+
+# 1. a gzip member holding a record cut short, then whole records (a writer gzipping several
+# records per member, one of them torn): the torn record was "kept" with the next records'
+# bytes as its page, those records lost
+@pytest.mark.parametrize("cut", ["block", "header"])
+@pytest.mark.parametrize("after", [1, 2])
+def test_a_torn_record_in_a_member_before_whole_ones_is_said_not_kept_with_their_bytes(
+        tmp_path: Path, cut: str, after: int) -> None:
+    a, torn, b, c = (gzip.decompress(m) for m in _warcio_members(tmp_path))
+    torn = torn[: len(torn) - 300] if cut == "block" else torn[: torn.index(b"WARC-Target-URI") + 5]
+    members = [gz(a), gz(torn + b + (c if after == 2 else b"")),
+               *([gz(c)] if after == 1 else [])]
+    path = tmp_path / "multi.warc.gz"
+    path.write_bytes(b"".join(members))
+    infos, errors = _read(path)
+    after_member = len(members[0]) + len(members[1])
+    assert infos == [(0, URLS[0])] + ([(after_member, URLS[3])] if after == 1 else [])
+    assert [e.offset for e in errors] == [len(members[0])]
+    reason = errors[0].reason
+    assert "more than one record" in reason and "cut short" in reason
+    assert "only part of a record" in reason and "recompress" in reason
+    assert not errors[0].kept
+    # replay serves no page of the torn record made of the next record's bytes
+    lookup = ArchiveLookup(path, on_error=lambda e: None)
+    assert lookup.get(URLS[1]) is None
+    assert verify([path]).error_count == 1
+
+    # a .warc file served as a page, its record's Content-Length too small: its block
+    # digest holds over the whole member, so that is the record's own block, kept as before
+    inner = response("http://ex.com/inner", b"<title>quoted</title>")
+    block = http_response(b"x" * 50 + inner, ctype="application/warc")
+    path.write_bytes(gz(record("response", "http://ex.com/served.warc", block,
+                               length=str(len(block) - 40))))
+    (info,) = iter_records(path, lambda e: None)
+    assert info.record.block == block and info.problems
+
+
+# 2. a header cut short before a record missing a field of its own: the two were read as one
+# header (the torn record unsaid, the next one read at the torn one's offset)
+@pytest.mark.parametrize("missing", [b"WARC-Record-ID", b"WARC-Date", b"Content-Length",
+                                     b"WARC-Type"])
+def test_a_torn_header_before_a_record_missing_a_field_are_each_said_at_their_offsets(
+        tmp_path: Path, missing: bytes) -> None:
+    a, torn, b, c = (gzip.decompress(m) for m in _warcio_members(tmp_path))
+    torn = torn[: torn.index(b"WARC-Target-URI") + 5]  # cut inside a field's name
+    damaged = _without_field(b, missing)
+    path = tmp_path / "torn.warc"
+    path.write_bytes(a + torn + damaged + c)
+    at = len(a) + len(torn)
+    infos, errors = _read(path)
+    read_b = missing in (b"WARC-Record-ID", b"Content-Length")  # read, said damaged by verify
+    assert infos == [(0, URLS[0]), *([(at, URLS[2])] if read_b else []),
+                     (at + len(damaged), URLS[3])]
+    assert errors[0].offset == len(a) and "WARC header cut short" in errors[0].reason
+    assert f"the record at offset {at}" in errors[0].reason
+    problems = verify([path]).problems
+    assert {p.offset for p in problems if p.severity == "error"} == {len(a), at}
+
+
+def test_a_torn_header_member_is_named_by_what_it_got_to(tmp_path: Path) -> None:
+    """A member whose record header the member ends inside is named as a plain file's torn
+    header is (type, date, id), not only "WARC header not terminated"."""
+    a, torn, b, _ = (gzip.decompress(m) for m in _warcio_members(tmp_path))
+    rid = re.search(rb"WARC-Record-ID: (<[^>]+>)", torn).group(1).decode()
+    path = tmp_path / "torn.warc.gz"
+    members = [gz(a), gz(torn[: torn.index(b"WARC-Target-URI")]),
+               gz(_without_field(b, b"WARC-Record-ID"))]
+    path.write_bytes(b"".join(members))
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (len(members[0]) + len(members[1]), URLS[2])]
+    assert [e.offset for e in errors] == [len(members[0])]
+    assert rid in errors[0].reason and "its WARC header cut short" in errors[0].reason
+    assert "the gzip member ends inside it" in errors[0].reason
+
+
+# 3. a plain .warc whose damaged bytes (a stray version line and junk, a record's header
+# that is none) come before gzip members holding records (a .warc.gz appended to it, a
+# mis-named file): the walk looked for the next version line only, every member after lost
+@pytest.mark.parametrize("lead", [b"WARC/1.0\r\n", b"WARC/1.0\r\nX-Note: stray\r\n",
+                                  b"junk line\n"])
+def test_damaged_bytes_in_a_plain_warc_before_gzip_members_lose_none_of_them(
+        tmp_path: Path, lead: bytes) -> None:
+    a, b, c, _ = _warcio_members(tmp_path)
+    first = gzip.decompress(a) if lead == b"junk line\n" else b""  # a plain record first
+    junk = lead + b"\x00\xff junk: \x1f\x8b\x08 not gzip" * 20
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(first + junk + b + gzip.decompress(c))
+    at = len(first) + len(junk)
+    infos, errors = _read(path)
+    assert infos == [*([(0, URLS[0])] if first else []), (at, URLS[1]),
+                     (at + len(b), URLS[2])]
+    assert [e.offset for e in errors] == [len(first)]
+    assert "the file ends inside it" not in errors[0].reason  # (records follow it)
+    lines = tmp_path / "index.cdxj"
+    assert index_to_file([path], lines, on_error=lambda e: None) == len(infos)
+    lookup = ArchiveLookup(path, on_error=lambda e: None)
+    assert lookup.get(URLS[1]).payload == f"<title>{URLS[1]}</title>".encode() * 40
+    assert verify([path]).error_count == 1
+
+
+# a member whose gzip trailer is damaged (its CRC-32 or size, or cut short by the next member
+# mid-file): the deflate stream is whole, and the record's block digest proves its data; the
+# record was lost. One with no digest to prove it stays unread, said.
+def _bad_crc(m: bytes) -> bytes:
+    return m[:-8] + bytes(b ^ 0xFF for b in m[-8:-4]) + m[-4:]
+
+
+def _bad_size(m: bytes) -> bytes:
+    return m[:-4] + (int.from_bytes(m[-4:], "little") + 1).to_bytes(4, "little")
+
+
+@pytest.mark.parametrize("damage", [_bad_crc, _bad_size, lambda m: m[:-3], lambda m: m[:-8]])
+def test_a_record_whose_gzip_trailer_is_damaged_is_read_when_its_digest_holds(
+        tmp_path: Path, damage) -> None:
+    a, b, c, d = _warcio_members(tmp_path)
+    bad = damage(b)
+    path = tmp_path / "trailer.warc.gz"
+    path.write_bytes(a + bad + c + d)
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (len(a), URLS[1]), (len(a) + len(bad), URLS[2]),
+                     (len(a) + len(bad) + len(c), URLS[3])]
+    assert [(e.offset, e.kept) for e in errors] == [(len(a), True)]
+    assert "gzip trailer does not match" in errors[0].reason
+    info = read_info_at(path, len(a))  # the replay's read at an index line's offset
+    assert info.record.block == gzip.decompress(b)[-len(info.record.block) - 4:-4]
+    assert info.length == len(bad)
+    lines = tmp_path / "index.cdxj"
+    assert index_to_file([path], lines, on_error=lambda e: None) == 4
+    assert ArchiveLookup(path, on_error=lambda e: None).get(URLS[1]).payload == (
+        f"<title>{URLS[1]}</title>".encode() * 40)
+
+    # no digest: nothing tells a damaged trailer from damaged data, the record not read
+    plain = gzip.decompress(b)
+    plain = re.sub(rb"WARC-Block-Digest: [^\r]*\r\n", b"", plain)
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    undigested = damage(packer.compress(plain) + packer.flush())
+    path.write_bytes(a + undigested + c)
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (len(a) + len(undigested), URLS[2])]
+    assert [(e.offset, e.kept) for e in errors] == [(len(a), False)]
