@@ -176,9 +176,20 @@ def _same_names(paths: list[Path]) -> str | None:
 
 
 def cmd_verify(args) -> int:
+    from .reader import NoWarcFiles, damaged_note
     from .verify import Problem, verify
 
-    paths = _paths(args.warcs, read_arcs=True)
+    try:
+        paths = _paths(args.warcs, read_arcs=True)
+    except UsageError as exc:
+        side = getattr(exc.__cause__, "damaged", None)
+        if not isinstance(exc.__cause__, NoWarcFiles) or not side:
+            raise
+        # only the damage a repair set aside: said as damage (exit 1, as verify says any),
+        # not as a folder named by mistake
+        print(f"error: no WARC files to verify in {' '.join(args.warcs)}: "
+              f"{damaged_note(side, 'verified')}", file=sys.stderr)
+        return 1
 
     lines = _Lines()
 

@@ -46,7 +46,7 @@ from .records import (
     read_record_at,
     response_status,
 )
-from .repair import OPEN_FORMS, OPEN_SUFFIX
+from .repair import DAMAGED_SUFFIX, OPEN_FORMS, OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets, surt
 from .wacz_input import WACZ_SUFFIX, is_package, location, member_names, split_location
 
@@ -90,15 +90,17 @@ def inputs_of(p: Path) -> list[Path]:
 def expand_paths(spec: str | Path | Iterable[str | Path],
                  unfinished: list[Path] | None = None,
                  arcs: list[Path] | None = None,
-                 compressed: list[Path] | None = None) -> list[Path]:
+                 compressed: list[Path] | None = None,
+                 damaged: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
     and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
     A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
     folder holds (a writer's, or a killed crawl's until it is repaired) are added to
     ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed with
-    other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, so the caller can say they
-    were left out.
+    other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
+    ``.damaged`` side files ``archive repair`` set aside to ``damaged``, so the caller can say
+    they were left out.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
     out: list[Path] = []
@@ -116,6 +118,8 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             if compressed is not None:
                 compressed.extend(sorted(q for q in files
                                          if _named(q, OTHER_CODEC_SUFFIXES)))
+            if damaged is not None:
+                damaged.extend(sorted(q for q in files if _named(q, (DAMAGED_SUFFIX,))))
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
@@ -158,19 +162,30 @@ def _same_input_key(p: Path) -> tuple[Path, str]:
     return (p.resolve(), "") if found is None else (found[0].resolve(), found[1])
 
 
+class NoWarcFiles(ValueError):
+    """No WARC file among the inputs; ``damaged``: the ``.damaged`` side files found there
+    (a folder of nothing else is one whose damage ``archive repair`` set aside)."""
+
+    def __init__(self, message: str, damaged: list[Path]):
+        super().__init__(message)
+        self.damaged = damaged
+
+
 def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = False
                 ) -> tuple[list[Path], str | None]:
     """The WARC files ``specs`` name, and the note to give on the `.open` files left out.
     With ``read_arcs`` (a command that reads ARC files: archive.arc), the ARC files a folder
     holds are inputs too; without, they are left out and said so.
 
-    Raises FileNotFoundError for a path that does not exist, and ValueError (saying ``what``
-    names nothing, and why when only `.open` files are there) when no WARC file is found.
+    Raises FileNotFoundError for a path that does not exist, and NoWarcFiles (saying
+    ``what`` names nothing, and why when only `.open` or `.damaged` files are there) when no
+    WARC file is found.
     """
     unfinished: list[Path] = []
     arcs: list[Path] = []
     compressed: list[Path] = []
-    paths = expand_paths(specs, unfinished, arcs, compressed)
+    damaged: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs, compressed, damaged)
     if read_arcs and arcs:  # a folder's ARC files after its WARCs (the order of the rest kept)
         seen = {_same_input_key(p) for p in paths}
         paths += [a for a in dict.fromkeys(arcs) if _same_input_key(a) not in seen]
@@ -182,8 +197,9 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     if compressed:
         notes.append(compressed_note(compressed))
     note = "; ".join(notes) or None
-    if not paths:
-        raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))
+    if not paths:  # (beside WARCs, a repair's side files are its to say: no note)
+        said = "; ".join(notes + [damaged_note(damaged)] * bool(damaged))
+        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {said}" if said else ""), damaged)
     return paths, note
 
 
@@ -241,6 +257,14 @@ def compressed_note(paths: list[Path]) -> str:
     return (f"{len(paths)} WARC file(s) compressed with {names} not read: "
             f"{_names(paths)} (only plain or per-record gzip WARCs are read; decompress "
             f"each ({tools}), and gzip it per record if wanted, {RECOMPRESS_PER_RECORD})")
+
+
+def damaged_note(paths: list[Path], verb: str = "read") -> str:
+    """What to tell about the ``.damaged`` side files left out of a folder: bytes `archive
+    repair` could not read, moved out of their WARC (none deleted), no WARC themselves."""
+    return (f"{len(paths)} damaged side file(s) not {verb}: {_names(paths)} (bytes `archive "
+            "repair` could not read, moved out of their WARC and kept; the .damaged.json "
+            "beside each says from which offsets and why)")
 
 
 def unfinished_note(paths: list[Path]) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from archive.records import iter_records, read_info_at
 from archive.verify import verify
 from tests.support.warcs import gz, http_response, record, response, warcio_warc
 
+REPO = Path(__file__).resolve().parents[2]
 URLS = [f"http://ex.com/{name}" for name in ("a", "torn", "b", "c")]
 
 
@@ -181,3 +184,35 @@ def test_a_record_whose_gzip_trailer_is_damaged_is_read_when_its_digest_holds(
     infos, errors = _read(path)
     assert infos == [(0, URLS[0]), (len(a) + len(undigested), URLS[2])]
     assert [(e.offset, e.kept) for e in errors] == [(len(a), False)]
+
+
+# 4. a folder holding only the side files `archive repair` set aside
+def _cli(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def test_verify_of_a_folder_of_only_damaged_side_files_says_what_it_found(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "warc"
+    (folder / "old").mkdir(parents=True)
+    for name in ("crawl-1.warc.gz", "old/crawl-0.warc"):
+        (folder / f"{name}.damaged").write_bytes(b"\x1f\x8b\x08torn")
+        (folder / f"{name}.damaged.json").write_text('{"ranges": []}\n')
+    res = _cli("verify", folder)
+    assert res.returncode == 1, res.stderr  # damage, as verify says any (2: a usage error)
+    assert "2 damaged side file(s) not verified" in res.stderr
+    assert str(folder / "crawl-1.warc.gz.damaged") in res.stderr
+    assert str(folder / "old/crawl-0.warc.damaged") in res.stderr
+    assert "archive repair" in res.stderr and "Traceback" not in res.stderr
+
+    # beside a WARC: verified as before (the repair said its side files)
+    (folder / "crawl-2.warc").write_bytes(response("http://ex.com/", b"<title>x</title>"))
+    res = _cli("verify", folder)
+    assert res.returncode == 0, res.stderr
+    assert "1 records in 1 file(s): 0 error(s)" in res.stdout
+
+    # another command given only side files: no WARC to read, said with what was found
+    (folder / "crawl-2.warc").unlink()
+    res = _cli("index", folder, "-o", tmp_path / "index.cdxj")
+    assert res.returncode == 2 and "2 damaged side file(s) not read" in res.stderr
