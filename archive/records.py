@@ -883,7 +883,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         try:
             if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
                 raise ValueError("gzip data holding no WARC record in an uncompressed WARC")
-            if not nested and (member := _member_in_head(fh, offset, raw)) is not None:
+            if _starts_record(line) and (
+                    member := _member_in_head(fh, offset, raw)) is not None:
                 raise ValueError(f"its header lines run into a gzip member holding a record "
                                  f"(at offset {member}): not a header, not read")
             if not done and (torn := _torn_before(fh, offset + len(raw), raw, line)):
@@ -916,11 +917,12 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if not nested and (member := _record_member_in(fh, offset + 1, nxt)) is not None:
+            if (member := _record_member_in(fh, offset + 1, nxt)) is not None:
                 nxt = member  # a gzip member holding a record in or after the bad piece (a
-                # .warc.gz appended to a damaged .warc: not found by a scan for version
-                # lines, nor where the bad header's lines end): read by the gzip walk
-            if nested and (member := find_magic(fh, resume, nxt)) is not None:
+                # .warc.gz appended to a damaged .warc, junk between members: not found by
+                # a scan for version lines, nor where the bad header's lines end): read by
+                # the gzip walk
+            elif nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
             if not done and nxt is None and (

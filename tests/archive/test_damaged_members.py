@@ -144,6 +144,25 @@ def test_damaged_bytes_in_a_plain_warc_before_gzip_members_lose_none_of_them(
     assert verify([path]).error_count == 1
 
 
+@pytest.mark.parametrize("plain_last", [False, True])
+def test_a_stray_version_line_and_junk_between_members_lose_none_of_them(
+        tmp_path: Path, plain_last: bool) -> None:
+    """The reverse: a .warc.gz with a stray version line and junk between its members (the
+    junk read as that line's header up to the end of the file, or a plain record's blank
+    line, the members in it lost, that record read at the junk's offset)."""
+    a, b, c, _ = _warcio_members(tmp_path)
+    junk = b"WARC/1.0\r\n" + b"\x00\xff junk: \x1f\x8b\x08 not gzip" * 20
+    last = gzip.decompress(c) if plain_last else c
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(a + junk + b + last)
+    at = len(a) + len(junk)
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (at, URLS[1]), (at + len(b), URLS[2])]
+    assert [e.offset for e in errors] == [len(a)]
+    assert f"a gzip member holding a record (at offset {at})" in errors[0].reason
+    assert verify([path]).error_count == 1
+
+
 # a member whose gzip trailer is damaged (its CRC-32 or size, or cut short by the next member
 # mid-file): the deflate stream is whole, and the record's block digest proves its data; the
 # record was lost. One with no digest to prove it stays unread, said.
