@@ -209,6 +209,8 @@ def _bad_trailer(fh, offset: int, exc: zlib.error, cap: int) -> zlib.error:
 def _header_length(start: bytes) -> int | None:
     """The length of the gzip header ``start`` begins with (RFC 1952's optional fields
     counted), or None when it runs past ``start``."""
+    if len(start) < 10:
+        return None
     flags, pos = start[3], 10
     if flags & 0x04:
         if len(start) < pos + 2:
