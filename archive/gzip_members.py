@@ -398,7 +398,8 @@ class MemberFormat:
     ``record_start(head)``: the first bytes a member inflated to before its data failed
     begin a record (None: every member that fails to inflate is one that started);
     ``proven(record)``: the record's own digest proves its data whole, so a member whose
-    gzip trailer does not match is read all the same (None: never)."""
+    gzip trailer does not match is read all the same (None: never); ``names(head)``: the
+    record a damaged member's inflated start ``head`` begins, named (None: nothing)."""
 
     name: str
     parse: Callable[[Path, int, bytes, int, list[str]], Any]
@@ -410,6 +411,7 @@ class MemberFormat:
     trailer_note: str = TRAILER_MISSING
     record_start: Callable[[bytes], bool] | None = None
     proven: Callable[[Any], bool] | None = None
+    names: Callable[[bytes], str | None] | None = None
 
 
 def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int,
@@ -464,7 +466,8 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             elif isinstance(exc, zlib.error) and not _member_started(fh, offset, form):
                 err = PassedOver(path, offset, _false_header_reason(exc), end)
             else:
-                err = WarcFormatError(path, offset, _damage_reason(exc, form))
+                err = WarcFormatError(path, offset, _damage_reason(exc, form)
+                                      + _member_of(fh, offset, exc, form))
             report(err, on_error)
             if nxt is None:
                 return None
@@ -507,6 +510,20 @@ def _proven_despite_trailer(path: Path, offset: int, exc: TrailerBad, form: Memb
     # (damage to the data's last bits may run its stream on into the next members: then
     # its record is no longer all it inflates to, and the walk resyncs inside it)
     return info if form.proven(info) and info.problems == [note] else None
+
+
+_NAME_WANT = 8 * 1024  # inflated bytes asked of a damaged member to name its record
+
+
+def _member_of(fh, offset: int, exc: EOFError | zlib.error, form: MemberFormat) -> str:
+    """The record a member whose data failed to inflate began, as far as its start inflates
+    (a member torn mid-file, the next one joined on: said only as corrupt gzip data, no
+    record named), said after its reason; "" when nothing names one (a member the file
+    ends inside is named by cut_reason)."""
+    if form.names is None or isinstance(exc, MemberCut):
+        return ""
+    named = form.names(inflated_start(fh, offset, _NAME_WANT))
+    return f": the member of {named}, not read" if named else ""
 
 
 def _damage_reason(exc: EOFError | zlib.error, form: MemberFormat) -> str:

@@ -666,6 +666,17 @@ def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: li
     return RecordInfo(rec, path, offset, length, problems + found)
 
 
+def _record_begun(head: bytes) -> str | None:
+    """The record whose start a damaged member inflated to, by its header's fields (as far
+    as they inflated), or None when it begins none."""
+    pos = _skip_blank(head, 0)
+    try:
+        fields = _parse_head_at(head, pos)[1]
+    except ValueError:
+        fields = _partial_fields(head, pos)
+    return name_record(fields) if fields else None
+
+
 def _digest_proves(rec: WarcRecord) -> bool:
     """Whether the record's WARC-Block-Digest holds over its block (None, no digest: no)."""
     digest = rec.get("WARC-Block-Digest")
@@ -1593,4 +1604,5 @@ def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
                             lambda fh, start: _next_in_gzipped(fh, start), _not_member,
                             _plain_record_at, record_start=_begins_record,
-                            proven=lambda info: _digest_proves(info.record))
+                            proven=lambda info: _digest_proves(info.record),
+                            names=lambda head: _record_begun(head))

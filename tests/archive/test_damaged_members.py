@@ -81,6 +81,23 @@ def test_a_torn_record_in_a_member_before_whole_ones_is_said_not_kept_with_their
     assert info.record.block == block and info.problems
 
 
+def test_a_member_torn_mid_file_is_named_and_the_members_after_it_read(tmp_path: Path) -> None:
+    """A record-per-member file whose member was cut short, the next member joined on (a
+    crash, then an append): said only as corrupt gzip data, no record named."""
+    a, torn, b, c = _warcio_members(tmp_path)
+    rid = re.search(rb"WARC-Record-ID: (<[^>]+>)", gzip.decompress(torn)).group(1).decode()
+    torn = torn[:-30]  # (its header inflates whole, its page does not)
+    path = tmp_path / "torn.warc.gz"
+    path.write_bytes(a + torn + b + c)
+    infos, errors = _read(path)
+    at = len(a) + len(torn)
+    assert infos == [(0, URLS[0]), (at, URLS[2]), (at + len(b), URLS[3])]
+    assert [e.offset for e in errors] == [len(a)]
+    assert errors[0].reason.startswith("corrupt gzip data")
+    assert f"the member of response for '{URLS[1]}'" in errors[0].reason
+    assert rid in errors[0].reason and errors[0].reason.endswith("not read")
+
+
 # 2. a header cut short before a record missing a field of its own: the two were read as one
 # header (the torn record unsaid, the next one read at the torn one's offset)
 @pytest.mark.parametrize("missing", [b"WARC-Record-ID", b"WARC-Date", b"Content-Length",
