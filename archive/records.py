@@ -853,6 +853,18 @@ def _resume_after_bad_head(fh, offset: int, raw: bytes, terminated: bool, size: 
     return max(offset + 1, end - _MAX_HEAD) if blank else max(end, offset + 1)
 
 
+def _member_scan_end(offset: int, raw: bytes, terminated: bool, nxt: int | None
+                     ) -> int | None:
+    """Where the search for a gzip member after a bad header at ``offset`` stops: a header
+    that ended (its blank line found) is searched only within its own bytes, since its block
+    follows it (a .warc.gz a site served, its records no captures of this file's); one that
+    never ended (a stray version line, then junk) up to the next version line ``nxt``."""
+    if not terminated:
+        return nxt
+    end = offset + len(raw)
+    return end if nxt is None else min(end, nxt)
+
+
 def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int = 0,
                 nested: bool = False) -> Generator[RecordInfo, None, int | None]:
     """The records of an uncompressed WARC from ``start``. A gzip member holding a record
@@ -928,11 +940,12 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if (member := _record_member_in(fh, offset + 1, nxt)) is not None:
-                nxt = member  # a gzip member holding a record in or after the bad piece (a
-                # .warc.gz appended to a damaged .warc, junk between members: not found by
-                # a scan for version lines, nor where the bad header's lines end): read by
-                # the gzip walk
+            if (member := _record_member_in(fh, offset + 1, _member_scan_end(
+                    offset, raw, done, nxt))) is not None:
+                nxt = member  # a gzip member holding a record in the bad piece (a .warc.gz
+                # appended to a damaged .warc, junk between members: not found by a scan
+                # for version lines, nor where the bad header's lines end): read by the
+                # gzip walk
             elif nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"

@@ -161,6 +161,34 @@ def test_damaged_bytes_in_a_plain_warc_before_gzip_members_lose_none_of_them(
     assert verify([path]).error_count == 1
 
 
+@pytest.mark.parametrize("damage", [(b"Content-Length:", b"Content-Length;"),
+                                    (b"WARC/1.1\r\n", b"WARC/1.1x\r\n")],
+                         ids=["length-colon", "version-line"])
+def test_a_bad_header_s_block_holding_a_warc_gz_gives_no_captures_of_it(
+        tmp_path: Path, damage: tuple[bytes, bytes]) -> None:
+    """The other side of the search for members after bad bytes: a record whose header is
+    damaged but ended (its blank line found), its block a .warc.gz a site served. Its block
+    is no part of this file's records: its inner captures are neither read, indexed nor
+    replayed, the damaged record said once at its offset, the record after it read."""
+    inner = b"".join(gz(response(f"http://inner.example/{i}", b"<title>inner %d</title>" % i))
+                     for i in range(3))
+    served = record("resource", "http://ex.com/dl.warc.gz", inner, ctype="application/warc")
+    a = response("http://ex.com/a", b"<title>a</title>")
+    b = response("http://ex.com/b", b"<title>b</title>")
+    bad = served.replace(*damage, 1)
+    assert bad != served
+    path = tmp_path / "served.warc"
+    path.write_bytes(a + bad + b)
+    infos, errors = _read(path)
+    assert infos == [(0, "http://ex.com/a"), (len(a) + len(bad), "http://ex.com/b")]
+    assert [e.offset for e in errors] == [len(a)]
+    assert ArchiveLookup(path, on_error=lambda e: None).get("http://inner.example/1") is None
+    lines = tmp_path / "index.cdxj"
+    assert index_to_file([path], lines, on_error=lambda e: None) == 2
+    assert "inner.example" not in lines.read_text()
+    assert verify([path]).error_count == 1
+
+
 @pytest.mark.parametrize("plain_last", [False, True])
 def test_a_stray_version_line_and_junk_between_members_lose_none_of_them(
         tmp_path: Path, plain_last: bool) -> None:
