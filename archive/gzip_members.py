@@ -106,9 +106,11 @@ class TrailerBad(zlib.error):
     to the end of its trailer. The trailer or the data is damaged, and nothing in gzip tells
     which: a format reads it only where the record's own digest proves its data whole."""
 
-    def __init__(self, why: str, data: bytes, length: int):
+    def __init__(self, why: str, data: bytes, length: int, end: int):
         self.data = data
         self.length = length
+        self.end = end  # the member's bytes to the end of its deflate stream
+        self.check = why  # zlib's words for the failed check
         super().__init__(why)
 
 
@@ -200,10 +202,23 @@ def _bad_trailer(fh, offset: int, exc: zlib.error, cap: int) -> zlib.error:
     after += fh.read(10 - len(after))
     if 0 <= (cut := after.find(GZIP_MAGIC)) < 8:
         return TrailerBad(f"{exc} (its trailer cut to {cut} of its 8 bytes by the next "
-                          "gzip member)", b"".join(out), end + cut)
+                          "gzip member)", b"".join(out), end + cut, end)
     if len(after) < 8:
         return exc
-    return TrailerBad(str(exc), b"".join(out), end + 8)
+    return TrailerBad(str(exc), b"".join(out), end + 8, end)
+
+
+def trailer_cut_by_record(fh, offset: int, exc: TrailerBad,
+                          starts_at: Callable[[Any, int], bool]) -> TrailerBad:
+    """``exc``, or its member ended where an uncompressed record (``starts_at``: the
+    format's test) begins inside the bytes its trailer should be (a member torn in its
+    trailer, then a .warc appended): the walk goes on at that record, never 8 bytes on,
+    inside its version line, so no trailer takes a readable record's bytes."""
+    for cut in range(exc.length - exc.end):
+        if starts_at(fh, offset + exc.end + cut):
+            return TrailerBad(f"{exc.check} (its trailer cut to {cut} of its 8 bytes by an "
+                              "uncompressed record)", exc.data, exc.end + cut, exc.end)
+    return exc
 
 
 def _header_length(start: bytes) -> int | None:
@@ -453,6 +468,8 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             offset += exc.length
             continue
         except (EOFError, zlib.error) as exc:
+            if isinstance(exc, TrailerBad):
+                exc = trailer_cut_by_record(fh, offset, exc, form.foreign_at)
             if isinstance(exc, TrailerBad) and (
                     info := _proven_despite_trailer(path, offset, exc, form)) is not None:
                 yield info  # (else its data may be the next members' bytes: resync below)

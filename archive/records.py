@@ -51,6 +51,7 @@ from .gzip_members import (
     find_magic,
     read_member,
     too_large_reason,
+    trailer_cut_by_record,
     walk_members,
 )
 from .gzip_members import MAX_RECORD_SIZE_LIMIT as MAX_RECORD_SIZE_LIMIT
@@ -1574,6 +1575,7 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
                 rec, problems = parse_member(exc.data)
                 if problems or not _digest_proves(rec):
                     raise
+                exc = trailer_cut_by_record(fh, offset, exc, _plain_record_at)
                 return RecordInfo(rec, path, offset, exc.length,
                                   [bad_trailer_note(exc), *problems])
             rec, problems = parse_member(data)

@@ -17,6 +17,7 @@ from archive.cdxj import index_to_file
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup
 from archive.records import iter_records, read_info_at
+from archive.repair import repair_open_files
 from archive.verify import verify
 from tests.support.warcs import gz, http_response, record, response, warcio_warc
 
@@ -248,6 +249,36 @@ def test_a_record_whose_gzip_trailer_is_damaged_is_read_when_its_digest_holds(
     infos, errors = _read(path)
     assert infos == [(0, URLS[0]), (len(a) + len(undigested), URLS[2])]
     assert [(e.offset, e.kept) for e in errors] == [(len(a), False)]
+
+
+@pytest.mark.parametrize("damage", [lambda m: m[:-3], lambda m: m[:-5], lambda m: m[:-8],
+                                    _bad_crc], ids=["cut3", "cut5", "cut8", "crc"])
+def test_a_damaged_trailer_before_an_uncompressed_record_takes_none_of_its_bytes(
+        tmp_path: Path, damage) -> None:
+    """A member torn in its trailer (or its CRC-32 damaged), then a plain record appended (a
+    killed writer's file, a .warc added to it): the record after it is read at its own
+    offset, and a repair keeps it in place (the trailer's 8 bytes had taken its version
+    line's start, the rest of it moved out as damage)."""
+    a, b, c, d = _warcio_members(tmp_path)
+    bad, plain = damage(b), gzip.decompress(c)
+    path = tmp_path / "appended.warc.gz"
+    path.write_bytes(a + bad + plain + d)
+    at = len(a) + len(bad)
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (len(a), URLS[1]), (at, URLS[2]), (at + len(plain), URLS[3])]
+    assert [(e.offset, e.kept) for e in errors] == [(len(a), True)]
+    assert read_info_at(path, len(a)).length == len(bad)
+    assert read_info_at(path, at).record.target_uri == URLS[2]
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "x.warc.gz.open").write_bytes(a + bad + plain)
+    (res,) = repair_open_files(folder)
+    assert res.bytes_cut == 0 and res.side_file is None and res.records_kept == 3
+    assert [(r.offset, r.moved) for r in res.damaged] == [(len(a), False)]
+    final = folder / res.final_file
+    assert final.read_bytes() == a + bad + plain
+    assert [i.record.target_uri for i in iter_records(final, lambda e: None)] == URLS[:3]
 
 
 # 4. a folder holding only the side files `archive repair` set aside
