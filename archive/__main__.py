@@ -182,13 +182,13 @@ def cmd_verify(args) -> int:
     try:
         paths = _paths(args.warcs, read_arcs=True)
     except UsageError as exc:
-        side = getattr(exc.__cause__, "damaged", None)
-        if not isinstance(exc.__cause__, NoWarcFiles) or not side:
-            raise
+        cause = exc.__cause__
+        if not isinstance(cause, NoWarcFiles) or not cause.only_damaged:
+            raise  # (`.open` files there too: a usage error naming both, as for `.open` alone)
         # only the damage a repair set aside: said as damage (exit 1, as verify says any),
         # not as a folder named by mistake
         print(f"error: no WARC files to verify in {' '.join(args.warcs)}: "
-              f"{damaged_note(side, 'verified')}", file=sys.stderr)
+              f"{damaged_note(cause.damaged, 'verified')}", file=sys.stderr)
         return 1
 
     lines = _Lines()

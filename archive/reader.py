@@ -163,12 +163,14 @@ def _same_input_key(p: Path) -> tuple[Path, str]:
 
 
 class NoWarcFiles(ValueError):
-    """No WARC file among the inputs; ``damaged``: the ``.damaged`` side files found there
-    (a folder of nothing else is one whose damage ``archive repair`` set aside)."""
+    """No WARC file among the inputs; ``damaged``: the ``.damaged`` side files found there;
+    ``only_damaged``: they were all that was found (a folder whose damage ``archive repair``
+    set aside), no `.open` file, ARC file or other codec's WARC, each a note of its own."""
 
-    def __init__(self, message: str, damaged: list[Path]):
+    def __init__(self, message: str, damaged: list[Path], only_damaged: bool = False):
         super().__init__(message)
         self.damaged = damaged
+        self.only_damaged = only_damaged
 
 
 def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = False
@@ -199,7 +201,8 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     note = "; ".join(notes) or None
     if not paths:  # (beside WARCs, a repair's side files are its to say: no note)
         said = "; ".join(notes + [damaged_note(damaged)] * bool(damaged))
-        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {said}" if said else ""), damaged)
+        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {said}" if said else ""), damaged,
+                          only_damaged=bool(damaged) and not notes)
     return paths, note
 
 

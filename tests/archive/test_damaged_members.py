@@ -307,7 +307,18 @@ def test_verify_of_a_folder_of_only_damaged_side_files_says_what_it_found(
     assert res.returncode == 0, res.stderr
     assert "1 records in 1 file(s): 0 error(s)" in res.stdout
 
-    # another command given only side files: no WARC to read, said with what was found
     (folder / "crawl-2.warc").unlink()
+    # a killed crawl's `.open` file beside them: a repair to run first, said as for the
+    # `.open` file alone (exit 2), the side files said too
+    (folder / "crawl-3.warc.gz.open").write_bytes(gz(response("http://ex.com/", b"x")))
+    res = _cli("verify", folder)
+    assert res.returncode == 2, res.stderr
+    assert "1 unfinished WARC file(s) not read" in res.stderr
+    assert "crawl-3.warc.gz.open" in res.stderr and "archive repair" in res.stderr
+    assert "2 damaged side file(s) not read" in res.stderr
+    assert str(folder / "crawl-1.warc.gz.damaged") in res.stderr
+    (folder / "crawl-3.warc.gz.open").unlink()
+
+    # another command given only side files: no WARC to read, said with what was found
     res = _cli("index", folder, "-o", tmp_path / "index.cdxj")
     assert res.returncode == 2 and "2 damaged side file(s) not read" in res.stderr
