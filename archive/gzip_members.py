@@ -509,7 +509,9 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
 def bad_trailer_note(exc: TrailerBad) -> str:
     """What is said of a record read from a member whose trailer does not match its data."""
     return (f"its gzip trailer does not match what it inflates to ({exc}), but its "
-            "record's block digest holds: the trailer damaged, the record read")
+            "record's block digest holds over its block and its header parses whole, its "
+            "Content-Length that block's: read as the trailer damaged (the digest does not "
+            "cover the WARC header: a changed header byte would not show)")
 
 
 def _proven_despite_trailer(path: Path, offset: int, exc: TrailerBad, form: MemberFormat
@@ -534,9 +536,9 @@ _NAME_WANT = 8 * 1024  # inflated bytes asked of a damaged member to name its re
 
 def _member_of(fh, offset: int, exc: EOFError | zlib.error, form: MemberFormat) -> str:
     """The record a member whose data failed to inflate began, as far as its start inflates
-    (a member torn mid-file, the next one joined on: said only as corrupt gzip data, no
-    record named), said after its reason; "" when nothing names one (a member the file
-    ends inside is named by cut_reason)."""
+    (a member torn mid-file, the next one joined on, is so named, not only said as corrupt
+    gzip data), said after its reason; "" when nothing names one (a member the file ends
+    inside is named by cut_reason)."""
     if form.names is None or isinstance(exc, MemberCut):
         return ""
     named = form.names(inflated_start(fh, offset, _NAME_WANT))

@@ -679,9 +679,17 @@ def _record_begun(head: bytes) -> str | None:
 
 
 def _digest_proves(rec: WarcRecord) -> bool:
-    """Whether the record's WARC-Block-Digest holds over its block (None, no digest: no)."""
+    """Whether the record's WARC-Block-Digest holds over its block (None, no digest: no),
+    its Content-Length is that block's and its header has the fields every reader needs
+    (the digest does not cover the header: that much of it is checked at least)."""
     digest = rec.get("WARC-Block-Digest")
-    return bool(digest) and check_digest(digest, rec.block) is True
+    if not digest or content_length(rec) != len(rec.block) or not rec.get("WARC-Record-ID"):
+        return False
+    try:
+        check_record(rec)
+    except ValueError:
+        return False
+    return check_digest(digest, rec.block) is True
 
 
 def _next_in_gzipped(fh, start: int) -> int | None:

@@ -84,7 +84,9 @@ def test_a_torn_record_in_a_member_before_whole_ones_is_said_not_kept_with_their
 
 def test_a_member_torn_mid_file_is_named_and_the_members_after_it_read(tmp_path: Path) -> None:
     """A record-per-member file whose member was cut short, the next member joined on (a
-    crash, then an append): said only as corrupt gzip data, no record named."""
+    crash, then an append): said as corrupt gzip data naming the record it began (its type,
+    target and id, as far as its start inflates; it was said with no record named), and the
+    members after it read."""
     a, torn, b, c = _warcio_members(tmp_path)
     rid = re.search(rb"WARC-Record-ID: (<[^>]+>)", gzip.decompress(torn)).group(1).decode()
     torn = torn[:-30]  # (its header inflates whole, its page does not)
@@ -249,6 +251,24 @@ def test_a_record_whose_gzip_trailer_is_damaged_is_read_when_its_digest_holds(
     infos, errors = _read(path)
     assert infos == [(0, URLS[0]), (len(a) + len(undigested), URLS[2])]
     assert [(e.offset, e.kept) for e in errors] == [(len(a), False)]
+
+
+@pytest.mark.parametrize("missing", [b"WARC-Record-ID", b"WARC-Type", b"WARC-Date"])
+def test_a_damaged_trailer_is_not_read_past_a_header_missing_a_field(
+        tmp_path: Path, missing: bytes) -> None:
+    """The block digest does not cover the WARC header: a member whose trailer does not
+    match is read only when its header has the fields every reader needs, else it stays
+    unread, said at its offset (its bytes not vouched for by anything)."""
+    a, b, c, _ = _warcio_members(tmp_path)
+    bad = _bad_crc(gz(_without_field(gzip.decompress(b), missing)))
+    path = tmp_path / "trailer.warc.gz"
+    path.write_bytes(a + bad + c)
+    infos, errors = _read(path)
+    assert infos == [(0, URLS[0]), (len(a) + len(bad), URLS[2])]
+    assert [(e.offset, e.kept) for e in errors] == [(len(a), False)]
+    assert errors[0].reason.startswith("corrupt gzip data")
+    with pytest.raises(WarcFormatError):
+        read_info_at(path, len(a))
 
 
 @pytest.mark.parametrize("damage", [lambda m: m[:-3], lambda m: m[:-5], lambda m: m[:-8],
