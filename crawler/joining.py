@@ -29,6 +29,11 @@ DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
 DEFAULT_MAX_TEXT_CHARS = MAX_JOINED_CHARS  # the ARTICLE_MAX_TEXT_CHARS setting's default
 DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# the answers a later page is read of: a 200, or a 206 (a server answering a GET with no Range
+# so, a capture's only one): the page when its body is the whole page (no Content-Range,
+# ``bytes 0-N/N+1``, ``bytes 0-N/*``), else part of it, which its extraction refuses as
+# ``partial_content`` naming its record (``ArticlePage.partial``)
+PAGE_STATUSES = frozenset({200, 206})
 # Reasons a joining stops that the site serves the same on every fetch, or our caps on pages
 # and text stop it at every time: the text read is all this crawl will ever join, not a text
 # cut short by a failure (a timeout, an HTTP 503, a shutdown, an error page with another
@@ -50,7 +55,7 @@ class PageFailed(Exception):
 class Answer:
     """What one request for a later page got: its status, the URL it answers, where a redirect
     sends (its Location: the bytes sent, or the text a WARC reader decoded), and the page it
-    makes (read only for a 200)."""
+    makes (read only for a 200 or 206: :data:`PAGE_STATUSES`)."""
 
     status: int
     url: str
@@ -169,9 +174,9 @@ class Joiner:
         else:
             raise PageFailed("redirect_loop", f"more than {self.max_redirects} redirects "
                              "(REDIRECT_MAX_TIMES)")
-        if answer.status != 200:
+        if answer.status not in PAGE_STATUSES:
             raise PageFailed(f"http_{answer.status}", f"answered HTTP {answer.status}")
-        return answer.page()
+        return answer.page()  # a 206 holding part of it: its extraction says partial_content
 
     def note_failed(self, first: ArticlePage, url: str, count: int, exc: PageFailed) -> None:
         """A later page not joined: counted by reason and warned with its URL."""

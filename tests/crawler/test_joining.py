@@ -57,6 +57,14 @@ def test_redirects_are_followed_up_to_redirect_max_times() -> None:
     assert "more than 2 redirects (REDIRECT_MAX_TIMES)" in info.value.detail
 
 
+def test_a_206_answer_is_read_as_the_page_an_200_is() -> None:
+    """A later page answered 206 (a server sending the page so, a capture's only answer) is
+    read as a 200 is: its page says whether it is the whole page, and its extraction refuses
+    part of one (``partial_content``); it was refused as ``http_206``, a whole page too."""
+    joiner = _Answers({"http://e.com/a?page=2": (206, None)})
+    assert _fetch(joiner, "http://e.com/a?page=2") == "page http://e.com/a?page=2"
+
+
 def test_a_location_that_is_no_url_fails_the_page_naming_it() -> None:
     joiner = _Answers({"http://e.com/a?page=2": (301, b"http://[::1")})
     with pytest.raises(PageFailed) as info:

@@ -25,7 +25,7 @@ from crawler.reextract import LATER_PAGE, latest_article_urls, reextract
 from crawler.urls import canonical_url
 from tests.archive.conftest import make_exchange, wacz_of, write_run_warc
 from tests.sites import belta
-from tests.support.warcs import gz, record, warcio_warc
+from tests.support.warcs import gz, http_response, record, warcio_warc
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
@@ -1115,8 +1115,9 @@ def test_an_unservable_capture_behind_a_206_is_said_once(tmp_path):
 
 def test_a_later_page_archived_only_as_a_206_is_not_joined_and_the_article_said_cut(tmp_path):
     """Page 2's only capture is a 206 of its tail (``wget -c`` resumed, its first part never
-    archived): no page to join (only a 200 is joined, as in the crawl). The join stops there
-    and the item is counted cut short, holding page 1 alone."""
+    archived): no page to join (part of a page is never the page, as in the crawl). The join
+    stops there (``partial_content``) and the item is counted cut short, holding page 1
+    alone."""
     url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
     _write_run(tmp_path / "r1", [(u1, b1, 200, _at(0)), (u3, b3, 200, _at(2))])
     _write_part(tmp_path / "r2", u2, b2, _at(1))
@@ -1124,7 +1125,57 @@ def test_a_later_page_archived_only_as_a_206_is_not_joined_and_the_article_said_
     (item,) = items
     assert "page_urls" not in item["extractor"] and last not in item["text"]
     assert report.cut_short == 1
-    assert report.joining["articles/page_not_joined/http_206"] == 1
+    assert report.joining["articles/page_not_joined/partial_content"] == 1
+
+
+# a 206 whose body is the whole page, by its Content-Range (of a body of n bytes), or none
+WHOLE_206 = {"no Content-Range": lambda n: None, "bytes 0-N/N+1": lambda n: f"bytes 0-{n - 1}/{n}",
+             "bytes 0-N/*": lambda n: f"bytes 0-{n - 1}/*"}
+# a 206 holding part of the page: (its body, its Content-Range) of the page's body
+PART_206 = {"tail, the page's bytes all but the first": lambda b: (b, ""),
+            "head": lambda b: (b[:len(b) // 2], f"bytes 0-{len(b) // 2 - 1}/{len(b)}")}
+
+
+def _pages_with_206(path: Path, second: bytes, content_range: str | None) -> tuple[str, ...]:
+    """A paged article's three pages, written by warcio: its second page a 206 of ``second``
+    under ``content_range`` ("": a part's, None: none), the others 200s."""
+    url, ((u1, b1), (u2, _), (u3, b3)), last = _paged_pages()
+    kind = "text/html; charset=utf-8"
+    warcio_warc(path, [
+        (u1, http_response(b1, ctype=kind), "2026-01-13T10:00:00Z"),
+        (u2, http_response(second, "206 Partial Content", kind, content_range),
+         "2026-01-13T10:00:01Z"),
+        (u3, http_response(b3, ctype=kind), "2026-01-13T10:00:02Z")])
+    return u1, u2, u3, last
+
+
+@pytest.mark.parametrize("form", sorted(WHOLE_206))
+def test_a_later_page_held_as_a_206_of_the_whole_body_is_joined(tmp_path, form):
+    """A 206 whose body is the whole page (``bytes 0-N/N+1``, ``bytes 0-N/*``, or no
+    Content-Range: a server sending the page so) is the page, as a first page's is: the
+    join refused it (``http_206``) and cut the item short."""
+    b2 = _paged_pages()[1][1][1]
+    u1, u2, u3, last = _pages_with_206(tmp_path / "pages.warc.gz", b2, WHOLE_206[form](len(b2)))
+    report, items, bad = _run([tmp_path])
+    (item,) = items
+    assert item["extractor"]["page_urls"] == [u1, u2, u3] and last in item["text"]
+    assert (report.cut_short, report.joining["articles/pages_joined"], bad) == (0, 2, [])
+    assert not [key for key in report.joining if "not_joined" in key], report.joining
+
+
+@pytest.mark.parametrize("form", sorted(PART_206))
+def test_a_later_page_held_only_as_a_206_part_is_refused_as_partial_content(tmp_path, form):
+    """A 206 holding part of the page (its tail, even one as long as the page; its head) is
+    never joined as the page: refused as ``partial_content`` (said, with its file and
+    offset, by the join's warning), the item cut short after page 1."""
+    b2 = _paged_pages()[1][1][1]
+    u1, u2, u3, last = _pages_with_206(tmp_path / "pages.warc.gz", *PART_206[form](b2))
+    report, items, bad = _run([tmp_path])
+    (item,) = items
+    assert "page_urls" not in item["extractor"] and last not in item["text"] and bad == []
+    assert report.cut_short == 1
+    assert {k: v for k, v in report.joining.items() if "not_joined" in k} == {
+        "articles/page_not_joined/partial_content": 1}
 
 
 def test_a_page_that_crashes_extraction_is_named_with_its_capture(monkeypatch, caplog) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.sites import paged_articles
 from tests.sites.paged_articles import WIDGET_PAGER, PagedSite
 from tests.support.crawl import ROOT, SCRAPY, CrawlResult, run_crawl
 from tests.support.server import FixtureServer, Page
+from tests.support.warcs import http_response, warcio_warc
 
 pytestmark = pytest.mark.slow
 
@@ -261,6 +263,79 @@ def test_a_later_page_missing_from_the_archive_cuts_the_item_short(crawled, tmp_
     assert (f"later pages joined: {pages - 1} to {articles} articles; pages not joined: "
             "http_500: 1, loop: 1, not_archived: 1; cut short: 2") in proc.stderr
     assert not set(paged.later) & set(again)
+
+
+def _archived_page(warc: Path, url: str) -> tuple[str, bytes, str, str]:
+    """The archived 200 of ``url`` in ``warc``: its URL as archived, body (decoded), type
+    and WARC-Date."""
+    for path in sorted(warc.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                target = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type == "response" and _target(target) == _target(url) \
+                        and record.http_headers.get_statuscode() == "200":
+                    return (target, record.content_stream().read(),
+                            record.http_headers.get_header("Content-Type"),
+                            record.rec_headers.get_header("WARC-Date"))
+    raise AssertionError(f"no 200 of {url} in {warc}")
+
+
+def _replay_of(paged: PagedSite, rows: list[dict], warc: Path, out: Path) -> CrawlResult:
+    """The fixture's spider replaying ``warc`` with no network, as the module's replay."""
+    host = paged.site.host
+    if rows:  # the site crawled by address
+        return run_crawl("site", out, None, args={"url": rows[0]["url"], **WINDOW},
+                         env=NO_NETWORK, settings={"WARC_REPLAY": str(warc)})
+    return run_crawl("runews24", out, None, env=NO_NETWORK,
+                     settings={"WARC_REPLAY": str(warc),
+                               "OUTLET_BASE_URLS": {host: f"http://{host}"}})
+
+
+def test_a_later_page_archived_as_a_206_is_joined_whole_and_refused_in_part(crawled,
+                                                                           tmp_path) -> None:
+    """Two articles' page 2 archived only as a 206 (another tool's capture): one whose body
+    is the whole page (no Content-Range: the server sent the page so) is joined, in replay
+    and in reextract, as the crawl joined its 200; one holding part of the page (``wget -c``
+    resuming) is not (``partial_content``), said with its URL, file and offset, counted,
+    and its item cut short after page 1. The join refused both (``http_206``)."""
+    paged, live, _, _, rows = crawled
+    joined, by_number = paged.golds[0], paged.golds[4]
+    whole, part = paged.pages[joined.url][1], paged.pages[by_number.url][1]
+    _without(live.data_dir / "warc", whole, tmp_path / "less")
+    _without(tmp_path / "less", part, tmp_path / "warc")
+    captures = []
+    for url, content_range in ((whole, None), (part, "")):
+        target, body, kind, date = _archived_page(live.data_dir / "warc", url)
+        captures.append((target, http_response(body, "206 Partial Content", kind,
+                                               content_range), date))
+    tool = tmp_path / "warc" / "tool-206.warc.gz"
+    offset = warcio_warc(tool, captures)[1]
+    items = _by_url(live, paged)
+    articles, pages = _joins(paged)
+    lost = len(paged.pages[by_number.url]) - 1  # its later pages: none joined
+
+    again, proc = _reextract(tmp_path / "warc", rows, tmp_path / "again.jsonl")
+    replayed = _replay_of(paged, rows, tmp_path / "warc", tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-3000:]
+    for name, result, log in (("reextract", again, proc.stderr),
+                              ("replay", _by_url(replayed, paged), replayed.log)):
+        assert result[joined.url]["text"] == items[joined.url]["text"], name
+        assert result[joined.url]["extractor"]["page_urls"] == items[joined.url][
+            "extractor"]["page_urls"], name
+        cut = result[by_number.url]
+        assert "page_urls" not in cut["extractor"], name
+        assert by_number.paragraphs[0] in cut["text"], name
+        assert by_number.paragraphs[paged_articles.PARTS] not in cut["text"], name
+        said = [line for line in log.splitlines() if "Page 2 of the article " in line
+                and f"{_target(by_number.url)} not joined (partial_content): " in line]
+        assert len(said) == 1, (name, log[-3000:])
+        assert _target(part) in said[0] and "holds the 1 page(s)" in said[0], said[0]
+        assert re.search(rf"WARC \S*{tool.name} offset {offset};", said[0]), said[0]
+    assert (f"later pages joined: {pages - lost} to {articles - 1} articles; pages not joined: "
+            "http_500: 1, loop: 1, partial_content: 1; cut short: 2") in proc.stderr
+    assert replayed.stats["articles/pages_joined"] == pages - lost
+    assert replayed.stats["articles/page_not_joined/partial_content"] == 1
+    assert "articles/page_not_joined/http_206" not in replayed.stats
 
 
 def _state(data_dir) -> dict[str, tuple[str, int]]:

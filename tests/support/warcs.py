@@ -20,12 +20,15 @@ def sha1_b32(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
-def http_response(body: bytes, status: str = "200 OK", ctype: str = "text/html") -> bytes:
+def http_response(body: bytes, status: str = "200 OK", ctype: str = "text/html",
+                  content_range: str | None = "") -> bytes:
     """An HTTP response's bytes; a 206 carries the Content-Range of a part (bytes from the
     second on, of a larger whole), as a server answering a range request sends it (a 206
-    with none is a server sending the whole page: ``httputil.part_of_page``)."""
-    part = (f"Content-Range: bytes 1-{len(body)}/{len(body) + 1}\r\n"
-            if status.startswith("206") else "")
+    with none is a server sending the whole page: ``httputil.part_of_page``).
+    ``content_range``: that Content-Range instead (``bytes 0-N/*``), or None for none."""
+    if content_range == "" and status.startswith("206"):
+        content_range = f"bytes 1-{len(body)}/{len(body) + 1}"
+    part = f"Content-Range: {content_range}\r\n" if content_range else ""
     head = (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n{part}"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
