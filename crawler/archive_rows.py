@@ -18,6 +18,12 @@ else its country domain's. Re-extraction of that crawl's
 archive with the same row had no zone and read every printed wall-clock time ("01.12.2026
 09:00") as UTC: items three hours off the crawl's. Here the same vote is taken over the
 site's archived documents (at most ``ZONE_DOCUMENTS`` of them, newest first), so both agree.
+
+Each document is read as a request with no Range reads it (``read_first``): a 206 whose body
+is the whole document (``bytes 0-N/N+1``, ``bytes 0-N/*``, no Content-Range) is the page; one
+holding part of it (``wget -c`` resuming, a range request) with no whole capture of its URL
+is no page of the site: it is not read, and said (URL, Content-Range, file and offset, what
+it was not read for) and counted (``reextract``'s ``partial_row_documents``), once a record.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.reader import ArchiveLookup, read_first
+from archive.httputil import PARTIAL_CONTENT, range_said
+from archive.model import ArchivedResponse
+from archive.reader import ArchiveLookup, is_part, read_first
 from archive.urls import normalize_url, site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
@@ -61,6 +69,9 @@ logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", JSON_FEED})
+PAGE_STATUSES = (200, PARTIAL_CONTENT)  # a 206 is a page when it holds the whole body
+# a capture holding part of its document, not read, and what for ("its name"): said
+PartSeen = Callable[[ArchivedResponse, str], None]
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
@@ -69,22 +80,28 @@ MAX_REFRESH_DELAY = 100  # Scrapy's default METAREFRESH_MAXDELAY: the run's is p
 
 
 def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
-               max_refresh_delay: int = MAX_REFRESH_DELAY) -> list[str]:
+               max_refresh_delay: int = MAX_REFRESH_DELAY,
+               on_part: Callable[[ArchivedResponse], None] | None = None) -> list[str]:
     """Move each row to where its archived home page landed, and give each row without a
     ``timezone`` the one its archived documents vote for (in place); what was learnt, one
-    line each, for the command to say."""
+    line each, for the command to say. A document held only as a 206 part is said once
+    (:func:`said_part`) and handed to ``on_part`` to be counted."""
     said = []
+    part = _once(on_part)
     for row in rows:
-        if (landed := landed_url(lookup, str(row["url"]), max_refresh_delay)) is not None:
+        if (landed := landed_url(lookup, str(row["url"]), max_refresh_delay,
+                                 part)) is not None:
             said.append(f"{row['url']}: its home page redirected to {landed}, as archived: "
                         "its articles are read there, as the crawl read them")
             row["url"] = landed
-        if not row.get("name") and (name := archived_site_name(lookup, str(row["url"]))):
+        if not row.get("name") and (name := archived_site_name(lookup, str(row["url"]),
+                                                               part)):
             row["name"] = name  # the items' source_name, as the crawl read it
             said.append(f"{row['url']}: name {name!r} (its archived home page's)")
         if row.get("timezone"):
             continue
-        pages, channels = site_offsets(lookup, str(row["url"]), outlet_from_site_row(row))
+        pages, channels = site_offsets(lookup, str(row["url"]), outlet_from_site_row(row),
+                                       part)
         host = (url_host(str(row["url"])) or "").removeprefix("www.")
         row["timezone"] = vote_zone(pages or channels, host)
         said.append(f"{row['url']}: time zone {row['timezone']} (learnt from the archive: "
@@ -93,12 +110,49 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
     return said
 
 
-def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
+def said_part(part: ArchivedResponse, use: str) -> None:
+    """Say a row's document held only as a 206 part, not read for ``use``."""
+    logger.warning("%s: only a 206 holding part of the document is archived (%s, captured "
+                   "%s; %s at offset %d): partial_content, not read for %s", part.url,
+                   range_said(part.header("Content-Range")), f"{part.date:%Y-%m-%d %H:%M:%S}",
+                   part.ref.path or part.ref.file, part.ref.offset, use)
+
+
+def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
+    """:func:`said_part`, once a record (a home page is read for its landing, its name and
+    the zone vote), each record said handed to ``count``."""
+    seen: set[tuple[str, int]] = set()
+
+    def part(archived: ArchivedResponse, use: str) -> None:
+        if (key := (archived.ref.path or archived.ref.file, archived.ref.offset)) in seen:
+            return
+        seen.add(key)
+        said_part(archived, use)
+        if count is not None:
+            count(archived)
+    return part
+
+
+def _page(archived: ArchivedResponse | None, use: str, on_part: PartSeen
+          ) -> ArchivedResponse | None:
+    """``archived`` when it is a page (a 200, or a 206 of the whole body); a 206 holding
+    part of its document is none: said and counted (``on_part``)."""
+    if archived is None or archived.status not in PAGE_STATUSES:
+        return None
+    if is_part(archived):
+        on_part(archived, use)
+        return None
+    return archived
+
+
+def archived_site_name(lookup: ArchiveLookup, url: str, on_part: PartSeen = said_part
+                       ) -> str | None:
     """The name the site's archived home page gives itself (og:site_name, else its title),
-    as the crawl read it there (``SiteState.name``); None when that page is not archived."""
+    as the crawl read it there (``SiteState.name``); None when that page is not archived
+    (or only in part: said, :func:`_page`)."""
     try:
-        archived = read_first(lookup, url)
-        if archived is None or archived.status != 200:
+        archived = _page(read_first(lookup, url), "the site row's name", on_part)
+        if archived is None:
             return None
         body = decoded_body(archived, url, MAX_ZONE_BYTES)
         if isinstance(body, str) or document_element(body) not in ("html", None):
@@ -111,18 +165,21 @@ def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
 
 
 def landed_url(lookup: ArchiveLookup, url: str,
-               max_refresh_delay: int = MAX_REFRESH_DELAY) -> str | None:
+               max_refresh_delay: int = MAX_REFRESH_DELAY, on_part: PartSeen = said_part
+               ) -> str | None:
     """The row's URL at the scheme and port (or www./bare host) its archived home page
     redirected to, or None when it did not move so. A hop to no URL (``Location:
     http://[news/``, a bracket never closed) is no move, as the crawl's redirect went nowhere
-    (said): urljoin's ValueError stopped the whole re-extraction."""
+    (said): urljoin's ValueError stopped the whole re-extraction. A page held only in part
+    moves nothing (said, :func:`_page`)."""
     start, at = urlsplit(url), url
     for _ in range(MAX_HOPS):
         try:
             archived = read_first(lookup, at)
             location = archived.header("Location") if archived is not None else None
-            if archived is not None and archived.status == 200:
-                location = _meta_refresh(archived, at, max_refresh_delay)
+            if archived is not None and archived.status in PAGE_STATUSES:
+                page = _page(archived, "where the site row's home page landed", on_part)
+                location = None if page is None else _meta_refresh(page, at, max_refresh_delay)
             elif archived is None or not 300 <= archived.status < 400:
                 location = None
         except Exception:  # noqa: BLE001 - a damaged record says nothing of a move
@@ -172,13 +229,15 @@ def own_link(site: Outlet, feed: str) -> Callable[[str], bool]:
     return own
 
 
-def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None
+def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None,
+                 on_part: PartSeen = said_part
                  ) -> tuple[Counter[timedelta], Counter[timedelta]]:
     """The UTC offsets of the dates the site's archived pages print, and of its feeds' and
     sitemaps' zone votes (``channel_votes``, as the crawl's ``SiteState.zone`` takes them: a
     UTC date through the wall time the archived page prints for it), over at most
     ZONE_DOCUMENTS documents. ``site``: the row's outlet (the one of ``url`` alone without
-    it), whose hosts an Atom entry's URL id may name, as in the crawl."""
+    it), whose hosts an Atom entry's URL id may name, as in the crawl. A document held only
+    in part votes for nothing (said, :func:`_page`)."""
     site = site or outlet_from_site_row({"url": url})
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
@@ -188,8 +247,9 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None
     urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
     for found in reversed(urls):
         try:
-            archived = read_first(lookup, found)
-            if archived is None or archived.status != 200:
+            archived = _page(read_first(lookup, found), "the site row's time zone vote",
+                             on_part)
+            if archived is None:
                 continue
             body = decoded_body(archived, found, MAX_ZONE_BYTES)
         except Exception as exc:  # noqa: BLE001 - a damaged record votes for nothing

@@ -119,6 +119,9 @@ class ReextractReport:
     # (read), and those that gave none (unreadable: a tail with no root element)
     partial_feeds: int = 0
     partial_feeds_unread: int = 0
+    # documents a site row is learnt from (its home page, feeds, pages voting for its zone:
+    # crawler.archive_rows) held only as a 206 part: not read, each said
+    partial_row_documents: int = 0
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer one that is no page of the article,
@@ -177,6 +180,12 @@ def _said_partial_feed(report: ReextractReport, part: ArchivedResponse, entries:
                    "%s; %s at offset %d): %s", part.url, range_said(part.header("Content-Range")),
                    f"{part.date:%Y-%m-%d %H:%M:%S}", part.ref.path or part.ref.file,
                    part.ref.offset, became)
+
+
+def _count_row_part(report: ReextractReport, _part: ArchivedResponse) -> None:
+    """Count a site row's document held only as a 206 part (said where it was passed over:
+    crawler.archive_rows.said_part)."""
+    report.partial_row_documents += 1
 
 
 def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,
@@ -634,7 +643,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               max_redirects: int = DEFAULT_MAX_REDIRECTS,
               retried: frozenset[int] = RETRIED,
               max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-              prepare: Callable[[ArchiveLookup], None] | None = None) -> ReextractReport:
+              prepare: Callable[[ArchiveLookup, Callable[[ArchivedResponse], None]], None]
+              | None = None) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -649,7 +659,9 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     and ``max_text_chars`` characters of text (ARTICLE_MAX_TEXT_CHARS),
     each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES), an answer whose
     status is in ``retried`` (RETRY_HTTP_CODES) stepped over for its retry's. ``prepare``
-    is given the archive's index before any page is extracted (a site's zone learnt from it).
+    is given the archive's index before any page is extracted (a site's zone learnt from it),
+    and a callable counting each document it passes over as a 206 part
+    (``partial_row_documents``).
     """
     report = ReextractReport()
     started = time.perf_counter()
@@ -674,7 +686,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     # one before it read (as the lookup passes over any unreadable capture), in workers too
     with ArchiveLookup(paths, on_error=bad_record, max_decoded=max_size) as lookup:
         if prepare is not None:
-            prepare(lookup)
+            prepare(lookup, functools.partial(_count_row_part, report))
         urls = latest_article_urls(lookup, report.unowned, bad_record)
         dates = feed_dates(lookup, functools.partial(_said_partial_feed, report))
         report.index_seconds = time.perf_counter() - started

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from tqdm import tqdm
 
 from archive.errors import WarcFormatError
 from archive.fileio import whole_lines
+from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.archive_rows import MAX_REFRESH_DELAY, learn_rows
@@ -99,11 +101,13 @@ class Command(ScrapyCommand):
         def on_bad_record(err: WarcFormatError) -> None:
             bar.write(said_of(err), file=sys.stderr)
 
-        def rows_learnt(lookup: ArchiveLookup) -> None:
+        def rows_learnt(lookup: ArchiveLookup, on_part: Callable[[ArchivedResponse], None]
+                        ) -> None:
             """Rows where the crawl took them: the host their home page moved to, the zone
-            their pages print (crawler.archive_rows)."""
+            their pages print (crawler.archive_rows); a document held only in part counted
+            by ``on_part``."""
             refresh = self.settings.getint("METAREFRESH_MAXDELAY", MAX_REFRESH_DELAY)
-            for line in learn_rows(lookup, rows, refresh):
+            for line in learn_rows(lookup, rows, refresh, on_part):
                 bar.write(f"note: {line}", file=sys.stderr)
             republish(rows)
 
@@ -153,7 +157,8 @@ class Command(ScrapyCommand):
               f"bad records skipped: {report.bad_records}; bad records kept: "
               f"{report.kept_records}; captures not served (truncated, or no original): "
               f"{report.unserved_records}; partial feed versions (206) read: "
-              f"{report.partial_feeds}, unreadable: {report.partial_feeds_unread}; read past a newer capture that is no article: {past}; "
+              f"{report.partial_feeds}, unreadable: {report.partial_feeds_unread}; partial site row "
+              f"documents (206) not read: {report.partial_row_documents}; read past a newer capture that is no article: {past}; "
               f"{joining_summary(report)}", file=sys.stderr)
         if report.unowned:
             hosts = ", ".join(f"{host}: {n}" for host, n in report.unowned.most_common(5))

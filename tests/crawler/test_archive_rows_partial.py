@@ -1,13 +1,18 @@
 """The site rows read a home page as a request with no Range does: a newer 206 (part of it)
-gives way to its whole 200."""
+gives way to its whole 200; a 206 of the whole body is the page; a document held only as a
+206 part is no page of the site: not read, said (URL, file, offset) and counted once."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from archive.reader import ArchiveLookup
-from crawler.archive_rows import archived_site_name, landed_url
-from tests.support.warcs import gz, http_response, record
+from crawler.archive_rows import archived_site_name, landed_url, learn_rows, site_offsets
+from tests.support.warcs import gz, http_response, record, warcio_warc
 
 HOME = "http://ex.by/"
 PAGE = (b'<html><head><meta property="og:site_name" content="Example News">'
@@ -33,3 +38,78 @@ def test_the_site_name_is_read_from_the_whole_home_page_before_a_206(tmp_path) -
 def test_the_landed_url_is_read_from_the_whole_home_page_before_a_206(tmp_path) -> None:
     with ArchiveLookup([_home_then_part(tmp_path)]) as lookup:
         assert landed_url(lookup, HOME) == "https://ex.by/"
+
+
+# a 206 whose body is the whole document, by its Content-Range (of n bytes), or none
+WHOLE_206 = {"no Content-Range": lambda n: None, "bytes 0-N/N+1": lambda n: f"bytes 0-{n - 1}/{n}",
+             "bytes 0-N/*": lambda n: f"bytes 0-{n - 1}/*"}
+FEED = "http://ex.by/feed/"
+RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Лента</title>'
+       + "".join(f"<item><title>t{n}</title><link>http://ex.by/news/{n}/</link>"
+                 f"<pubDate>Mon, 05 Jan 2026 1{n}:00:00 +0300</pubDate></item>" for n in range(3))
+       + "</channel></rss>").encode()
+
+
+def _warc(tmp_path: Path, *captures: tuple[str, bytes]) -> tuple[Path, list[int]]:
+    """A WARC written by warcio of ``captures`` (URL, HTTP block), and their offsets."""
+    warc = tmp_path / "tool.warc.gz"
+    return warc, warcio_warc(warc, [(url, block, "2026-01-05T12:00:00Z")
+                                    for url, block in captures])
+
+
+@pytest.mark.parametrize("form", sorted(WHOLE_206))
+def test_a_home_page_held_as_a_206_of_its_whole_body_is_the_page(tmp_path, form) -> None:
+    """A 206 whose body is the whole page (a server sending it so, a range from its first
+    byte to its last) names the site and moves it, as the crawl read it; only a 200 did."""
+    warc, _ = _warc(tmp_path, (HOME, http_response(PAGE, "206 Partial Content",
+                                                   content_range=WHOLE_206[form](len(PAGE)))))
+    with ArchiveLookup([warc]) as lookup:
+        assert archived_site_name(lookup, HOME) == "Example News"
+        assert landed_url(lookup, HOME) == "https://ex.by/"
+
+
+@pytest.mark.parametrize("form", sorted(WHOLE_206))
+def test_a_feed_held_as_a_206_of_its_whole_body_votes_for_the_zone(tmp_path, form) -> None:
+    warc, _ = _warc(tmp_path, (FEED, http_response(RSS, "206 Partial Content",
+                                                   "application/rss+xml",
+                                                   WHOLE_206[form](len(RSS)))))
+    with ArchiveLookup([warc]) as lookup:
+        assert site_offsets(lookup, HOME)[1] == {timedelta(hours=3): 3}
+
+
+def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "only a 206 holding part" in r.getMessage()]
+
+
+def test_a_home_page_and_feed_held_only_as_206_parts_are_said_and_counted_once(
+        tmp_path, caplog) -> None:
+    """The home page and the feed archived only as parts (a range request, ``wget -c``
+    resuming): neither names the site, moves it or votes for its zone; each was passed over
+    unsaid. Each is said once by URL, Content-Range, file and offset (the home page is read
+    for its landing, its name and the zone vote) and counted once."""
+    home_part = http_response(PAGE, "206 Partial Content")  # bytes 1-N/N+1: all but byte 0
+    warc, offsets = _warc(tmp_path, (HOME, home_part),
+                          (FEED, http_response(RSS, "206 Partial Content", "application/rss+xml")))
+    counted: list[tuple[str, int]] = []
+    rows: list[dict[str, object]] = [{"url": HOME}]
+    with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
+        said = learn_rows(lookup, rows, on_part=lambda p: counted.append((p.url, p.ref.offset)))
+    assert rows[0]["url"] == HOME and "name" not in rows[0]
+    assert [line for line in said if "name" in line or "redirected" in line] == []
+    assert "0 page date(s), 0 feed or sitemap date(s)" in said[-1]
+    assert sorted(counted) == sorted(zip((HOME, FEED), offsets, strict=True))
+    lines = _said(caplog)
+    assert len(lines) == 2, lines
+    for url, offset, size in ((HOME, offsets[0], len(PAGE)), (FEED, offsets[1], len(RSS))):
+        [line] = [line for line in lines if line.startswith(f"{url}: ")]
+        assert f"{warc} at offset {offset}" in line and "partial_content" in line
+        assert f"Content-Range 'bytes 1-{size}/{size + 1}'" in line
+
+
+def test_a_part_beside_a_whole_capture_is_not_said(tmp_path, caplog) -> None:
+    """A 206 giving way to its URL's whole 200 is no loss: the page is read, nothing said."""
+    with ArchiveLookup([_home_then_part(tmp_path)]) as lookup, caplog.at_level(logging.WARNING):
+        counted: list[object] = []
+        rows: list[dict[str, object]] = [{"url": HOME, "timezone": "UTC"}]
+        learn_rows(lookup, rows, on_part=counted.append)
+    assert rows[0]["name"] == "Example News" and counted == [] and _said(caplog) == []

@@ -712,7 +712,7 @@ def test_a_capture_read_twice_is_one_bad_record(tmp_path):
     with open(path, "ab") as fh:
         fh.write(gzip.compress(record("response", damaged, b"HTTP/1.1 2x0 OK\r\n\r\n<html>")))
 
-    def vote(lookup):  # as learn_rows reads a site's pages for its zone
+    def vote(lookup, _on_part):  # as learn_rows reads a site's pages for its zone
         for url in lookup.iter_urls():
             list(lookup.readable(url))
 

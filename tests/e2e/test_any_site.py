@@ -42,6 +42,7 @@ from tests.support.crawl import (
 from tests.support.faketime import faked
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
+from tests.support.warcs import http_response, warcio_warc
 
 pytestmark = pytest.mark.slow
 
@@ -775,6 +776,59 @@ def test_reextract_names_the_site_as_its_home_page_named_it(tmp_path: Path) -> N
     again, proc = _reextracted(live.data_dir, {"url": shape.url}, tmp_path / "again.jsonl")
     crawled = {i["id"]: i for i in live.items}
     assert {key: again[key] for key in crawled} == crawled, proc.stderr[-2000:]
+
+
+def _tool_warc(folder: Path, shape: anysite.AnySite, home: bytes, news: bytes
+               ) -> tuple[Path, dict[str, int]]:
+    """Another tool's WARC (warcio) of ``shape``'s home page and news sitemap as the HTTP
+    blocks ``home`` and ``news``, and of its window's articles (200s): the file and each
+    record's offset by URL."""
+    folder.mkdir(parents=True)
+    warc = folder / "tool.warc.gz"
+    pages = {f"{shape.url}sitemaps/news.xml": news, shape.url: home}
+    for gold in shape.golds:
+        page = shape.site.pages[urlsplit(gold.url).path]
+        pages[gold.url] = http_response(page.body, ctype=page.content_type or "text/html")
+    offsets = warcio_warc(warc, [(url, block, "2026-01-05T12:00:00Z")
+                                 for url, block in pages.items()])
+    return warc, dict(zip(pages, offsets, strict=True))
+
+
+def test_reextract_reads_a_row_from_a_whole_206_and_says_a_part(tmp_path: Path) -> None:
+    """A row's home page archived as a 206 whose body is the whole page (no Content-Range:
+    a server sending it so) names the site, as the crawl read it; only a 200 did. Archived
+    only as a 206 holding part of it (a range request, ``wget -c`` resuming), as its news
+    sitemap is, neither is read for the row: each was passed over unsaid; now each is said
+    once by URL, Content-Range, file and offset, and counted in the run's summary."""
+    shape = anysite.news_sitemap_site()
+    home, news = (shape.site.pages[p] for p in ("/", "/sitemaps/news.xml"))
+    sitemap = http_response(news.body, ctype=news.content_type or "application/xml")
+    row = {"url": shape.url}
+    _tool_warc(tmp_path / "whole" / "warc", shape,
+               http_response(home.body, "206 Partial Content", content_range=None), sitemap)
+    whole, proc = _reextracted(tmp_path / "whole", row, tmp_path / "whole.jsonl")
+    assert f"note: {shape.url}: name 'Вести' (its archived home page's)" in proc.stderr
+    assert whole and {i["source_name"] for i in whole.values()} == {"Вести"}, proc.stderr
+    assert "partial site row documents (206) not read: 0;" in proc.stderr
+
+    half = news.body[:len(news.body) // 2]  # the sitemap's head: a range request's
+    warc, offsets = _tool_warc(
+        tmp_path / "part" / "warc", shape, http_response(home.body, "206 Partial Content"),
+        http_response(half, "206 Partial Content", news.content_type or "application/xml",
+                      f"bytes 0-{len(half) - 1}/{len(news.body)}"))
+    part, proc = _reextracted(tmp_path / "part", row, tmp_path / "part.jsonl")
+    assert part and "Вести" not in {i["source_name"] for i in part.values()}, proc.stderr
+    assert "name 'Вести'" not in proc.stderr
+    said = [line for line in proc.stderr.splitlines() if "only a 206 holding part of the "
+            "document is archived" in line and "): partial_content, not read for " in line]
+    assert len(said) == 2, proc.stderr[-3000:]
+    for url, size, shown in ((shape.url, len(home.body), len(home.body) + 1),
+                             (f"{shape.url}sitemaps/news.xml", len(half), len(news.body))):
+        [line] = [line for line in said if f"{url}: only a 206" in line]
+        assert f"{warc} at offset {offsets[url]}): partial_content" in line, line
+        start = 1 if url == shape.url else 0
+        assert f"Content-Range 'bytes {start}-{size if start else size - 1}/{shown}'" in line
+    assert "partial site row documents (206) not read: 2;" in proc.stderr
 
 
 def test_a_rows_own_feeds_and_sitemaps_are_read(tmp_path: Path) -> None:
