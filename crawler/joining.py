@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from w3lib.url import safe_url_string
 
+from archive.httputil import PARTIAL_CONTENT
 from crawler.extraction import ExtractionError, next_page_of
 from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR
 from crawler.extraction.worker import MAX_JOINED_CHARS, Fingerprint, PageJoin
@@ -33,7 +34,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # so, a capture's only one): the page when its body is the whole page (no Content-Range,
 # ``bytes 0-N/N+1``, ``bytes 0-N/*``), else part of it, which its extraction refuses as
 # ``partial_content`` naming its record (``ArticlePage.partial``)
-PAGE_STATUSES = frozenset({200, 206})
+PAGE_STATUSES = frozenset({200, PARTIAL_CONTENT})
 # Reasons a joining stops that the site serves the same on every fetch, or our caps on pages
 # and text stop it at every time: the text read is all this crawl will ever join, not a text
 # cut short by a failure (a timeout, an HTTP 503, a shutdown, an error page with another
