@@ -21,6 +21,10 @@ def capture_stamp(moment: datetime) -> str:
 META_FETCHED_AT = "fetched_at"  # capture time, set by the WARC capture or replay middleware
 META_WARC_RECORD = "warc_record"  # {file, offset, length, record_id} of the response record
 META_PROBE = "removal_probe"  # a soft-removal probe's request: its WARC records are marked so
+# The body's length as it came over the wire (still under its Content-Encoding), set by the
+# WARC capture middleware before HttpCompressionMiddleware decodes it: the length a 206's
+# Content-Range is measured against, as the archive's readers measure the stored payload
+META_WIRE_LENGTH = "wire_length"
 # The records of the 3xx answers a redirected request went through, in order (or None for
 # one not archived), set by crawler.downloadermiddlewares.redirect next to redirect_urls.
 META_REDIRECT_RECORDS = "redirect_warc_records"
@@ -66,8 +70,23 @@ def partial_of(response: Any) -> str | None:
     if PARTIAL_FLAG in getattr(response, "flags", ()):
         return range_said(", ".join(ranges) or None)
     kind = response.headers.get("Content-Type")
-    return part_of_page(response.status, ranges,
+    return part_of_page(response.status, ranges, wire_length(response),
                         content_type=kind.decode("latin-1") if kind else None)
+
+
+def wire_length(response: Any) -> int | None:
+    """The length of ``response``'s body as it came (``META_WIRE_LENGTH``, the capture's
+    measure, which is the archived payload's: a crawl, its replay and a re-extraction judge a
+    206 alike), else its one Content-Length (no capture middleware: the handler's header,
+    still the wire's), else None (a 206's Content-Range is then taken at its word)."""
+    request = getattr(response, "request", None)
+    measured = request.meta.get(META_WIRE_LENGTH) if request is not None else None
+    if isinstance(measured, int):
+        return measured
+    said = response.headers.getlist("Content-Length")
+    if len(said) == 1 and said[0].strip().isdigit():
+        return int(said[0])
+    return None
 
 
 

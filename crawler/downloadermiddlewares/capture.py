@@ -36,6 +36,7 @@ from crawler.items import (
     META_FETCHED_AT,
     META_PROBE,
     META_WARC_RECORD,
+    META_WIRE_LENGTH,
     capture_stamp,
     truncation,
 )
@@ -258,6 +259,9 @@ class WarcCaptureMiddleware:
         files failed: a full disk) goes no further, so no item of it is exported and
         recorded as known: the next run fetches it again."""
         truncated = truncation(response)  # DOWNLOAD_FAIL_ON_DATALOSS=False lets it through
+        # the body's length before HttpCompressionMiddleware decodes it (a replay's: the
+        # stored payload's), which a 206's Content-Range names (crawler.items.partial_of)
+        request.meta[META_WIRE_LENGTH] = len(response.body)
         when = datetime.now(UTC)
         ref = self._archive(request, response, when, truncated)
         if ref is not None:

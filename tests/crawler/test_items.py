@@ -9,7 +9,13 @@ from scrapy.http import HtmlResponse, Request
 
 from archive.model import ArchivedResponse, RecordRef
 from crawler.downloadermiddlewares.replay import response_from_archive
-from crawler.items import META_FETCHED_AT, META_HINT_PUBLISHED, META_WARC_RECORD, ArticlePage
+from crawler.items import (
+    META_FETCHED_AT,
+    META_HINT_PUBLISHED,
+    META_WARC_RECORD,
+    META_WIRE_LENGTH,
+    ArticlePage,
+)
 
 URL = "https://www.belta.by/politics/view/x-1-2026/"
 REF = RecordRef("crawl.warc.gz", 1234, 567, "<urn:uuid:1>")
@@ -58,6 +64,31 @@ def test_a_body_scrapy_delivered_cut_short_is_marked_truncated() -> None:
     cut = HtmlResponse(URL, body=b"<p>x</p>", request=Request(URL), flags=["dataloss"])
     assert ArticlePage.from_response(whole, "belta").truncated is None
     assert ArticlePage.from_response(cut, "belta").truncated == "disconnect"
+
+
+def test_a_206s_range_is_measured_against_the_body_as_it_came_as_the_archive_measures_it(
+        ) -> None:
+    """``bytes 0-N/N+1`` is the whole page only when the body that came over the wire (the
+    capture's measure, else the handler's Content-Length) is N+1 bytes, as
+    :meth:`ArticlePage.from_archived` measures the stored payload: a decoded body's length
+    says nothing, a body of another length is a part."""
+    body = b"<html><body>" + b"x" * 88 + b"</body></html>"
+    archived = ArchivedResponse(
+        url=URL, status=206, reason="Partial Content", http_version="HTTP/1.1",
+        headers=[("Content-Type", "text/html"), ("Content-Range", "bytes 0-199/200")],
+        payload=body, date=datetime(2026, 1, 9, 8, 30, tzinfo=UTC), ref=REF)
+
+    def live(meta: dict, headers: dict) -> str | None:
+        response = HtmlResponse(URL, status=206, body=body, request=Request(URL, meta=meta),
+                                headers={"Content-Range": "bytes 0-199/200", **headers})
+        return ArticlePage.from_response(response, "belta").partial
+
+    said = ArticlePage.from_archived(archived, body, "belta").partial
+    assert said == "Content-Range 'bytes 0-199/200'"
+    assert live({META_WIRE_LENGTH: len(body)}, {}) == said
+    assert live({}, {"Content-Length": str(len(body))}) == said  # no capture middleware
+    assert live({META_WIRE_LENGTH: 200}, {"Content-Length": str(len(body))}) is None  # gzip
+    assert live({}, {}) is None  # no length known: the range taken at its word
 
 
 def test_a_responses_fetch_time_is_its_capture_time_else_now() -> None:

@@ -5,11 +5,13 @@ re-extraction."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -336,6 +338,59 @@ def test_a_later_page_archived_as_a_206_is_joined_whole_and_refused_in_part(craw
     assert replayed.stats["articles/pages_joined"] == pages - lost
     assert replayed.stats["articles/page_not_joined/partial_content"] == 1
     assert "articles/page_not_joined/http_206" not in replayed.stats
+
+
+def test_a_206_whose_range_names_another_length_is_judged_alike_live_and_in_reextract(
+        tmp_path) -> None:
+    """Pages answered 206 with ``Content-Range: bytes 0-N/N+1`` are judged by the body's
+    length as it came over the wire (still gzip-coded), which the WARC stores: a later page
+    whose range names twice its body (a part), one gzip-coded naming its coded length
+    (whole), one gzip-coded naming its decoded length (a part), one naming its own length
+    (whole), and a first page naming twice its body (a part). The live crawl, its replay and
+    a re-extraction of its WARC give the same items (text, pages), the parts refused each way
+    (``partial_content``), where the crawl joined a page that re-extraction refused."""
+    fixture, paged = paged_articles.runews24_site()
+    site = fixture.site
+    paged_urls = [gold.url for gold in paged.golds if len(paged.pages.get(gold.url, ())) > 1]
+    lying, coded, decoded_named, honest = paged_urls[:4]
+
+    def answered(url: str, header: Callable[[bytes, bytes], str], coded: bool = False) -> None:
+        body = site.pages[_target(url)].body
+        sent = gzip.compress(body, mtime=0) if coded else body
+        site.pages[_target(url)] = Page(body, status=206, reason="Partial Content", gzip=coded,
+                                        headers=[("Content-Range", header(body, sent))])
+
+    answered(paged.pages[lying][1], lambda _, sent: f"bytes 0-{2 * len(sent) - 1}/{2 * len(sent)}")
+    answered(paged.pages[coded][1], lambda _, sent: f"bytes 0-{len(sent) - 1}/{len(sent)}",
+             coded=True)
+    answered(paged.pages[decoded_named][1],
+             lambda body, _: f"bytes 0-{len(body) - 1}/{len(body)}", coded=True)
+    answered(paged.pages[honest][1], lambda _, sent: f"bytes 0-{len(sent) - 1}/{len(sent)}")
+    first = next(gold.url for gold in paged.golds if gold.url not in paged.pages)
+    answered(first, lambda _, sent: f"bytes 0-{2 * len(sent) - 1}/{2 * len(sent)}")
+    with FixtureServer([site]) as server:
+        live = run_crawl("runews24", tmp_path / "live", server)
+    items = _by_url(live, paged)
+    again, proc = _reextract(live.data_dir / "warc", [], tmp_path / "again.jsonl")
+    replayed = _replay_of(paged, [], live.data_dir / "warc", tmp_path / "replay")
+
+    assert sorted(replayed.items, key=lambda i: i["url"]) == sorted(live.items,
+                                                                    key=lambda i: i["url"])
+    for url in (lying, coded, decoded_named, honest):
+        assert again[url]["text"] == items[url]["text"], url
+        assert again[url]["extractor"].get("page_urls") == items[url]["extractor"].get(
+            "page_urls"), url
+    for url in (lying, decoded_named):  # parts: cut short after page 1, both ways
+        assert "page_urls" not in items[url]["extractor"], url
+    for url in (coded, honest):
+        assert len(items[url]["extractor"]["page_urls"]) > 1, url
+    assert first not in items and first not in again
+    for log in (live.log, proc.stderr):
+        said = [line for line in log.splitlines() if " not joined (partial_content): " in line]
+        assert sorted(u for u in paged_urls if any(f"{_target(u)} not joined" in line
+                                                   for line in said)) == sorted(
+            [lying, decoded_named]), said
+    assert live.stats["articles/page_not_joined/partial_content"] == 2
 
 
 def _state(data_dir) -> dict[str, tuple[str, int]]:
