@@ -63,6 +63,9 @@ def is_chunked(headers: list[tuple[str, str]]) -> bool:
 
 
 PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
+# the answers a page is read of: a 200, or a 206 whose body is the whole page (no
+# Content-Range, ``bytes 0-N/N+1``, ``bytes 0-N/*``: :func:`part_of_page` tells a part)
+PAGE_STATUSES = frozenset({200, PARTIAL_CONTENT})
 # from the first byte: "bytes 0-N/T", also misspelled "bytes=0-N/T"; T may be "*" (unknown)
 _FROM_START = re.compile(r"\s*bytes[\s=]\s*0-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 

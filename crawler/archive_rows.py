@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.httputil import PARTIAL_CONTENT, range_said
+from archive.httputil import PAGE_STATUSES, range_said
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first
 from archive.urls import normalize_url, site_host
@@ -69,7 +69,6 @@ logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", JSON_FEED})
-PAGE_STATUSES = (200, PARTIAL_CONTENT)  # a 206 is a page when it holds the whole body
 # a capture holding part of its document, not read, and what for ("its name"): said
 PartSeen = Callable[[ArchivedResponse, str], None]
 
@@ -136,13 +135,25 @@ def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
 def _page(archived: ArchivedResponse | None, use: str, on_part: PartSeen
           ) -> ArchivedResponse | None:
     """``archived`` when it is a page (a 200, or a 206 of the whole body); a 206 holding
-    part of its document is none: said and counted (``on_part``)."""
+    part of its document is none: said and counted (``on_part``) when the document could
+    have been read (:func:`_readable_kind`), passed over unsaid when it is media (a
+    browser's range requests of a video, a song, an image)."""
     if archived is None or archived.status not in PAGE_STATUSES:
         return None
     if is_part(archived):
-        on_part(archived, use)
+        if _readable_kind(archived.content_type()):
+            on_part(archived, use)
         return None
     return archived
+
+
+def _readable_kind(content_type: str | None) -> bool:
+    """Whether a document of ``content_type`` could name a site or vote for its zone: none
+    given (sniffed), HTML, XML (feeds, sitemaps), JSON (JSON Feed) or plain text (a feed
+    or sitemap served so); media, fonts, scripts, styles, PDFs could not."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return (not kind or kind == "text/plain"
+            or any(word in kind for word in ("html", "xml", "json")))
 
 
 def archived_site_name(lookup: ArchiveLookup, url: str, on_part: PartSeen = said_part

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from w3lib.url import safe_url_string
 
-from archive.httputil import PARTIAL_CONTENT
+from archive.httputil import PAGE_STATUSES
 from crawler.extraction import ExtractionError, next_page_of
 from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR
 from crawler.extraction.worker import MAX_JOINED_CHARS, Fingerprint, PageJoin
@@ -30,11 +30,9 @@ DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
 DEFAULT_MAX_TEXT_CHARS = MAX_JOINED_CHARS  # the ARTICLE_MAX_TEXT_CHARS setting's default
 DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# the answers a later page is read of: a 200, or a 206 (a server answering a GET with no Range
-# so, a capture's only one): the page when its body is the whole page (no Content-Range,
-# ``bytes 0-N/N+1``, ``bytes 0-N/*``), else part of it, which its extraction refuses as
-# ``partial_content`` naming its record (``ArticlePage.partial``)
-PAGE_STATUSES = frozenset({200, PARTIAL_CONTENT})
+# A later page is read of PAGE_STATUSES: a 200, or a 206 (a server answering a GET with no
+# Range so, a capture's only one): the page when its body is the whole page, else part of it,
+# which its extraction refuses as ``partial_content`` naming its record (``ArticlePage.partial``)
 # Reasons a joining stops that the site serves the same on every fetch, or our caps on pages
 # and text stop it at every time: the text read is all this crawl will ever join, not a text
 # cut short by a failure (a timeout, an HTTP 503, a shutdown, an error page with another

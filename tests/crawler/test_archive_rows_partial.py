@@ -113,3 +113,37 @@ def test_a_part_beside_a_whole_capture_is_not_said(tmp_path, caplog) -> None:
         rows: list[dict[str, object]] = [{"url": HOME, "timezone": "UTC"}]
         learn_rows(lookup, rows, on_part=counted.append)
     assert rows[0]["name"] == "Example News" and counted == [] and _said(caplog) == []
+
+
+def test_media_parts_on_the_host_are_passed_over_unsaid_and_documents_said(
+        tmp_path, caplog) -> None:
+    """A browser's range requests of a video, a song and an image (206 parts, as
+    browser-made WARCs hold them) among the host's newest documents could vote for nothing:
+    passed over unsaid and uncounted, as before parts were said. A page held only in part
+    (HTML), and one whose type is not given, could have voted: each said and counted."""
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 5000
+    media = [("http://ex.by/media/clip.mp4", video[:1000], "video/mp4", len(video)),
+             ("http://ex.by/media/song.mp3", b"ID3" + b"\0" * 500, "audio/mpeg", 90000),
+             ("http://ex.by/img/x.jpg", b"\xff\xd8" + b"\0" * 300, "image/jpeg; q=1", 8000)]
+    untyped = (b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 1-20/40\r\n"
+               b"Content-Length: 20\r\n\r\n" + PAGE[:20])
+    warc, offsets = _warc(
+        tmp_path, (HOME, http_response(PAGE)),
+        (FEED, http_response(RSS, ctype="application/rss+xml")),
+        *((url, http_response(body, "206 Partial Content", kind, f"bytes 0-{len(body) - 1}/"
+                              f"{whole}")) for url, body, kind, whole in media),
+        ("http://ex.by/news/1/", http_response(PAGE, "206 Partial Content",
+                                               "text/html; charset=utf-8")),
+        ("http://ex.by/news/2/", untyped))
+    counted: list[tuple[str, int]] = []
+    rows: list[dict[str, object]] = [{"url": HOME}]
+    with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
+        said = learn_rows(lookup, rows, on_part=lambda p: counted.append((p.url, p.ref.offset)))
+    assert "3 feed or sitemap date(s)" in said[-1]
+    parts = [("http://ex.by/news/1/", offsets[-2]), ("http://ex.by/news/2/", offsets[-1])]
+    assert sorted(counted) == parts
+    lines = _said(caplog)
+    assert sorted(line.split(": ")[0] for line in lines) == [url for url, _ in parts]
+    for url, offset in parts:
+        [line] = [line for line in lines if line.startswith(f"{url}: ")]
+        assert f"{warc} at offset {offset}" in line and "time zone vote" in line, line

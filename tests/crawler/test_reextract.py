@@ -4,6 +4,7 @@ each loss is counted and reported, and it is counted the way a live crawl counts
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import re
 import uuid
@@ -1136,17 +1137,19 @@ PART_206 = {"tail, the page's bytes all but the first": lambda b: (b, ""),
             "head": lambda b: (b[:len(b) // 2], f"bytes 0-{len(b) // 2 - 1}/{len(b)}")}
 
 
-def _pages_with_206(path: Path, second: bytes, content_range: str | None) -> tuple[str, ...]:
+def _pages_with_206(path: Path, second: bytes, content_range: str | None
+                    ) -> tuple[str, str, str, str, int]:
     """A paged article's three pages, written by warcio: its second page a 206 of ``second``
-    under ``content_range`` ("": a part's, None: none), the others 200s."""
+    under ``content_range`` ("": a part's, None: none), the others 200s; the offset of the
+    second's record last."""
     url, ((u1, b1), (u2, _), (u3, b3)), last = _paged_pages()
     kind = "text/html; charset=utf-8"
-    warcio_warc(path, [
+    offsets = warcio_warc(path, [
         (u1, http_response(b1, ctype=kind), "2026-01-13T10:00:00Z"),
         (u2, http_response(second, "206 Partial Content", kind, content_range),
          "2026-01-13T10:00:01Z"),
         (u3, http_response(b3, ctype=kind), "2026-01-13T10:00:02Z")])
-    return u1, u2, u3, last
+    return u1, u2, u3, last, offsets[1]
 
 
 @pytest.mark.parametrize("form", sorted(WHOLE_206))
@@ -1155,7 +1158,8 @@ def test_a_later_page_held_as_a_206_of_the_whole_body_is_joined(tmp_path, form):
     Content-Range: a server sending the page so) is the page, as a first page's is: the
     join refused it (``http_206``) and cut the item short."""
     b2 = _paged_pages()[1][1][1]
-    u1, u2, u3, last = _pages_with_206(tmp_path / "pages.warc.gz", b2, WHOLE_206[form](len(b2)))
+    u1, u2, u3, last, _ = _pages_with_206(tmp_path / "pages.warc.gz", b2,
+                                          WHOLE_206[form](len(b2)))
     report, items, bad = _run([tmp_path])
     (item,) = items
     assert item["extractor"]["page_urls"] == [u1, u2, u3] and last in item["text"]
@@ -1164,13 +1168,25 @@ def test_a_later_page_held_as_a_206_of_the_whole_body_is_joined(tmp_path, form):
 
 
 @pytest.mark.parametrize("form", sorted(PART_206))
-def test_a_later_page_held_only_as_a_206_part_is_refused_as_partial_content(tmp_path, form):
+def test_a_later_page_held_only_as_a_206_part_is_refused_as_partial_content(tmp_path, form,
+                                                                            capfd):
     """A 206 holding part of the page (its tail, even one as long as the page; its head) is
     never joined as the page: refused as ``partial_content`` (said, with its file and
     offset, by the join's warning), the item cut short after page 1."""
     b2 = _paged_pages()[1][1][1]
-    u1, u2, u3, last = _pages_with_206(tmp_path / "pages.warc.gz", *PART_206[form](b2))
-    report, items, bad = _run([tmp_path])
+    warc = tmp_path / "pages.warc.gz"
+    u1, u2, u3, last, offset = _pages_with_206(warc, *PART_206[form](b2))
+    joining = logging.getLogger("crawler.joining")
+    said_to = logging.StreamHandler()  # the join runs in a worker process: its stderr
+    joining.addHandler(said_to)
+    try:
+        report, items, bad = _run([tmp_path])
+    finally:
+        joining.removeHandler(said_to)
+    [said] = [line for line in capfd.readouterr().err.splitlines()
+              if f"{u1} not joined (partial_content): " in line]
+    assert f"{u2}: a 206 holding only part of the page (Content-Range " in said, said
+    assert f"; WARC {warc} offset {offset};" in said, said
     (item,) = items
     assert "page_urls" not in item["extractor"] and last not in item["text"] and bad == []
     assert report.cut_short == 1
