@@ -12,7 +12,7 @@ from lxml import etree
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.bylines import credited_writers
 from crawler.extraction.dateline import headline_text, opens_sentence, same_headline
-from crawler.extraction.dates import day_only, human_dates
+from crawler.extraction.dates import day_only, human_dates, with_printed_zone
 from crawler.extraction.embeds import EMBED_LINES, drop_embeds
 from crawler.extraction.generic import (
     byline_author,
@@ -624,17 +624,22 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
     if not paragraphs or not published:
         return paragraphs
     try:
-        moment = datetime.fromisoformat(published).replace(tzinfo=None)
+        stated = datetime.fromisoformat(published)
     except ValueError:
         return paragraphs
+    moment = stated.replace(tzinfo=None)
     for at, paragraph in enumerate(paragraphs[:DATE_LINE_REACH]):
         opening = next(human_dates(paragraph[:80]), None)
         if opening is None or opening[0] != 0:
             continue
-        printed = opening[2]
+        # (a zone it prints, "10:00 GMT": its instant in the published date's zone, and the
+        # zone's words the date line's)
+        printed, end = with_printed_zone(paragraph, 0, opening[1], opening[2])
+        if printed.tzinfo is not None and stated.tzinfo is not None:
+            printed = printed.astimezone(stated.tzinfo).replace(tzinfo=None)
         same = printed == moment.replace(second=0, microsecond=0) or (
             day_only(printed) and printed.date() == moment.date())
-        rest = paragraph[opening[1]:].lstrip(" ,.|—–-")
+        rest = paragraph[end:].lstrip(" ,.|—–-")
         if same and not rest:  # the date a line of its own (under a lead set above it)
             return paragraphs[:at] + paragraphs[at + 1:]
         if same and at == 0 and opens_sentence(rest):

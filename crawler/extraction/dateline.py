@@ -218,7 +218,7 @@ def with_shown_time(node: etree._Element, value: str, now: datetime | None = Non
     if shown is None or shown.date().isoformat() != day.group(1) or not (
             shown.hour or shown.minute):
         return value
-    return shown.replace(tzinfo=None).isoformat(timespec="minutes")
+    return shown.isoformat(timespec="minutes")  # (naive: the site's wall clock)
 
 
 # An update label right before its date: "Обновлено: ", "Дата обновления — ", "Updated on "
@@ -244,7 +244,7 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     text = clean_line(text)
     if not text or len(text) > MAX_DATELINE_CHARS:
         return None
-    found = [(s, e, m) for s, e, m, _worded in dates.human_dates(text, now)]
+    found = [(s, *_zoned(text, s, e, m)) for s, e, m, _worded in dates.human_dates(text, now)]
     if not found and (iso := dates.parse_iso(text)) and (match := dates.ISO_PATTERN.search(text)):
         found = [(match.start(), match.end(), iso.replace(tzinfo=None))]
     rest = text
@@ -260,6 +260,14 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
             return moment
         before = end
     return None
+
+
+def _zoned(text: str, start: int, end: int, moment: datetime) -> tuple[int, datetime]:
+    """The end of a date of ``text`` and its moment, with the zone printed after its clock
+    ("14:05 (мск)", "10:00 GMT", "по Москве": :func:`dates.with_printed_zone`), aware then;
+    naive (the outlet's wall clock) without one."""
+    moment, end = dates.with_printed_zone(text, start, end, moment)
+    return end, moment
 
 
 # what may open a sentence before its capital: a quote's opening mark ("«Решения, которые…»")
@@ -583,6 +591,7 @@ class ArticleDates:
         if printed is None:
             return True
         local = moment.astimezone(tz).replace(tzinfo=None)
+        printed = dates.localise(printed, tz).replace(tzinfo=None)  # (a zone it printed)
         if local.date() != printed.date():
             return False
         return not (printed.hour or printed.minute) or abs(
@@ -679,7 +688,7 @@ class ArticleDates:
             before = 0
             for start, end, moment, _worded in found:
                 if end <= marked or _UPDATE_LABEL_BEFORE.search(text[before:start]):
-                    moments.append(moment)
+                    moments.append(dates.with_printed_zone(text, start, end, moment)[0])
                 before = end
         return tuple(moments)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -253,11 +253,6 @@ ISO_PATTERN = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}
                          r"(?:\.\d+)?)?)(?:(?P<zone>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET
                          + r")|\s+(?P<spaced>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET + _LAST
                          + "))?)?")
-# An offset after a date written for people with its time (seconds it may print first): named,
-# or signed after a space and last. "10:00-12:00" and "10:00 - 11:30" are ranges, "+1200
-# просмотров" a count.
-_OFFSET_AFTER = re.compile(r"(?::\d{2}(?:\.\d+)?)?(?:\s*(?P<zone>" + _NAMED_OFFSET
-                           + r")|\s+(?P<spaced>" + _SIGNED_OFFSET + _LAST + "))")
 
 
 def month_number(word: str) -> int | None:
@@ -661,13 +656,7 @@ def parse_human(value: str, now: datetime | None = None) -> datetime | None:
     if first is None:
         return None
     start, end, moment, _words = first
-    zone = _OFFSET_AFTER.match(value, end) if ":" in value[start:end] else None
-    if zone is None:
-        return moment
-    try:  # "05.01.2026 10:00 +0300": the offset it prints, not the site's zone
-        return representable(datetime.fromisoformat(moment.isoformat() + _iso_offset(_zone(zone))))
-    except ValueError:  # an offset past ±24 h
-        return moment
+    return with_printed_zone(value, start, end, moment)[0]
 
 
 # Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US
@@ -685,6 +674,85 @@ ZONE_OFFSETS = {
     "MST": "-0700", "PDT": "-0700", "PST": "-0800", "AKDT": "-0800", "AKST": "-0900",
     "HST": "-1000",
 }
+# The zone names a page prints beside its clock (":func:`printed_zone`"): those of
+# ZONE_OFFSETS that name one zone only. Refused: CST (US Central, China, Cuba) and CDT (US
+# Central, Cuba), AMT (Armenia, Amazon); IST (India, Ireland, Israel) and GST (Gulf, South
+# Georgia) are not in the table for the same reason. A refused name leaves the outlet's zone.
+PRINTED_ZONE_NAMES = frozenset(ZONE_OFFSETS) - {"CST", "CDT", "AMT"}
+# The zone a Russian, Belarusian or Ukrainian page names in words after its clock ("18:30 по
+# Москве", "по московскому времени", "па Мінску", "за київським часом", "(Киев)"), each
+# the city's zone with its own rules (Kyiv's summer time)
+_CITY_ZONES = {"моск": "Europe/Moscow", "маск": "Europe/Moscow", "moscow": "Europe/Moscow",
+               "минск": "Europe/Minsk", "мінск": "Europe/Minsk", "мінськ": "Europe/Minsk",
+               "minsk": "Europe/Minsk", "киев": "Europe/Kyiv", "кіеў": "Europe/Kyiv",
+               "кіев": "Europe/Kyiv", "київ": "Europe/Kyiv", "києв": "Europe/Kyiv",
+               "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv"}
+# the city's forms after "по"/"па"/"за", or alone in brackets ("(Киев)"): a bare "14:05
+# Москва" opens a lead's place, no zone ("по Минской области" is a place too)
+_CITY = (r"(?P<city>москв[аеуы]|московскому|московським|маскв[аеы]|маскоўскім|минск[уа]?|"
+         r"минскому|мінск[уа]?|мінскім|мінськ(?:ом|у)?|мінським|киев[уа]?|киевскому|кіев[уа]?|"
+         r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s+(?:времени|часе|часом))?")
+_PRINTED_ZONE = re.compile(
+    r"(?::\d{2}(?:\.\d+)?)?\s*(?P<open>\()?\s*(?:"
+    r"(?P<offset>" + _NAMED_OFFSET + r"|(?<=[\s(])" + _SIGNED_OFFSET + "(?(open)|" + _LAST + "))"
+    r"|(?:(?i:по|па)\s+)?(?P<name>[A-Z]{2,5}|(?i:мск))(?![^\W\d_])"
+    r"|(?i:(?(open)(?:(?:по|па|за)\s+)?|(?:по|па|за)\s+)" + _CITY
+    + r"|(?P<latin>moscow|minsk|kyiv|kiev)(?(open)(?:\s+time)?|\s+time))(?![^\W\d_]))"
+    r"(?(open)\s*\))")
+# (A signed offset only in brackets or last, after blank space: "10:00-12:00" and "10:00 -
+# 11:30" are ranges, "+1200 просмотров" a count.)
+# A span that ends in a clock ("…, 14:05", "… 2:05 pm", "… 14-05"): a zone after it is its
+_CLOCK_END = re.compile(r"\d[:.-]\d{2}(?:\s*[ap]\.?\s?m\.?)?$", re.IGNORECASE)
+
+
+def printed_zone(value: str, start: int, end: int) -> tuple[tzinfo, int] | None:
+    """The zone ``value`` prints right after the date at ``start``:``end`` and where its
+    words end, when that date ends in its clock: an offset ("UTC+3", "GMT+03:00", "+0300",
+    "GMT"), a name of PRINTED_ZONE_NAMES in capitals or "мск" in any case ("14:05 (мск)"), a
+    city's time in words ("по Москве", "по минскому времени", "па Мінску", "(Киев)"). An
+    offset counts, as it did, after any date with a clock in it ("14:05, 12.03.2026
+    +0300"). A place named elsewhere, a zone word with no clock before it: no zone. A name
+    of more than one zone (CST: US Central, China or Cuba; CDT; AMT: Armenia or Amazon; IST
+    and GST, not in the table at all) is refused: a guess an hour or more off is worse than
+    the outlet's zone."""
+    span = value[start:end]
+    match = _PRINTED_ZONE.match(value, end)
+    if match is None or not (_CLOCK_END.search(span) or (match["offset"] and ":" in span)):
+        return None
+    if match["offset"]:
+        zone = _fixed_zone(_iso_offset(match["offset"]))
+        return (zone, match.end()) if zone else None
+    if match["name"]:
+        name = match["name"].upper()
+        zone = _fixed_zone(ZONE_OFFSETS[name]) if name in PRINTED_ZONE_NAMES else None
+        return (zone, match.end()) if zone else None
+    city = (match["city"] or match["latin"]).lower()
+    return ZoneInfo(next(z for stem, z in _CITY_ZONES.items() if city.startswith(stem))), \
+        match.end()
+
+
+def _fixed_zone(offset: str) -> timezone | None:
+    """An offset as ZONE_OFFSETS ("+0300") or ISO ("+03:00") writes it, as a zone; None for
+    one no zone has (24 hours or more, 60 minutes or more)."""
+    hours, minutes = int(offset[1:3]), int(offset[-2:])
+    if hours >= 24 or minutes >= 60:
+        return None
+    shift = timedelta(hours=hours, minutes=minutes)
+    return timezone(-shift if offset[0] == "-" else shift)
+
+
+def with_printed_zone(value: str, start: int, end: int, moment: datetime
+                      ) -> tuple[datetime, int]:
+    """``moment`` (naive, read from ``value[start:end]``) in the zone the page prints after
+    it (:func:`printed_zone`), and the end of what was read; unchanged, naive (the outlet's
+    wall clock), without one. "10:00 GMT" on a Minsk site was read as 10:00 in Minsk."""
+    found = printed_zone(value, start, end)
+    if found is None:
+        return moment, end
+    zone, zone_end = found
+    return representable(moment.replace(tzinfo=zone)) or moment, zone_end
+
+
 _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
 # a clock (10:30, 10:30:00.000, 10:30am, 10:30 p.m.) then a zone's name closing the value,
 # a Latin one in capitals ("EDT" is a zone there, "est" or "get" a word), "мск" in any case
@@ -747,12 +815,10 @@ def _with_zone_name(value: str, now: datetime | None) -> datetime | None:
     moment = parse_iso(rest) or parse_human(rest, now)
     if moment is None or moment.tzinfo is not None:
         return moment
-    sign = -1 if offset[0] == "-" else 1
-    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
-    return moment.replace(tzinfo=timezone(sign * shift))
+    return moment.replace(tzinfo=_fixed_zone(offset))
 
 
-def localise(moment: datetime, tz: ZoneInfo) -> datetime:
+def localise(moment: datetime, tz: tzinfo) -> datetime:
     """Aware datetimes are converted to the outlet's zone; naive ones are taken as its wall clock."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=tz)
@@ -766,7 +832,7 @@ def utc_without_offset(machine: datetime, printed: datetime | None, tz: ZoneInfo
     article it shows at 08:00 in Minsk)."""
     if machine.tzinfo is not None or printed is None or day_only(printed):
         return False
-    shown = printed.replace(tzinfo=None, second=0, microsecond=0)
+    shown = localise(printed, tz).replace(tzinfo=None, second=0, microsecond=0)  # (its zone)
     as_utc = machine.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
     return (as_utc.replace(second=0, microsecond=0) == shown
             and machine.replace(second=0, microsecond=0) != shown)
@@ -781,7 +847,7 @@ def labelled_wall_clock(machine: datetime, visible: datetime, tz: ZoneInfo) -> b
     printed = wall.replace(second=0, microsecond=0) if not (visible.second or visible.microsecond) \
         else wall
     return (abs(localise(machine, tz) - localise(visible, tz)) >= timedelta(minutes=30)
-            and printed == visible.replace(tzinfo=None))
+            and printed == localise(visible, tz).replace(tzinfo=None))  # (a zone it printed)
 
 
 def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) -> datetime | None:

@@ -340,7 +340,8 @@ def _stray_printed_date(machine: datetime | None, visible: datetime, page: Artic
         return False
     shown = page.visible()
     day = dates.localise(machine, tz).date()
-    return shown is not None and shown.date() == day and dates.localise(visible, tz).date() != day
+    return shown is not None and dates.localise(shown, tz).date() == day \
+        and dates.localise(visible, tz).date() != day
 
 
 def _in_template(moment: datetime | None, template: Collection[datetime]) -> bool:
@@ -613,7 +614,7 @@ def _printed_update(moments: Sequence[datetime], published: datetime | None,
     be one: none before the publication (a printed date of another event) or after the
     fetch (``now``, the same wall clock)."""
     for moment in moments:
-        if now is not None and moment > now:
+        if now is not None and dates.localise(moment, tz).replace(tzinfo=None) > now:
             continue
         if published is not None and dates.localise(moment, tz) < published:
             continue

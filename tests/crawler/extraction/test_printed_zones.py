@@ -1,0 +1,160 @@
+"""A zone a page prints beside its clock ("14:05 (мск)", "10:00 GMT", "18:30 по Москве",
+"09:15 UTC+3", "12:00 (Киев)"): the printed time is read in that zone, not in the outlet's;
+a time printed without one stays the outlet's wall clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from html import escape
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.extraction import extract_article
+from crawler.extraction.dateline import dateline_date
+from crawler.extraction.dates import parse_human
+from crawler.extraction.html import parse_html
+from crawler.extraction.metadata import extract_metadata
+from crawler.items import ArticlePage
+from crawler.siteoutlets import outlet_from_site_row
+from tests.crawler.extraction.test_cms_blocks import bitrix_page
+from tests.crawler.extraction.test_details_lines import TEXT, read
+
+MSK = timezone(timedelta(hours=3))
+UTC0 = timezone(timedelta(0))
+MOSCOW, MINSK, KYIV = ZoneInfo("Europe/Moscow"), ZoneInfo("Europe/Minsk"), ZoneInfo("Europe/Kyiv")
+MINSK_SITE = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
+KYIV_SITE = outlet_from_site_row({"url": "https://ex.ua/", "timezone": "Europe/Kyiv"})
+PROSE = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
+         "обсудили вопросы благоустройства дворов и ремонта дорог в нескольких районах города.")
+
+
+def _at(hour: int, minute: int, zone: timezone | ZoneInfo, day: int = 12, month: int = 3
+        ) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=zone)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # abbreviations: Latin capitals, "мск" in any case, in brackets or after "по"
+    ("12 марта 2026, 14:05 (мск)", _at(14, 5, MSK)),
+    ("12 марта 2026, 14:05 МСК", _at(14, 5, MSK)),
+    ("12.03.2026 14:05 по мск", _at(14, 5, MSK)),
+    ("12.03.2026, 14:05 MSK", _at(14, 5, MSK)),
+    ("12.03.2026 10:00 GMT", _at(10, 0, UTC0)),
+    ("12.03.2026 10:00 UTC", _at(10, 0, UTC0)),
+    ("12.03.2026 10:00 CET", _at(10, 0, timezone(timedelta(hours=1)))),
+    ("12.07.2026 10:00 CEST", _at(10, 0, timezone(timedelta(hours=2)), month=7)),
+    ("12.03.2026 10:00 EET", _at(10, 0, timezone(timedelta(hours=2)))),
+    ("12.07.2026 10:00 BST", _at(10, 0, timezone(timedelta(hours=1)), month=7)),
+    ("March 12, 2026 at 2:05 pm EDT", _at(14, 5, timezone(timedelta(hours=-4)))),
+    ("March 12, 2026, 9:30 am PST", _at(9, 30, timezone(timedelta(hours=-8)))),
+    # numeric offsets
+    ("12.03.2026 09:15 UTC+3", _at(9, 15, MSK)),
+    ("12.03.2026 09:15 (UTC+3)", _at(9, 15, MSK)),
+    ("12 марта 2026, 09:15 GMT+03:00", _at(9, 15, MSK)),
+    ("12.03.2026 09:15 +0200", _at(9, 15, timezone(timedelta(hours=2)))),
+    # a city's time in words: Russian, Belarusian, Ukrainian; a city in brackets
+    ("12 марта 2026, 18:30 по Москве", _at(18, 30, MOSCOW)),
+    ("12 марта 2026, 18:30 по московскому времени", _at(18, 30, MOSCOW)),
+    ("12.03.2026 17:00 по минскому времени", _at(17, 0, MINSK)),
+    ("12.03.2026 17:00 по Минску", _at(17, 0, MINSK)),
+    ("12.07.2026 17:00 по киевскому времени", _at(17, 0, KYIV, month=7)),
+    ("12.03.2026 17:00 по Киеву", _at(17, 0, KYIV)),
+    ("12 сакавіка 2026, 17:00 па маскоўскім часе", _at(17, 0, MOSCOW)),
+    ("12 сакавіка 2026, 17:00 па Мінску", _at(17, 0, MINSK)),
+    ("12 березня 2026 р., 17:00 за київським часом", _at(17, 0, KYIV)),
+    ("12.03.2026 12:00 (Киев)", _at(12, 0, KYIV)),
+    ("12.03.2026 12:00 (Kyiv time)", _at(12, 0, KYIV)),
+])
+def test_a_zone_printed_after_the_clock_is_the_times(text: str, expected: datetime) -> None:
+    """Both readers of printed dates, the dateline's and the outlet rules' (``parse_human``
+    under ``parse_any``), read the time in the zone it names: the same instant and offset."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Москва, 12 марта 2026, 14:05", datetime(2026, 3, 12, 14, 5)),  # a place before
+    ("12 марта 2026, 14:05 Москва", datetime(2026, 3, 12, 14, 5)),  # a lead's place after
+    ("12.03.2026 14:05 по Минской области", datetime(2026, 3, 12, 14, 5)),  # a region
+    ("12.03.2026 GMT", datetime(2026, 3, 12)),  # no clock
+    ("12 марта 2026 (мск)", datetime(2026, 3, 12)),  # no clock
+    ("12.03.2026 10:00 CST", datetime(2026, 3, 12, 10, 0)),  # refused: US, China or Cuba
+    ("12.03.2026 10:00 est", datetime(2026, 3, 12, 10, 0)),  # a Latin word, not capitals
+    ("12.03.2026 10:00 Kyiv", datetime(2026, 3, 12, 10, 0)),  # a place, no "time"
+    ("12.03.2026 10:00 +1200 просмотров", datetime(2026, 3, 12, 10, 0)),  # a count
+])
+def test_a_place_or_word_that_is_no_printed_zone_keeps_the_outlets_clock(
+        text: str, expected: datetime) -> None:
+    """A city named as a place, a zone word with no clock before it, a refused or
+    lower-case abbreviation: the time stays naive (the outlet's wall clock), as before."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.tzinfo is None
+
+
+def _page(dateline: str, headline: str = "Депутаты обсудили ремонт дорог") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{headline}</title></head><body>"
+            f"<article><h1>{headline}</h1><div class='meta'>{dateline}</div>"
+            f"<div class='text'><p>{PROSE}</p><p>{PROSE}</p></div></article></body></html>")
+
+
+@pytest.mark.parametrize(("dateline", "site", "expected"), [
+    ("Опубликовано: 12.03.2026, 10:00 GMT", MINSK_SITE, "2026-03-12T13:00:00+03:00"),
+    ("12 марта 2026, 14:05 (мск)", KYIV_SITE, "2026-03-12T13:05:00+02:00"),
+    ("12.03.2026 12:00 (Киев)", MINSK_SITE, "2026-03-12T13:00:00+03:00"),
+    ("<time datetime='2026-03-12'>12 марта 2026, 09:15 UTC+1</time>", MINSK_SITE,
+     "2026-03-12T11:15:00+03:00"),
+])
+def test_a_page_no_rule_knows_dates_its_article_in_the_zone_its_dateline_prints(
+        dateline: str, site: object, expected: str) -> None:
+    """The dateline near the headline (and a ``<time>`` giving its day alone, its clock
+    printed) read in the zone printed there, then given in the outlet's zone."""
+    meta = extract_metadata(parse_html(_page(dateline)), site, "https://ex.by/news/novost/")
+    assert meta.published == expected
+
+
+@pytest.mark.parametrize("headline", ["Биржа откроется в 10:00 GMT",
+                                      "Поезд уйдёт в 10:00 по Киеву"])
+def test_a_zone_in_the_headline_leaves_the_datelines_time_alone(headline: str) -> None:
+    """A zone the headline names beside its own clock is no zone of the dateline's time."""
+    meta = extract_metadata(parse_html(_page("12.03.2026, 14:05", headline)), MINSK_SITE,
+                            "https://ex.by/news/novost/")
+    assert meta.published == "2026-03-12T14:05:00+03:00"
+
+
+def test_an_update_printed_with_its_zone_is_read_in_it() -> None:
+    """"Обновлено: … 11:00 GMT" is the page's update time, in GMT: 14:00 in Minsk."""
+    dateline = "Опубликовано: 12.03.2026, 10:30 | Обновлено: 12.03.2026, 11:00 GMT"
+    meta = extract_metadata(parse_html(_page(dateline)), MINSK_SITE, "https://ex.by/news/novost/")
+    assert (meta.published, meta.modified) == ("2026-03-12T10:30:00+03:00",
+                                               "2026-03-12T14:00:00+03:00")
+
+
+def test_a_district_papers_dateline_in_kyiv_time_through_the_crawls_entry_point() -> None:
+    """Through the function the spiders call: a Minsk paper's page (pvestnik.by, its
+    ``post-date``) printing its time "по киевскому времени" (+02:00 in December) is dated an
+    hour later in Minsk."""
+    prose = "".join(f"<p>{PROSE}</p>" for _ in range(3))
+    html = ("<html><head><meta charset='utf-8'><title>Новость</title></head><body><main "
+            "id='main' class='site-main'><article><h1 class='entry-title'>Мост открыли после "
+            "ремонта</h1><span class='post-date'>2 декабря 2026, 09:45 по киевскому времени</span><div "
+            f"class='entry-content'>{prose}</div></article></main></body></html>")
+    page = ArticlePage(url="https://pvestnik.by/2026/12/02/most-otkryli/", outlet="pvestnik.by",
+                       body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"},
+                       status=200, fetched_at="2026-12-02T22:30:00+00:00")
+    article = extract_article(page)
+    assert article.published == "2026-12-02T10:45:00+03:00"
+    assert "Сегодня в областном центре" in article.text
+
+
+def test_a_bitrix_date_opening_the_text_goes_with_its_zone() -> None:
+    """A Bitrix note's date span opening its text's first line ("05.01.2026 14:20 GMT С 1
+    февраля…"): dated 17:20 in Minsk, and the date, its zone's word with it, is no text (read
+    in its zone it is the article's date; read in Minsk's it was not, and stayed)."""
+    text = "<br><br>\n".join(escape(line) for line in TEXT)
+    detail = f"<span class='news-date-time'>05.01.2026 14:20 GMT</span> {text}"
+    article = read(bitrix_page(detail))
+    assert article.published == "2026-01-05T17:20:00+03:00"
+    assert article.text.split("\n\n") == TEXT
