@@ -210,7 +210,8 @@ _DAY_ONLY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*$")
 def with_shown_time(node: etree._Element, value: str, now: datetime | None = None) -> str:
     """``value`` read from ``node`` (a ``<time datetime="2025-09-12">``), or the moment the
     element prints when ``value`` names only its day: "12 верасня 2025, 16:55" (as a naive
-    ISO string: the site's wall clock). The day alone was read as midnight."""
+    ISO string: the site's wall clock; with its offset when it prints its zone). The day
+    alone was read as midnight."""
     day = _DAY_ONLY.match(value)
     if day is None:
         return value
@@ -218,7 +219,7 @@ def with_shown_time(node: etree._Element, value: str, now: datetime | None = Non
     if shown is None or shown.date().isoformat() != day.group(1) or not (
             shown.hour or shown.minute):
         return value
-    return shown.isoformat(timespec="minutes")  # (naive: the site's wall clock)
+    return shown.isoformat(timespec="minutes")  # (naive: the site's wall clock; or its zone)
 
 
 # An update label right before its date: "Обновлено: ", "Дата обновления — ", "Updated on "
@@ -244,7 +245,7 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     text = clean_line(text)
     if not text or len(text) > MAX_DATELINE_CHARS:
         return None
-    found = [(s, *_zoned(text, s, e, m)) for s, e, m, _worded in dates.human_dates(text, now)]
+    found = list(_zoned_dates(text, now))
     if not found and (iso := dates.parse_iso(text)) and (match := dates.ISO_PATTERN.search(text)):
         found = [(match.start(), match.end(), iso.replace(tzinfo=None))]
     rest = text
@@ -262,12 +263,14 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     return None
 
 
-def _zoned(text: str, start: int, end: int, moment: datetime) -> tuple[int, datetime]:
-    """The end of a date of ``text`` and its moment, with the zone printed after its clock
-    ("14:05 (мск)", "10:00 GMT", "по Москве": :func:`dates.with_printed_zone`), aware then;
-    naive (the outlet's wall clock) without one."""
-    moment, end = dates.with_printed_zone(text, start, end, moment)
-    return end, moment
+def _zoned_dates(text: str, now: datetime | None) -> Iterator[tuple[int, int, datetime]]:
+    """The dates ``text`` prints (:func:`dates.human_dates`) as (start, end, moment), each
+    with the zone printed after its clock ("14:05 (мск)", "10:00 GMT", "по Москве":
+    :func:`dates.with_printed_zone`) read into its moment, aware then, and its words into
+    its span; naive (the outlet's wall clock) without one."""
+    for start, end, moment, _worded in dates.human_dates(text, now):
+        moment, end = dates.with_printed_zone(text, start, end, moment)
+        yield start, end, moment
 
 
 # what may open a sentence before its capital: a quote's opening mark ("«Решения, которые…»")
@@ -671,7 +674,7 @@ class ArticleDates:
     @cached_property
     def update_moments(self) -> tuple[datetime, ...]:
         """The moments the article's dateline prints as its update, in page order (naive: the
-        site's wall clock): its modified time when no markup states one. Only a dateline of
+        site's wall clock; aware in a zone printed beside the clock): its modified time when no markup states one. Only a dateline of
         the head zone counts, and only a date right after an update label ("Обновлено:
         14.03.2026") or in an element marked as the update: "Обновлено расписание с 1 апреля"
         in the body is news, not the page's update."""
@@ -680,20 +683,21 @@ class ArticleDates:
             text = clean_line(text)
             if not text or len(text) > MAX_DATELINE_CHARS:
                 continue
-            found = list(dates.human_dates(text, self.now))
-            if not found or _words_besides(text, [(s, e) for s, e, _m, _w in found]) \
+            found = list(_zoned_dates(text, self.now))  # (a zone's words are its date's)
+            if not found or _words_besides(text, [(s, e) for s, e, _m in found]) \
                     > MAX_DATELINE_WORDS:
                 continue
             marked = len(text) - len(_without_update(text, holder))  # the update's own text
             before = 0
-            for start, end, moment, _worded in found:
+            for start, end, moment in found:
                 if end <= marked or _UPDATE_LABEL_BEFORE.search(text[before:start]):
-                    moments.append(dates.with_printed_zone(text, start, end, moment)[0])
+                    moments.append(moment)
                 before = end
         return tuple(moments)
 
     def visible(self) -> datetime | None:
-        """The date printed in the article near its headline (naive: the site's wall clock);
+        """The date printed in the article near its headline (naive: the site's wall clock;
+        aware in a zone printed beside the clock);
         read once (a walk of the page's text), however many readers ask."""
         return self._visible
 

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 # Cyrillic month stems (genitive and nominative): a month word starts with one of these.
 _MONTHS = {
@@ -656,7 +656,7 @@ def parse_human(value: str, now: datetime | None = None) -> datetime | None:
     if first is None:
         return None
     start, end, moment, _words = first
-    return with_printed_zone(value, start, end, moment)[0]
+    return with_printed_zone(value, start, end, moment, bare_offset=True)[0]
 
 
 # Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US
@@ -676,47 +676,65 @@ ZONE_OFFSETS = {
 }
 # The zone names a page prints beside its clock (":func:`printed_zone`"): those of
 # ZONE_OFFSETS that name one zone only. Refused: CST (US Central, China, Cuba) and CDT (US
-# Central, Cuba), AMT (Armenia, Amazon); IST (India, Ireland, Israel) and GST (Gulf, South
-# Georgia) are not in the table for the same reason. A refused name leaves the outlet's zone.
-PRINTED_ZONE_NAMES = frozenset(ZONE_OFFSETS) - {"CST", "CDT", "AMT"}
+# Central, Cuba), AMT (Armenia, Amazon), BST (British summer time, Bangladesh), MST (US
+# Mountain, Malaysia); IST (India, Ireland, Israel) and GST (Gulf, South Georgia) are not in
+# the table for the same reason. A refused name leaves the outlet's zone.
+PRINTED_ZONE_NAMES = frozenset(ZONE_OFFSETS) - {"CST", "CDT", "AMT", "BST", "MST"}
+_KYIV_ZONE = next((z for z in ("Europe/Kyiv", "Europe/Kiev") if z in available_timezones()),
+                  "Europe/Kiev")
 # The zone a Russian, Belarusian or Ukrainian page names in words after its clock ("18:30 по
-# Москве", "по московскому времени", "па Мінску", "за київським часом", "(Киев)"), each
-# the city's zone with its own rules (Kyiv's summer time)
-_CITY_ZONES = {"моск": "Europe/Moscow", "маск": "Europe/Moscow", "moscow": "Europe/Moscow",
-               "минск": "Europe/Minsk", "мінск": "Europe/Minsk", "мінськ": "Europe/Minsk",
-               "minsk": "Europe/Minsk", "киев": "Europe/Kyiv", "кіеў": "Europe/Kyiv",
-               "кіев": "Europe/Kyiv", "київ": "Europe/Kyiv", "києв": "Europe/Kyiv",
-               "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv"}
-# the city's forms after "по"/"па"/"за", or alone in brackets ("(Киев)"): a bare "14:05
-# Москва" opens a lead's place, no zone ("по Минской области" is a place too)
+# Москве", "по московскому времени", "па Мінску", "за київським часом"), each the city's zone
+# with its own rules (Kyiv's summer time), built once
+_CITY_ZONES = {stem: ZoneInfo(name) for stem, name in {
+    "моск": "Europe/Moscow", "маск": "Europe/Moscow", "moscow": "Europe/Moscow",
+    "минск": "Europe/Minsk", "мінск": "Europe/Minsk", "мінськ": "Europe/Minsk",
+    "minsk": "Europe/Minsk", "киев": _KYIV_ZONE, "кіеў": _KYIV_ZONE, "кіев": _KYIV_ZONE,
+    "київ": _KYIV_ZONE, "києв": _KYIV_ZONE, "kyiv": _KYIV_ZONE, "kiev": _KYIV_ZONE}.items()}
+# the city's forms after "по"/"па"/"за" only: a bare "14:05 Москва" or "(Минск)" is a lead's
+# place, no zone ("по Минской области" is a place too)
 _CITY = (r"(?P<city>москв[аеуы]|московскому|московським|маскв[аеы]|маскоўскім|минск[уа]?|"
          r"минскому|мінск[уа]?|мінскім|мінськ(?:ом|у)?|мінським|киев[уа]?|киевскому|кіев[уа]?|"
-         r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s+(?:времени|часе|часом))?")
-_PRINTED_ZONE = re.compile(
-    r"(?::\d{2}(?:\.\d+)?)?\s*(?P<open>\()?\s*(?:"
-    r"(?P<offset>" + _NAMED_OFFSET + r"|(?<=[\s(])" + _SIGNED_OFFSET + "(?(open)|" + _LAST + "))"
-    r"|(?:(?i:по|па)\s+)?(?P<name>[A-Z]{2,5}|(?i:мск))(?![^\W\d_])"
-    r"|(?i:(?(open)(?:(?:по|па|за)\s+)?|(?:по|па|за)\s+)" + _CITY
-    + r"|(?P<latin>moscow|minsk|kyiv|kiev)(?(open)(?:\s+time)?|\s+time))(?![^\W\d_]))"
-    r"(?(open)\s*\))")
-# (A signed offset only in brackets or last, after blank space: "10:00-12:00" and "10:00 -
-# 11:30" are ranges, "+1200 просмотров" a count.)
-# A span that ends in a clock ("…, 14:05", "… 2:05 pm", "… 14-05"): a zone after it is its
-_CLOCK_END = re.compile(r"\d[:.-]\d{2}(?:\s*[ap]\.?\s?m\.?)?$", re.IGNORECASE)
+         r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s{1,4}(?:времени|часе|часом))?")
 
 
-def printed_zone(value: str, start: int, end: int) -> tuple[tzinfo, int] | None:
+def _printed_zone_pattern(bare_offset: bool) -> re.Pattern[str]:
+    """The zone after a clock: an offset named (UTC+3, GMT+03:00, Z), four digits in
+    brackets ("(+0300)"), and with ``bare_offset`` a signed one last after blank space
+    ("10:00 +0300", a machine value's; in a dateline "10:00 -12:00" is a range); a zone's
+    name not followed by a sign ("МСК+4" is Novosibirsk's time, no name's); a city's time.
+    Blank space is bounded: no backtracking over a long run of it."""
+    bare = (r"|(?<=\s)" + _SIGNED_OFFSET + _LAST) if bare_offset else ""
+    return re.compile(
+        r"(?::\d{2}(?:\.\d+)?)?\s{0,4}(?:(?P<open>\()\s{0,4})?(?:"
+        r"(?P<offset>" + _NAMED_OFFSET + r"|(?(open)[+-]\d{4}(?![\w:])|(?!))" + bare + ")"
+        r"|(?:(?i:по|па)\s{1,4})?(?P<name>[A-Z]{2,5}|(?i:мск))(?![^\W\d_])(?!\s*[+\-−]\s*\d)"
+        r"|(?i:(?:по|па|за)\s{1,4}" + _CITY
+        + r"|(?P<latin>moscow|minsk|kyiv|kiev)\s{1,4}time)(?!-?[^\W\d_]))"
+        r"(?(open)\s{0,4}\))")
+
+
+_PRINTED_ZONE = _printed_zone_pattern(bare_offset=False)
+_PRINTED_ZONE_OR_BARE = _printed_zone_pattern(bare_offset=True)
+# A span that ends in its clock, hours and minutes ("…, 14:05", "… 2:05 pm"): a zone after
+# it is its. Not "12.03.26" or "2026-03-12", a date's own digits.
+_CLOCK_END = re.compile(r"\d:\d{2}(?:\s*[ap]\.?\s?m\.?)?$", re.IGNORECASE)
+
+
+def printed_zone(value: str, start: int, end: int, bare_offset: bool = False
+                 ) -> tuple[tzinfo, int] | None:
     """The zone ``value`` prints right after the date at ``start``:``end`` and where its
-    words end, when that date ends in its clock: an offset ("UTC+3", "GMT+03:00", "+0300",
-    "GMT"), a name of PRINTED_ZONE_NAMES in capitals or "мск" in any case ("14:05 (мск)"), a
-    city's time in words ("по Москве", "по минскому времени", "па Мінску", "(Киев)"). An
+    words end, when that date ends in its clock (H:MM): an offset ("UTC+3", "GMT+03:00",
+    "(+0300)", "GMT"; a bare "+0300" last only with ``bare_offset``, as parse_human read a
+    machine value), a name of PRINTED_ZONE_NAMES in capitals or "мск" in any case ("14:05
+    (мск)"), a city's time in words ("по Москве", "по минскому времени", "па Мінску"). An
     offset counts, as it did, after any date with a clock in it ("14:05, 12.03.2026
-    +0300"). A place named elsewhere, a zone word with no clock before it: no zone. A name
-    of more than one zone (CST: US Central, China or Cuba; CDT; AMT: Armenia or Amazon; IST
-    and GST, not in the table at all) is refused: a guess an hour or more off is worse than
-    the outlet's zone."""
+    +0300"). A place named alone ("(Минск)"), a zone word with no clock before it, a name
+    with a sign after it ("МСК+4"): no zone. A name of more than one zone (CST: US Central,
+    China or Cuba; CDT; AMT; BST; MST; IST and GST, not in the table at all) is refused: a
+    guess an hour or more off is worse than the outlet's zone."""
     span = value[start:end]
-    match = _PRINTED_ZONE.match(value, end)
+    pattern = _PRINTED_ZONE_OR_BARE if bare_offset else _PRINTED_ZONE
+    match = pattern.match(value, end)
     if match is None or not (_CLOCK_END.search(span) or (match["offset"] and ":" in span)):
         return None
     if match["offset"]:
@@ -727,8 +745,7 @@ def printed_zone(value: str, start: int, end: int) -> tuple[tzinfo, int] | None:
         zone = _fixed_zone(ZONE_OFFSETS[name]) if name in PRINTED_ZONE_NAMES else None
         return (zone, match.end()) if zone else None
     city = (match["city"] or match["latin"]).lower()
-    return ZoneInfo(next(z for stem, z in _CITY_ZONES.items() if city.startswith(stem))), \
-        match.end()
+    return next(z for stem, z in _CITY_ZONES.items() if city.startswith(stem)), match.end()
 
 
 def _fixed_zone(offset: str) -> timezone | None:
@@ -741,12 +758,12 @@ def _fixed_zone(offset: str) -> timezone | None:
     return timezone(-shift if offset[0] == "-" else shift)
 
 
-def with_printed_zone(value: str, start: int, end: int, moment: datetime
-                      ) -> tuple[datetime, int]:
+def with_printed_zone(value: str, start: int, end: int, moment: datetime,
+                      bare_offset: bool = False) -> tuple[datetime, int]:
     """``moment`` (naive, read from ``value[start:end]``) in the zone the page prints after
     it (:func:`printed_zone`), and the end of what was read; unchanged, naive (the outlet's
     wall clock), without one. "10:00 GMT" on a Minsk site was read as 10:00 in Minsk."""
-    found = printed_zone(value, start, end)
+    found = printed_zone(value, start, end, bare_offset)
     if found is None:
         return moment, end
     zone, zone_end = found

@@ -11,11 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.extraction import extract_article
-from crawler.extraction.dateline import dateline_date
-from crawler.extraction.dates import parse_human
+from crawler.extraction.dateline import ArticleDates, dateline_date
+from crawler.extraction.dates import (
+    labelled_wall_clock,
+    parse_human,
+    printed_zone,
+    utc_without_offset,
+)
 from crawler.extraction.html import parse_html
-from crawler.extraction.metadata import extract_metadata
-from crawler.items import ArticlePage
+from crawler.extraction.metadata import _printed_update, _stray_printed_date, extract_metadata
+from crawler.items import Article, ArticlePage
 from crawler.siteoutlets import outlet_from_site_row
 from tests.crawler.extraction.test_cms_blocks import bitrix_page
 from tests.crawler.extraction.test_details_lines import TEXT, read
@@ -25,6 +30,8 @@ UTC0 = timezone(timedelta(0))
 MOSCOW, MINSK, KYIV = ZoneInfo("Europe/Moscow"), ZoneInfo("Europe/Minsk"), ZoneInfo("Europe/Kyiv")
 MINSK_SITE = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
 KYIV_SITE = outlet_from_site_row({"url": "https://ex.ua/", "timezone": "Europe/Kyiv"})
+NOVOSIBIRSK_SITE = outlet_from_site_row({"url": "https://ex.ru/",
+                                         "timezone": "Asia/Novosibirsk"})
 PROSE = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
          "обсудили вопросы благоустройства дворов и ремонта дорог в нескольких районах города.")
 
@@ -45,15 +52,14 @@ def _at(hour: int, minute: int, zone: timezone | ZoneInfo, day: int = 12, month:
     ("12.03.2026 10:00 CET", _at(10, 0, timezone(timedelta(hours=1)))),
     ("12.07.2026 10:00 CEST", _at(10, 0, timezone(timedelta(hours=2)), month=7)),
     ("12.03.2026 10:00 EET", _at(10, 0, timezone(timedelta(hours=2)))),
-    ("12.07.2026 10:00 BST", _at(10, 0, timezone(timedelta(hours=1)), month=7)),
     ("March 12, 2026 at 2:05 pm EDT", _at(14, 5, timezone(timedelta(hours=-4)))),
     ("March 12, 2026, 9:30 am PST", _at(9, 30, timezone(timedelta(hours=-8)))),
     # numeric offsets
     ("12.03.2026 09:15 UTC+3", _at(9, 15, MSK)),
     ("12.03.2026 09:15 (UTC+3)", _at(9, 15, MSK)),
     ("12 марта 2026, 09:15 GMT+03:00", _at(9, 15, MSK)),
-    ("12.03.2026 09:15 +0200", _at(9, 15, timezone(timedelta(hours=2)))),
-    # a city's time in words: Russian, Belarusian, Ukrainian; a city in brackets
+    ("12.03.2026 09:15 (+0200)", _at(9, 15, timezone(timedelta(hours=2)))),
+    # a city's time in words: Russian, Belarusian, Ukrainian
     ("12 марта 2026, 18:30 по Москве", _at(18, 30, MOSCOW)),
     ("12 марта 2026, 18:30 по московскому времени", _at(18, 30, MOSCOW)),
     ("12.03.2026 17:00 по минскому времени", _at(17, 0, MINSK)),
@@ -63,7 +69,6 @@ def _at(hour: int, minute: int, zone: timezone | ZoneInfo, day: int = 12, month:
     ("12 сакавіка 2026, 17:00 па маскоўскім часе", _at(17, 0, MOSCOW)),
     ("12 сакавіка 2026, 17:00 па Мінску", _at(17, 0, MINSK)),
     ("12 березня 2026 р., 17:00 за київським часом", _at(17, 0, KYIV)),
-    ("12.03.2026 12:00 (Киев)", _at(12, 0, KYIV)),
     ("12.03.2026 12:00 (Kyiv time)", _at(12, 0, KYIV)),
 ])
 def test_a_zone_printed_after_the_clock_is_the_times(text: str, expected: datetime) -> None:
@@ -84,6 +89,21 @@ def test_a_zone_printed_after_the_clock_is_the_times(text: str, expected: dateti
     ("12.03.2026 10:00 est", datetime(2026, 3, 12, 10, 0)),  # a Latin word, not capitals
     ("12.03.2026 10:00 Kyiv", datetime(2026, 3, 12, 10, 0)),  # a place, no "time"
     ("12.03.2026 10:00 +1200 просмотров", datetime(2026, 3, 12, 10, 0)),  # a count
+    ("12.03.2026 10:00 BST", datetime(2026, 3, 12, 10, 0)),  # refused: British or Bangladesh
+    ("12.03.2026 10:00 MST", datetime(2026, 3, 12, 10, 0)),  # refused: US or Malaysia
+    ("12.03.2026 12:00 (Киев)", datetime(2026, 3, 12, 12, 0)),  # a lead's place in brackets
+    ("12.03.2026 12:00 (Минск)", datetime(2026, 3, 12, 12, 0)),
+    ("12.03.2026 14:05 по Москве-реке", datetime(2026, 3, 12, 14, 5)),  # a river
+    # Moscow time plus hours (Novosibirsk's "МСК+4"): no zone, not Moscow's
+    ("12.03.2026, 10:00 МСК+4", datetime(2026, 3, 12, 10, 0)),
+    ("12.03.2026, 10:00 мск+4", datetime(2026, 3, 12, 10, 0)),
+    ("12.03.2026, 10:00 MSK+4", datetime(2026, 3, 12, 10, 0)),
+    ("12.03.2026, 10:00 (МСК-1)", datetime(2026, 3, 12, 10, 0)),
+    # no clock before the zone: a two-digit year or an ISO day ends in digits, not a clock
+    ("Москва, 12.03.26 (мск)", datetime(2026, 3, 12)),
+    ("12.03.26 GMT", datetime(2026, 3, 12)),
+    ("2026-03-12 GMT", datetime(2026, 3, 12)),
+    ("12.03.26 по Москве", datetime(2026, 3, 12)),
 ])
 def test_a_place_or_word_that_is_no_printed_zone_keeps_the_outlets_clock(
         text: str, expected: datetime) -> None:
@@ -103,7 +123,12 @@ def _page(dateline: str, headline: str = "Депутаты обсудили ре
 @pytest.mark.parametrize(("dateline", "site", "expected"), [
     ("Опубликовано: 12.03.2026, 10:00 GMT", MINSK_SITE, "2026-03-12T13:00:00+03:00"),
     ("12 марта 2026, 14:05 (мск)", KYIV_SITE, "2026-03-12T13:05:00+02:00"),
-    ("12.03.2026 12:00 (Киев)", MINSK_SITE, "2026-03-12T13:00:00+03:00"),
+    ("12.03.2026 12:00 по Киеву", MINSK_SITE, "2026-03-12T13:00:00+03:00"),
+    # no clock: the day, in the outlet's zone, not the one before
+    ("Москва, 12.03.26 (мск)", KYIV_SITE, "2026-03-12T00:00:00+02:00"),
+    ("2026-03-12 GMT", KYIV_SITE, "2026-03-12T00:00:00+02:00"),
+    # Novosibirsk's "Moscow time plus four": its own zone's clock, not Moscow's
+    ("12.03.2026, 10:00 МСК+4", NOVOSIBIRSK_SITE, "2026-03-12T10:00:00+07:00"),
     ("<time datetime='2026-03-12'>12 марта 2026, 09:15 UTC+1</time>", MINSK_SITE,
      "2026-03-12T11:15:00+03:00"),
 ])
@@ -158,3 +183,106 @@ def test_a_bitrix_date_opening_the_text_goes_with_its_zone() -> None:
     article = read(bitrix_page(detail))
     assert article.published == "2026-01-05T17:20:00+03:00"
     assert article.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("text", ["12.03.2026 10:00 -12:00", "12.03.2026 10:00 -1200",
+                                  "12.03.2026, 10:00 +1200", "10:00, 12.03.2026 +0300"])
+def test_a_bare_signed_offset_in_a_dateline_is_no_zone(text: str) -> None:
+    """In a dateline "10:00 -12:00" is a range ("с 10:00 до 12:00"), not UTC−12: only an
+    offset named (UTC+3) or four digits in brackets count there. A machine value read by
+    ``parse_human`` (a meta's "05.01.2026 10:00 +0300") keeps its bare offset, as before."""
+    found = dateline_date(text)
+    assert found is not None and found.tzinfo is None
+    assert parse_human(text).tzinfo is not None
+
+
+def test_a_long_run_of_blank_space_after_the_clock_is_read_at_once() -> None:
+    """20,000 spaces between a clock and a word: no zone, and no backtracking over them
+    (two adjacent runs of blank space took seconds on 8,000)."""
+    value = "12.03.2026 10:00" + " " * 20_000 + "MSK"
+    assert printed_zone(value, 0, 16) is None
+    assert printed_zone("12.03.2026 10:00" + " " * 20_000 + "x", 0, 16) is None
+    assert printed_zone("12.03.2026 10:00 MSK", 0, 16) == (MSK, 20)
+
+
+def test_a_leads_place_in_brackets_after_the_date_stays_text() -> None:
+    """"2 декабря 2026, 09:45 (Минск) Сегодня…": "(Минск)" is the lead's place, no zone: the
+    paragraph keeps it (a city in brackets was read as its time and cut with the date)."""
+    article = _district_paper("2 декабря 2026, 09:45",
+                              "2 декабря 2026, 09:45 (Минск) Сегодня в Минске открыли мост.")
+    assert "(Минск) Сегодня в Минске открыли мост." in article.text
+
+
+def test_an_updates_zone_words_are_its_dates_not_the_datelines_words() -> None:
+    """"по московскому времени" twice is the two dates' own words, as ``dateline_date`` reads
+    them, not six words besides: the update is read (it was refused as prose)."""
+    line = ("Опубликовано: 12.03.2026, 10:30 по московскому времени | Обновлено: 12.03.2026, "
+            "11:00 по московскому времени")
+    page = ArticleDates(parse_html(_district_paper_html(line)))
+    assert page.update_moments == (_at(11, 0, MOSCOW),)
+    assert dateline_date(line) == _at(10, 30, MOSCOW)
+
+
+def _district_paper_html(dateline: str, first: str | None = None) -> str:
+    prose = (f"<p>{first}</p>" if first else "") + "".join(f"<p>{PROSE}</p>" for _ in range(3))
+    return ("<html><head><meta charset='utf-8'><title>Новость</title></head><body><main "
+            "id='main' class='site-main'><article><h1 class='entry-title'>Мост открыли после "
+            f"ремонта</h1><span class='post-date'>{dateline}</span><div "
+            f"class='entry-content'>{prose}</div></article></main></body></html>")
+
+
+def _district_paper(dateline: str, first: str | None = None) -> Article:
+    page = ArticlePage(url="https://pvestnik.by/2026/12/02/most-otkryli/", outlet="pvestnik.by",
+                       body=_district_paper_html(dateline, first).encode(),
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-12-02T22:30:00+00:00")
+    return extract_article(page)
+
+
+# The readers comparing a printed clock with the outlet's wall clock read a zoned one in it
+def test_a_stamp_agrees_with_a_print_in_another_zone_on_its_day() -> None:
+    """A Unix stamp of 23:30 UTC (02:30 on the 13th in Minsk) on an element printing
+    "12.03.2026, 23:30 GMT": the same instant, so the stamp is the date (read as Minsk's
+    wall clock the print's day was the 12th, and the stamp was refused)."""
+    stamp = int(datetime(2026, 3, 12, 23, 30, tzinfo=UTC0).timestamp())
+    html = _page(f"<span class='date' data-timestamp='{stamp}'>12.03.2026, 23:30 GMT</span>")
+    found = ArticleDates(parse_html(html)).unix_stamp(datetime(2026, 3, 14, tzinfo=UTC0),
+                                                       MINSK)
+    assert found == datetime(2026, 3, 12, 23, 30, tzinfo=UTC0).isoformat()
+
+
+def test_a_rules_stray_date_is_told_from_a_zoned_print_of_the_machines_day() -> None:
+    """The dateline prints "12.03.2026, 22:30 GMT" (the 13th in Minsk), the machine date is
+    the 13th, 01:30 in Minsk: a rule's date of January is a stray one (read as Minsk's wall
+    clock the print's day was the 12th, not the machine's, and the stray date stood)."""
+    page = ArticleDates(parse_html(_page("12.03.2026, 22:30 GMT")))
+    machine = datetime(2026, 3, 13, 1, 30, tzinfo=MINSK)
+    assert _stray_printed_date(machine, datetime(2026, 1, 5), page, MINSK)
+    assert not _stray_printed_date(machine, datetime(2026, 3, 13, 1, 30), page, MINSK)
+
+
+def test_a_zoned_update_after_the_fetch_is_no_update() -> None:
+    """"Обновлено: 12.03.2026, 23:00 UTC-10" is 12:00 on the 13th in Minsk, after a fetch at
+    23:30 on the 12th (Minsk's wall clock): no update (its clock alone, 23:00, was before)."""
+    update = datetime(2026, 3, 12, 23, 0, tzinfo=timezone(timedelta(hours=-10)))
+    fetched = datetime(2026, 3, 12, 23, 30)
+    assert _printed_update([update], None, fetched, MINSK) is None
+    earlier = datetime(2026, 3, 12, 11, 0, tzinfo=UTC0)  # 14:00 in Minsk
+    assert _printed_update([earlier], None, fetched, MINSK) == earlier
+
+
+def test_a_machine_date_without_offset_is_utc_when_a_zoned_print_says_so() -> None:
+    """The machine date "…T10:00:00" (no offset), the page "10:00 GMT" (13:00 in Minsk): the
+    machine date is UTC (compared with the print's clock alone, 10:00, it was the wall
+    clock's)."""
+    printed = datetime(2026, 3, 12, 10, 0, tzinfo=UTC0)
+    assert utc_without_offset(datetime(2026, 3, 12, 10, 0), printed, MINSK)
+    assert not utc_without_offset(datetime(2026, 3, 12, 13, 0), printed, MINSK)
+
+
+def test_a_wall_clock_labelled_utc_is_told_by_a_zoned_print() -> None:
+    """The machine date "13:00+00:00", the page "10:00 GMT" (13:00 in Minsk): the machine
+    date is Minsk's wall clock labelled UTC (BELTA's), told by the print read in its zone."""
+    printed = datetime(2026, 3, 12, 10, 0, tzinfo=UTC0)
+    assert labelled_wall_clock(datetime(2026, 3, 12, 13, 0, tzinfo=UTC0), printed, MINSK)
+    assert not labelled_wall_clock(datetime(2026, 3, 12, 10, 0, tzinfo=UTC0), printed, MINSK)
