@@ -10,7 +10,9 @@ from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+
+from crawler.siteoutlets import first_known_zone
 
 # Cyrillic month stems (genitive and nominative): a month word starts with one of these.
 _MONTHS = {
@@ -680,8 +682,7 @@ ZONE_OFFSETS = {
 # Mountain, Malaysia); IST (India, Ireland, Israel) and GST (Gulf, South Georgia) are not in
 # the table for the same reason. A refused name leaves the outlet's zone.
 PRINTED_ZONE_NAMES = frozenset(ZONE_OFFSETS) - {"CST", "CDT", "AMT", "BST", "MST"}
-_KYIV_ZONE = next((z for z in ("Europe/Kyiv", "Europe/Kiev") if z in available_timezones()),
-                  "Europe/Kiev")
+_KYIV_ZONE = first_known_zone("Europe/Kyiv", "Europe/Kiev")
 # The zone a Russian, Belarusian or Ukrainian page names in words after its clock ("18:30 по
 # Москве", "по московскому времени", "па Мінску", "за київським часом"), each the city's zone
 # with its own rules (Kyiv's summer time), built once
