@@ -775,7 +775,7 @@ _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
 # a clock (10:30, 10:30:00.000, 10:30am, 10:30 p.m.) then a zone's name closing the value,
 # a Latin one in capitals ("EDT" is a zone there, "est" or "get" a word), "мск" in any case
 _CLOCK_THEN_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?\s?m\b\.?))?"
-                              r"\s*,?\s+(?P<zone>[A-Z]{2,5}|(?i:[а-яё]{3}))\s*$")
+                              r"(?:\s*,)?\s+(?P<zone>[A-Z]{2,5}|(?i:[а-яё]{3}))\s*$")
 _RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
                       re.IGNORECASE)
 
