@@ -610,9 +610,10 @@ MODIFIED_METAS = ("article:modified_time", "og:updated_time", "og:modified_time"
 
 def _printed_update(moments: Sequence[datetime], published: datetime | None,
                     now: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """The first update moment the dateline prints (naive: the site's wall clock) that can
-    be one: none before the publication (a printed date of another event) or after the
-    fetch (``now``, the same wall clock)."""
+    """The first update moment the dateline prints (naive: the site's wall clock; aware in
+    a zone printed beside its clock, compared in ``tz``) that can be one: none before the
+    publication (a printed date of another event) or after the fetch (``now``, the site's
+    wall clock)."""
     for moment in moments:
         if now is not None and dates.localise(moment, tz).replace(tzinfo=None) > now:
             continue
