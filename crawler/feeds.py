@@ -50,7 +50,71 @@ _XML_NAMED = ((b"&amp;", b"&#38;"), (b"&lt;", b"&#60;"), (b"&gt;", b"&#62;"),
               (b"&quot;", b"&#34;"), (b"&apos;", b"&#39;"))
 _REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)"
                         rb"(?:([A-Za-z_][\w.-]*);|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
-_VERBATIM = re.compile(rb"<!\[CDATA\[|<!--")  # sections whose "&" is text, not markup
+# A "<" that opens no markup XML knows is text a CMS did not escape ("Курс < 3 руб", "1<2",
+# "a <b c</title>"): libxml2 stops at it even recovering ("StartTag: invalid element name"),
+# and every later item was lost. Markup is a start or end tag (a name, then attributes, to
+# its ">"), or "<!" / "<?" (comment, CDATA, DOCTYPE, PI: what they hold is not looked at,
+# _VERBATIM); any other "<" is made "&#60;". A well-formed document holds none. A quoted
+# attribute value runs to its quote whatever its length (a data: URI), and may hold a "<"
+# (up to _QUOTED_MAX bytes after its first: "<a href=\"/s?q=a<b\">", "<img alt=\"1 < 2\">" in
+# an unescaped description): no XML, but libxml2 reads it (and says so), where a start tag made text
+# left its end tag to close the item, and the item's later fields were lost. A byte past
+# ASCII may start a name (a Cyrillic one is XML's), so "<«" is left to the parser. Each look
+# ahead stops at the first "<" outside its quotes, and its possessive runs never backtrack;
+# a byte is in at most three looks (one per quoting state: the states a byte moves a look
+# between are a permutation, two looks never meet in one): linear in the document.
+_QUOTED_MAX = 4096
+_QUOTED = rb"""(?:"[^"<]*+(?:<[^"]{0,%d}+)?"|'[^'<]*+(?:<[^']{0,%d}+)?')""" % (
+    _QUOTED_MAX, _QUOTED_MAX)
+_TAG = rb"""/?[A-Za-z_:\x80-\xff][^<>"']*+(?:""" + _QUOTED + rb"""[^<>"']*+)*+>"""
+_STRAY_LT = re.compile(rb"<(?![!?]|" + _TAG + rb")")
+# A run of whole tokens (text, a tag, "<!" or "<?" with the text to the next "<", a stray
+# "<"): where one ends, no tag is cut (the pieces of _tag_pieces end there)
+_TOKENS = re.compile(rb"(?:[^<]++|<(?:" + _TAG + rb"|[!?][^<]*+)?){1,1024}+")
+# HTML's void elements, written unclosed in a description's unescaped HTML ("line<br>line",
+# "<img src='…'>"): each is a tag left open, and one in every item nested each item in the
+# one before until the parse stopped at libxml2's depth limit, every item lost. A name whose
+# end tag the document never writes is read self-closed ("<br/>"): a well-formed document
+# writes the end tag of any it leaves open. RSS's <link> and <source> are no HTML here.
+_VOIDS = (b"br", b"hr", b"img", b"wbr", b"input", b"col", b"area", b"embed", b"param", b"track")
+_VOID_END = re.compile(rb"</(" + b"|".join(_VOIDS) + rb")\s*>", re.IGNORECASE)
+_TAG_REST = rb"""((?:[^<>"'/]++|""" + _QUOTED + rb"""|/(?!>))*+)>"""  # attributes, no "/>"
+
+
+@functools.lru_cache(maxsize=64)
+def _open_void(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A start tag of one of ``names`` not self-closed."""
+    return re.compile(rb"<(" + b"|".join(sorted(names)) + rb")(?=[\s/>])" + _TAG_REST,
+                      re.IGNORECASE)
+
+
+def _unclosed_voids(data: bytes) -> re.Pattern[bytes] | None:
+    """The start tags of HTML void elements ``data`` writes open and never closes, read
+    self-closed; None when it writes none."""
+    if _open_void(frozenset(_VOIDS)).search(data) is None:
+        return None
+    closed = {m[1].lower() for m in _VOID_END.finditer(data)}
+    open_names = frozenset(name for name in _VOIDS if name not in closed)
+    return _open_void(open_names) if open_names else None
+
+
+# Sections whose "&" and "<" are no markup, left as written: CDATA sections and comments
+# (text), PIs and the DOCTYPE ("<?php if (a < b) ?>", '<!ENTITY c "1 < 2">' hold a legal "<").
+_OPENERS = (b"<![CDATA[", b"<!--", b"<?", b"<!DOCTYPE")
+_VERBATIM = re.compile(b"|".join(re.escape(opener) for opener in _OPENERS))
+_CLOSERS = {b"<![CDATA[": b"]]>", b"<!--": b"-->", b"<?": b"?>"}
+_TEXT_OPENERS = (b"<![CDATA[", b"<!--")  # one never closed: its opener is text
+_DOCTYPE_REST = re.compile(rb"[^\[>]*+(?:\[.*?\]\s*+)?>", re.DOTALL)  # its subset's "]" ends it
+
+
+def _section_end(data: bytes, opener: bytes, start: int) -> int:
+    """Where the section ``opener`` opens (its end at ``start``) ends; -1 when it never
+    does (nor any later one: each closer is looked for once to the end)."""
+    if opener == b"<!DOCTYPE":
+        rest = _DOCTYPE_REST.match(data, start)
+        return -1 if rest is None else rest.end()
+    end = data.find(_CLOSERS[opener], start)
+    return -1 if end < 0 else end + len(_CLOSERS[opener])
 _PIECE = 1 << 20  # bytes rewritten at once (bounds the pieces re.sub holds)
 
 
@@ -73,6 +137,9 @@ def _decodes_as(data: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+NEWLINE = b"\n"
 
 
 def _in_utf8(data: bytes, codec: str) -> bytes:
@@ -179,9 +246,44 @@ def _char_reference(match: re.Match[bytes]) -> bytes:
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
 
-def _references_in(markup: bytes) -> bytes:
-    """``markup`` (no CDATA, no comment) with every reference a character reference, in
-    pieces of about _PIECE bytes cut before an "&"."""
+def _references_in(markup: bytes, voids: re.Pattern[bytes] | None = None,
+                   dead: tuple[bytes, ...] = ()) -> bytes:
+    """``markup`` (no CDATA section, comment, PI or DOCTYPE) with every reference a
+    character reference, and every stray "<" (:data:`_STRAY_LT`) one too, in pieces of
+    about _PIECE bytes (:func:`_tag_pieces`: each "<" is judged with all of its tag, and no
+    reference is split); the
+    start tags ``voids`` matches (:func:`_unclosed_voids`) self-closed, and the ``dead``
+    openers (a CDATA section's or comment's no closer follows) text."""
+    if b"<" not in markup:  # (text between two sections, often): no tag, stray or opener
+        return _amp_references(markup)
+    parts: list[bytes] = []
+    for piece in _tag_pieces(markup):
+        if b"&" in piece:  # first: the "&#60;" written for a stray "<" is no "&" to read
+            piece = _amp_references(piece)
+        for opener in dead:
+            piece = piece.replace(opener, b"&#60;" + opener[1:])
+        piece = _STRAY_LT.sub(b"&#60;", piece)
+        parts.append(piece if voids is None else voids.sub(rb"<\1\2/>", piece))
+    return b"".join(parts)
+
+
+def _tag_pieces(markup: bytes) -> Iterator[bytes]:
+    """``markup`` in pieces of about _PIECE bytes, each cut where a token ends (before a
+    "<" or after a tag's ">": :data:`_TOKENS`): a tag, even one whose quoted value holds a
+    "<", and a reference (which holds no "<"), is never cut in two. A piece with no "<"
+    past its first byte runs to the next "<" (its stray sub stays small)."""
+    pos = 0
+    while pos < len(markup):
+        cut = pos
+        while cut < len(markup) and cut - pos < _PIECE:
+            cut = _TOKENS.match(markup, cut).end()  # a token at least: always advances
+        yield markup[pos:cut]
+        pos = cut
+
+
+def _amp_references(markup: bytes) -> bytes:
+    """``markup`` with every reference a character reference, in pieces of about _PIECE
+    bytes cut before an "&"."""
     parts: list[bytes] = []
     pos = 0
     while pos < len(markup):
@@ -196,24 +298,59 @@ def _references_in(markup: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _as_references(data: bytes) -> bytes:
-    """``data`` with every "&" outside CDATA sections and comments a character reference
-    (see _REFERENCE); their text is left as it is (an "&" escaped in a CDATA link would stay
-    "&amp;" in the URL), and a comment's "<![CDATA[" opens no section."""
-    parts: list[bytes] = []
-    pos = done = 0  # done: what is in parts (markup without an "&" is copied with what follows)
+def _as_references(data: bytes) -> tuple[bytes, str | None]:
+    """``data`` with every "&" outside CDATA sections, comments, PIs and the DOCTYPE
+    (_VERBATIM) a character reference (see _REFERENCE), every stray "<" there "&#60;" (see
+    _STRAY_LT), and HTML's void elements it never closes self-closed (see _VOIDS); what
+    those sections hold is left as it is (an "&" escaped in a CDATA link would stay "&amp;"
+    in the URL, a PI's "a < b" is no stray "<"), and a comment's "<![CDATA[" opens no
+    section. A CDATA section or comment never closed is none: from it on, its opener is
+    text (one left open in a description held every later item as its text); a PI or
+    DOCTYPE never closed is read on as markup past its opener, as the parser reads it.
+    With it, the first spot so mended ("line N: what"; None: none)."""
+    out = bytearray()  # (a list of pieces held objects a spot: millions, for some bodies)
+    view = memoryview(data)  # copied from without a slice's copy
+    first: tuple[int, str] | None = None
+    voids = _unclosed_voids(data)
+    dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
+    verbatim: re.Pattern[bytes] | None = _VERBATIM
+    openers = list(_OPENERS)  # those a later one of may close
+    pos = done = 0  # done: what is in out (markup without an "&" is copied with what follows)
     while pos < len(data):
-        found = _VERBATIM.search(data, pos)
+        found = verbatim.search(data, pos) if verbatim is not None else None
         stop = len(data) if found is None else found.start()
-        if data.find(b"&", pos, stop) >= 0:
-            parts += [data[done:pos], _references_in(data[pos:stop])]
+        mended = [(m.start(), what) for pattern, what in (
+            (_STRAY_LT, "a '<' that opens no tag, read as text"),
+            (voids, "an HTML tag never closed, read as closed")) if pattern is not None
+            and (m := pattern.search(data, pos, stop)) is not None]
+        if mended and first is None:
+            first = min(mended)
+        if mended or data.find(b"&", pos, stop) >= 0 or any(
+                data.find(opener, pos, stop) >= 0 for opener in dead):
+            out += view[done:pos]
+            out += _references_in(data[pos:stop], voids, dead)
             done = stop
         if found is None:
             break
-        end = data.find(b"]]>" if found[0] == b"<![CDATA[" else b"-->", found.end())
-        pos = len(data) if end < 0 else end + 3
-    parts.append(data[done:])
-    return b"".join(parts)
+        end = _section_end(data, found[0], found.end())
+        if end >= 0:
+            pos = end
+            continue
+        openers.remove(found[0])  # no later one closes either: not looked for again
+        verbatim = re.compile(b"|".join(map(re.escape, openers))) if openers else None
+        if found[0] not in _TEXT_OPENERS:
+            pos = found.end()
+            continue
+        if first is None:
+            kind = "a CDATA section" if found[0] == b"<![CDATA[" else "a comment"
+            first = (found.start(), f"{kind} never closed, its opener read as text")
+        dead += (found[0],)  # read on as markup from here, its opener as text
+        pos = found.start()
+    if done == 0:  # nothing rewritten: no copy
+        return data, None
+    out += view[done:]
+    said = None if first is None else f"line {data.count(NEWLINE, 0, first[0]) + 1}: {first[1]}"
+    return bytes(out), said
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -228,7 +365,8 @@ _CHUNK = 64 * 1024
 
 def iter_records(body: bytes, names: tuple[str, ...],
                  on_stop: Callable[[str], None] | None = None,
-                 content_type: str | None = None) -> Iterator[etree._Element]:
+                 content_type: str | None = None,
+                 on_damage: Callable[[str], None] | None = None) -> Iterator[etree._Element]:
     """Each element named one of ``names`` (local name), as soon as it is parsed.
 
     Read as a stream and each record dropped once the caller has looked at it: a feed or
@@ -236,47 +374,72 @@ def iter_records(body: bytes, names: tuple[str, ...],
     as one tree held 12 MB the crawl process kept for the rest of the crawl). Where the
     parser gives up (no document, or one nesting past libxml2's 256 levels), the records
     before stay and ``on_stop`` is told why: the rest of a feed was lost unsaid.
+    A document malformed where the parser (or the rewrite before it) recovers with no
+    record lost is told to ``on_damage`` instead (its first damaged spot), and its records
+    after the spot are read: a bare "<" in the second of three titles lost the third. After
+    a tag left open in a record (``<p>`` in a description) that record is given after the
+    later ones, without its fields after the tag (:func:`_finished`).
     """
-    data = _as_references(_as_declared(body.strip(), content_type))
+    data, stray = _as_references(_as_declared(body.strip(), content_type))
     parser = _safe_parser()
     read = 0
+    mismatch = _Mismatch(parser)
     try:
-        for node, nested in _parsed(parser, data, names):
+        for node, given in _parsed(parser, data, names, mismatch):
             read += 1
-            if not nested:
+            if given:
                 yield node
     except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
         if on_stop is not None:
             on_stop(str(exc)[:200])
         return
-    if on_stop is not None and (why := _stop_reason(parser, data, names, read)):
+    why = _stop_reason(parser, data, names, read) if on_stop or on_damage else None
+    if why is not None and on_stop is not None:
         on_stop(why)
+    elif why is None and on_damage is not None and (damage := _damage(parser, stray)):
+        on_damage(damage)
 
 
-def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...]
-            ) -> Iterator[tuple[etree._Element, bool]]:
-    """Each record of ``data`` as the parser ends it, ``data`` fed a chunk at a time and the
-    parser closed after (:func:`_finished`: with whether it lies in another record)."""
+def _damage(parser: etree.XMLPullParser, stray: str | None) -> str | None:
+    """Where a document read whole was malformed, None when it was not: the first spot
+    mended before the parse (``stray``), or the first error the parser recovered from (an undeclared namespace prefix
+    is none: the document is well-formed XML, read whole)."""
+    if stray is not None:
+        return stray
+    error = next((e for e in parser.feed_error_log if e.domain_name != "NAMESPACE"
+                  and e.level >= etree.ErrorLevels.ERROR), None)
+    return None if error is None else f"line {error.line}: {error.message[:200]}"
+
+
+def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
+            mismatch: _Mismatch) -> Iterator[tuple[etree._Element, bool]]:
+    """Each record of ``data`` as the parser ends it, with whether it is given as one
+    (:func:`_finished`): ``data`` fed a chunk at a time, then the parser closed (the fields a
+    document cut short left open dropped)."""
     for start in range(0, len(data), _CHUNK):
         parser.feed(data[start:start + _CHUNK])
-        yield from _finished(parser, names)
+        yield from _finished(parser, names, mismatch)
     if data:
         parser.close()
-        yield from _finished(parser, names)
+        cut = any(e.type_name == "ERR_TAG_NOT_FINISHED" for e in parser.feed_error_log)
+        yield from _finished(parser, names, mismatch, at_end=cut)
 
 
 def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
                  read: int) -> str | None:
     """Why the parser lost records, None when it lost none: an error it stops at (_LOSING),
     or any other after which it read fewer records than ``data`` closes. libxml2 stops
-    unraised at more than these (a bare "<" in a title, a charset's undefined byte): each
-    lost the rest of a feed unsaid, so the records its bytes hold are counted when the
-    parser complained at all."""
+    unraised at more than these (a charset's undefined byte): each lost the rest of a feed
+    unsaid, so the records its bytes hold are counted when the parser complained at all.
+    A document whose root element is closed in its bytes was not cut short: a tag left open
+    by its author ("<p>" in a description, which libxml2 closes at the root's end tag) lost
+    nothing when every record it closes was read."""
     errors = parser.feed_error_log
     if not errors:
         return None
-    lost = next((err for err in errors if err.type_name in _LOSING), None)
-    closed = _records_closed(data, names)
+    closed, root_closed = _records_closed(data, names)
+    lost = next((err for err in errors if err.type_name in _LOSING and not (
+        root_closed and err.type_name == "ERR_TAG_NOT_FINISHED")), None)
     short = f"; {closed - read} of its {closed} records not read" if closed > read else ""
     if lost is None and not short:
         return None
@@ -284,11 +447,12 @@ def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...
     return f"line {stop.line}: {stop.message[:200]}{short}"
 
 
-def _records_closed(data: bytes, names: tuple[str, ...]) -> int:
+def _records_closed(data: bytes, names: tuple[str, ...]) -> tuple[int, bool]:
     """How many end tags of ``names`` (any prefix, any case) ``data``'s root element holds
     outside CDATA sections, comments, processing instructions and its DOCTYPE: the records
     a parser that stops nowhere reads (an "</item>" in a PI, or after the root closed, is
-    none)."""
+    none); and whether the root element's end tag is in ``data`` (a document cut short
+    has none)."""
     end_tag = re.compile(rb"</(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in names)
                          + rb")\s*>", re.IGNORECASE)
     count = pos = 0
@@ -300,10 +464,12 @@ def _records_closed(data: bytes, names: tuple[str, ...]) -> int:
             root_end = re.compile(rb"</" + re.escape(root[1]) + rb"\s*>")
         closed = root_end.search(data, pos, stop) if root_end else None
         count += sum(1 for _ in end_tag.finditer(data, pos, closed.start() if closed else stop))
-        if found is None or closed is not None:
+        if closed is not None:
+            return count, True
+        if found is None:
             break
         pos = _unparsed_end(data, found)
-    return count
+    return count, False
 
 
 # what no record is counted in: CDATA sections, comments, PIs (the XML declaration too), DOCTYPE
@@ -328,22 +494,66 @@ def _unparsed_end(data: bytes, found: re.Match[bytes]) -> int:
 _LOSING = frozenset(("ERR_RESOURCE_LIMIT", "ERR_DOCUMENT_EMPTY", "ERR_TAG_NOT_FINISHED"))
 
 
-def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]
-              ) -> Iterator[tuple[etree._Element, bool]]:
-    """The records the parser ended, each with whether it lies in another record (then no
-    record of its own: :func:`_in_record`, asked once); each is let go once looked at, and so
-    is any element ended outside a record (49 MB of ``<a/>`` between the entries grew to
-    1.7 GB)."""
+def _finished(parser: etree.XMLPullParser, names: tuple[str, ...], mismatch: _Mismatch,
+              at_end: bool = False) -> Iterator[tuple[etree._Element, bool]]:
+    """The records the parser ended, each with whether it is given as one; each is let go
+    once looked at, and so is any element ended outside a record (49 MB of ``<a/>`` between
+    the entries grew to 1.7 GB).
+
+    A record nested in a record is that record's field (an ``<atom:entry>`` in an
+    ``<item>``), except one nested in a record of its own name once the parser met a tag
+    left open (``<p>`` or ``<b>`` unclosed in a description: libxml2 closes it with the
+    description's end tag and the item's end tag closes the description, so every later
+    item was held in that one and lost): that is the next record, given and let go. The
+    record holding the open tag ends last (at the root's end tag): it is given after the
+    records that follow it, and its fields after the tag are lost (the parser read them
+    into the field holding the tag, the description, out of the record's reach). Tags left open in a few hundred
+    records nest past libxml2's depth limit: the parse stops there, no record read.
+    ``at_end``: the events of the parser's close of a document cut short, which ends the
+    elements it left open: a record's field open there was cut, its text not whole (a link
+    cut to "https://ex.by/ne" is a 404), and is dropped from the record given."""
+    previous: etree._Element | None = None
     for _event, node in parser.read_events():
         nested = _in_record(node, names)
         if _local(node.tag) in names:
-            yield node, nested
+            if at_end and previous is not None and previous.getparent() is node:
+                node.remove(previous)  # the field open where the document was cut
+            if not nested:
+                yield node, True
+            elif _nested_in_its_kind(node) and mismatch.seen():
+                yield node, True
+                node.getparent().remove(node)
+                previous = None
+                continue
+            else:
+                yield node, False
+        previous = node
         if nested:
             continue  # a record's field (a record nested in it too): let go when it ends
         node.clear(keep_tail=True)
         parent = node.getparent()
         while parent is not None and node.getprevious() is not None:
             del parent[0]
+
+
+def _nested_in_its_kind(node: etree._Element) -> bool:
+    """Whether a record lies in a record of its own name (an item in an item)."""
+    name = _local(node.tag)
+    return any(_local(up.tag) == name for up in node.iterancestors())
+
+
+class _Mismatch:
+    """Whether the parser met a mismatched end tag (a tag left open before it): looked up
+    in its error log until it has, then remembered (the log is copied at each look)."""
+
+    def __init__(self, parser: etree.XMLPullParser) -> None:
+        self.parser = parser
+        self.met = False
+
+    def seen(self) -> bool:
+        self.met = self.met or any(e.type_name == "ERR_TAG_NAME_MISMATCH"
+                                   for e in self.parser.feed_error_log)
+        return self.met
 
 
 def _in_record(node: etree._Element, names: tuple[str, ...]) -> bool:
@@ -456,9 +666,13 @@ class FeedSkips:
     no_link: int = 0
     first_no_link: str | None = None  # "item N 'its title'"
     unread: str | None = None  # why the feed, or the rest of it, could not be read
+    malformed: str | None = None  # where a feed read whole was malformed (recovered)
 
     def stopped(self, reason: str) -> None:
         self.unread = reason
+
+    def damaged(self, reason: str) -> None:
+        self.malformed = reason
 
     def add(self, number: int, title: str | None) -> None:
         self.no_link += 1
@@ -494,8 +708,9 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None, now: datetime | No
         return
     # (an HTML page answering a feed's address is said so by the caller, not as unread)
     on_stop = skips.stopped if skips is not None and kind != "html" else None
+    on_damage = skips.damaged if on_stop is not None else None
     for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop,
-                                               content_type), 1):
+                                               content_type, on_damage), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _preferred_text(node, "pubdate", "date", "published")
@@ -560,12 +775,14 @@ def _json_feed_entries(body: bytes, skips: FeedSkips | None, now: datetime | Non
 
 
 def sitemap_entries(body: bytes, now: datetime | None = None,
-                    on_stop: Callable[[str], None] | None = None
+                    on_stop: Callable[[str], None] | None = None,
+                    on_damage: Callable[[str], None] | None = None
                     ) -> Iterator[tuple[str, str, datetime | None]]:
     """(kind, loc, lastmod) for each <url> ("url") and <sitemap> ("sitemap") entry; a
     ``lastmod`` that is no date (:func:`publication_date`, bounded by ``now``: when the
-    sitemap was fetched, as :func:`feed_entries`) is None."""
-    for node in iter_records(body, ("url", "sitemap"), on_stop):
+    sitemap was fetched, as :func:`feed_entries`) is None. ``on_stop``, ``on_damage``: as
+    :func:`iter_records`' (a sitemap read whole around a bare "<" is told to ``on_damage``)."""
+    for node in iter_records(body, ("url", "sitemap"), on_stop, on_damage=on_damage):
         loc = _child_text(node, "loc")
         if loc:
             yield _local(node.tag), loc, publication_date(
@@ -575,7 +792,8 @@ def sitemap_entries(body: bytes, now: datetime | None = None,
 def xml_stops(document: bytes) -> tuple[list[str], Callable[[str], None] | None]:
     """Where a sitemap's parse stopped short (:func:`iter_records`' ``on_stop``), for a
     document of XML markup only: a plain-text sitemap is no document to the XML parser, and
-    an HTML page answering is said so on its own."""
+    an HTML page answering is said so on its own. (Where it was malformed, read whole:
+    :func:`xml_damages`.)"""
     stops: list[str] = []
     xml = _MARKUP_START.match(document) is not None and document_element(document) != "html"
     return stops, stops.append if xml else None
@@ -597,6 +815,14 @@ def gunzipped_document(body: bytes) -> tuple[bytes, str | None]:
         return b"", f"no gzip ({exc})"
     except (OSError, EOFError, zlib.error, struct.error) as exc:
         return b"", f"no gzip ({exc})"
+
+
+def xml_damages(on_stop: Callable[[str], None] | None
+                ) -> tuple[list[str], Callable[[str], None] | None]:
+    """Where a sitemap read whole was malformed (:func:`iter_records`' ``on_damage``), for
+    the document :func:`xml_stops` gave ``on_stop`` for (an XML one) only."""
+    damages: list[str] = []
+    return damages, damages.append if on_stop is not None else None
 
 
 # markup after a BOM and blank space: an XML sitemap or an HTML page, no text sitemap

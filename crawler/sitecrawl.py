@@ -55,6 +55,7 @@ from crawler.feeds import (
     document_element,
     feed_entries,
     gunzipped_document,
+    xml_damages,
     xml_stops,
 )
 from crawler.frontiers import run_scheduler
@@ -1087,7 +1088,8 @@ class SiteCrawl(OutletSpider):
         children: list[tuple[str, datetime | None]] = []
         records, bound = 0, self.sitemap_max_entries()
         stops, on_stop = xml_stops(document)
-        for record in disc.sitemap_records(document, fetch_time(response), on_stop):
+        damages, on_damage = xml_damages(on_stop)
+        for record in disc.sitemap_records(document, fetch_time(response), on_stop, on_damage):
             if records >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break
@@ -1111,6 +1113,8 @@ class SiteCrawl(OutletSpider):
         yield from self.child_sitemaps(state, response.url, children, depth, now)
         if stops:
             self.note_unread("sitemap", response.url, stops[0], records)
+        elif damages:
+            self.note_malformed("sitemap", response.url, damages[0], records)
         if records:
             return
         text = TextSitemap()

@@ -714,12 +714,15 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
 
 
 def sitemap_records(document: bytes, now: datetime | None = None,
-                    on_stop: Callable[[str], None] | None = None) -> Iterator[SitemapRecord]:
+                    on_stop: Callable[[str], None] | None = None,
+                    on_damage: Callable[[str], None] | None = None
+                    ) -> Iterator[SitemapRecord]:
     """Each ``<url>`` and ``<sitemap>`` entry of a sitemap document (unpacked by
     ``feeds.gunzipped_document``), with ``news:publication_date`` when given, else ``lastmod``;
     a date that is no publication date (``dates.publication_date``: a CMS's null, one ahead of
-    ``now``, when the sitemap was fetched, its capture time in a replay) is None."""
-    for node in iter_records(document, ("url", "sitemap"), on_stop):
+    ``now``, when the sitemap was fetched, its capture time in a replay) is None.
+    ``on_stop``, ``on_damage``: as ``feeds.iter_records``'."""
+    for node in iter_records(document, ("url", "sitemap"), on_stop, on_damage=on_damage):
         loc = _child_text(node, "loc")
         if not loc:
             continue

@@ -46,6 +46,7 @@ from crawler.feeds import (
     same_host,
     sitemap_entries,
     text_sitemap_lines,
+    xml_damages,
     xml_stops,
 )
 from crawler.items import (
@@ -498,12 +499,24 @@ class OutletSpider(scrapy.Spider):
                             "discovery/%s/unread): %s", kind, url,
                             f" past its first {entries} entries" if entries else "", kind, why)
 
+    def note_malformed(self, kind: str, url: str, why: str, entries: int) -> None:
+        """A feed or sitemap (``kind``) malformed where the parser recovered and lost no
+        record (a bare "<" in a title lost every later item): read around the damage (a
+        record holding a tag left open loses its fields after it: ``feeds._finished``), and
+        the damage said and counted."""
+        self.crawler.stats.inc_value(f"discovery/{kind}/malformed")
+        self.logger.warning("Discovery: the %s %s is malformed, read around it: %d entries "
+                            "(counted in discovery/%s/malformed): %s", kind, url, entries, kind,
+                            why)
+
     def note_feed_skips(self, url: str, skips: FeedSkips, entries: int) -> None:
         """Count a feed's items with no link at all and name the first (they were dropped
         without a word: a feed of such items gave nothing and said nothing); and a feed that
         could not be read, or not to its end, with the ``entries`` read before."""
         if skips.unread is not None:
             self.note_unread("feed", url, skips.unread, entries)
+        elif skips.malformed is not None:
+            self.note_malformed("feed", url, skips.malformed, entries)
         if not skips.no_link:
             return
         self.crawler.stats.inc_value("discovery/feed/no_link", skips.no_link)
@@ -599,9 +612,10 @@ class OutletSpider(scrapy.Spider):
             return
         entries, bound = 0, self.sitemap_max_entries()
         stops, on_stop = xml_stops(document)
+        damages, on_damage = xml_damages(on_stop)
         # streamed, never held whole
         now = fetch_time(response)  # a replay's capture time: dates judged as then
-        for kind, href, lastmod in sitemap_entries(document, now, on_stop):
+        for kind, href, lastmod in sitemap_entries(document, now, on_stop, on_damage):
             if entries >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break
@@ -630,6 +644,8 @@ class OutletSpider(scrapy.Spider):
         yield from self.child_sitemaps(outlet, response.url, children, depth, now)
         if stops:
             self.note_unread("sitemap", response.url, stops[0], entries)
+        elif damages:
+            self.note_malformed("sitemap", response.url, damages[0], entries)
         if not entries:
             text = TextSitemap()
             for loc in self.text_sitemap_urls(outlet, response.url, document, text, bound):

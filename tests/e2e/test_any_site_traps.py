@@ -13,8 +13,9 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from html import escape
 
 import pytest
 
@@ -522,3 +523,30 @@ def test_a_document_the_parser_gives_up_on_is_said_with_what_came_before(
     assert re.search(rf"the {kind} http://{re.escape(shape.site.host + path)} could not be "
                      rf"read past its first [1-9]\d* entries \(counted in discovery/{kind}"
                      r"/unread\): line \d+: Excessive depth in document: 256", result.log)
+
+
+def test_a_bare_lt_in_a_feeds_second_item_loses_no_later_article(tmp_path) -> None:
+    """A feed of three items, the second's title holding a "<" its CMS left unescaped ("Курс
+    < 3 руб"): the parser stopped there and the third article was never fetched, said only
+    as an unread feed. It is read as text now: all three articles become items, and the
+    malformed feed is named and counted."""
+    shape = anysite.feed_only_site()
+    host = shape.site.host
+    golds = shape.golds[:3]
+    items = "".join(
+        f"<item><title>{escape(g.title)}{' — курс < 3 руб' if n == 1 else ''}</title>"
+        f"<link>{g.url}</link><pubDate>"
+        f"{format_datetime(g.published.astimezone(UTC), usegmt=True)}</pubDate></item>\n"
+        for n, g in enumerate(golds))
+    shape.site.add("/export/rss.xml", Page(
+        ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Урал'
+         f"</title>\n{items}</channel></rss>").encode(), content_type="application/rss+xml"))
+    shape = replace(shape, golds=golds)
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert "discovery/feed/unread" not in result.stats
+    assert result.stats["discovery/feed/malformed"] == 1
+    assert (f"the feed http://{host}/export/rss.xml is malformed, read around it: 3 entries "
+            "(counted in discovery/feed/malformed): line 4: a '<' that opens no tag, read as "
+            "text" in result.log)  # the second item's line

@@ -65,3 +65,23 @@ def test_an_atom_entry_whose_xml_base_is_no_url_is_skipped(base: str) -> None:
                                         "zerkalo"))
     assert [r.url for r in requests] == [GOOD]
     assert stats.get_value("discovery/feed/no_url") == 1
+
+
+MALFORMED_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+                     'schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/'
+                     '1.1"><url><loc>https://news.zerkalo.io/life/1.html</loc><image:image>'
+                     "<image:title>Курс < 3 руб</image:title></image:image></url>"
+                     f"<url><loc>{GOOD}</loc></url></urlset>").encode()
+
+
+def test_a_sitemap_read_whole_around_a_bare_lt_is_said_and_counted(caplog) -> None:
+    """A bare "<" in a sitemap (an image title) is read as text, every entry after it read,
+    as in a feed; it is said and counted as the feed's is (it was mended unsaid)."""
+    spider, stats = spider_and_stats()
+    requests = list(spider.sitemap_outputs(XmlResponse(SITEMAP, body=MALFORMED_SITEMAP,
+                                                       request=Request(SITEMAP)), "zerkalo"))
+    assert [r.url for r in requests] == ["https://news.zerkalo.io/life/1.html", GOOD]
+    assert stats.get_value("discovery/sitemap/malformed") == 1
+    assert stats.get_value("discovery/sitemap/unread") is None
+    assert (f"the sitemap {SITEMAP} is malformed, read around it: 2 entries (counted in "
+            "discovery/sitemap/malformed): line 1: a '<' that opens no tag") in caplog.text

@@ -132,3 +132,19 @@ def test_an_alias_whose_canonical_the_archive_lacks_is_read_as_of_its_capture(
     failure.request = canonical
     assert [r.url for r in spider.article_failed(failure)] == [EVENT]
     assert not spider.crawler.stats.get_value("discovery/out_of_window_links")
+
+
+def test_a_sitemap_read_whole_around_a_bare_lt_is_said_and_counted(spider: SiteSpider,
+                                                                   caplog) -> None:
+    """The site spider's sitemaps are judged as the outlet spiders' are: a bare "<" (an
+    image title's) is read as text, said and counted."""
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/'
+               '0.9"><url><loc>https://runews24.ru/culture/05/01/2026/a</loc><title>1 < 2'
+               "</title></url><url><loc>https://runews24.ru/culture/05/01/2026/b</loc></url>"
+               "</urlset>")
+    response = captured(XmlResponse, "https://runews24.ru/sitemap.xml", sitemap)
+    list(spider.on_sitemap(response, state_of(spider), 0))
+    assert spider.crawler.stats.get_value("discovery/sitemap_entries") == 2
+    assert spider.crawler.stats.get_value("discovery/sitemap/malformed") == 1
+    assert "the sitemap https://runews24.ru/sitemap.xml is malformed, read around it: 2 " \
+        "entries" in caplog.text
