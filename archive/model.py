@@ -11,6 +11,7 @@ from .httputil import (
     get_header,
     part_of_page,
     range_headers,
+    range_said,
     raw_fields,
 )
 
@@ -76,6 +77,11 @@ class RecordRef:
     record_id: str
     path: str = field(default="", compare=False)
 
+    @property
+    def where(self) -> str:
+        """The file as a log line names it: as read, else the record's base name."""
+        return self.path or self.file
+
     def as_dict(self) -> dict:
         return {
             "file": self.file,
@@ -126,3 +132,8 @@ class ArchivedResponse:
         payload (:func:`archive.httputil.part_of_page`); None for any other response."""
         return part_of_page(self.status, range_headers(self.headers), len(self.payload),
                             self.content_type())
+
+    def part_said(self) -> str:
+        """A 206 part as a log line names it: its Content-Range, capture time and record."""
+        return (f"{range_said(self.header('Content-Range'))}, captured "
+                f"{self.date:%Y-%m-%d %H:%M:%S}; {self.ref.where} at offset {self.ref.offset}")

@@ -348,7 +348,7 @@ def _payload(http: HttpMessage, holder: WarcRecord, ref: RecordRef,
         whose = "" if holder.record_id == ref.record_id else "its original's "
         kept.append(f"{whose}WARC-Payload-Digest mismatch: the payload is not the one written")
     for reason in kept:
-        report(WarcFormatError(ref.path or ref.file, ref.offset, f"{reason}; served as stored",
+        report(WarcFormatError(ref.where, ref.offset, f"{reason}; served as stored",
                                kept=True), on_error, soft=True)
     return payload, partial
 

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.httputil import PAGE_STATUSES, range_said
+from archive.httputil import PAGE_STATUSES
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first
 from archive.urls import normalize_url, site_host
@@ -111,10 +111,8 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
 
 def said_part(part: ArchivedResponse, use: str) -> None:
     """Say a row's document held only as a 206 part, not read for ``use``."""
-    logger.warning("%s: only a 206 holding part of the document is archived (%s, captured "
-                   "%s; %s at offset %d): partial_content, not read for %s", part.url,
-                   range_said(part.header("Content-Range")), f"{part.date:%Y-%m-%d %H:%M:%S}",
-                   part.ref.path or part.ref.file, part.ref.offset, use)
+    logger.warning("%s: only a 206 holding part of the document is archived (%s): "
+                   "partial_content, not read for %s", part.url, part.part_said(), use)
 
 
 def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
@@ -123,7 +121,7 @@ def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
     seen: set[tuple[str, int]] = set()
 
     def part(archived: ArchivedResponse, use: str) -> None:
-        if (key := (archived.ref.path or archived.ref.file, archived.ref.offset)) in seen:
+        if (key := (archived.ref.where, archived.ref.offset)) in seen:
             return
         seen.add(key)
         said_part(archived, use)

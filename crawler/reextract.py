@@ -48,7 +48,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.errors import RECORD_KEPT, UnservedRecord, WarcFormatError
-from archive.httputil import range_said
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first, read_without_range
 from crawler.archive_dates import feed_dates, listed_hint, url_day_hint
@@ -176,10 +175,8 @@ def _said_partial_feed(report: ReextractReport, part: ArchivedResponse, entries:
     else:
         report.partial_feeds_unread += 1
         became = "an unreadable partial feed version: no entries read of it"
-    logger.warning("%s: only a 206 holding part of the document is archived (%s, captured "
-                   "%s; %s at offset %d): %s", part.url, range_said(part.header("Content-Range")),
-                   f"{part.date:%Y-%m-%d %H:%M:%S}", part.ref.path or part.ref.file,
-                   part.ref.offset, became)
+    logger.warning("%s: only a 206 holding part of the document is archived (%s): %s",
+                   part.url, part.part_said(), became)
 
 
 def _count_row_part(report: ReextractReport, _part: ArchivedResponse) -> None:

@@ -30,7 +30,6 @@ from archive.httputil import (
     DEFAULT_MAX_DECODED,
     content_problem,
     encoding_not_applied,
-    range_said,
 )
 from archive.methods import method_query
 from archive.model import ArchivedResponse
@@ -221,11 +220,8 @@ class WarcReplayMiddleware:
         """Count and say a 206 served for a request with no Range (the archive holds no whole
         2xx of its spelling): part of the page, which no extraction takes for the page."""
         self.stats.inc_value("replay/partial_served")
-        logger.warning("%s: only a 206 holding part of the page is archived (%s, captured "
-                       "%s; %s at offset %d): served as it is, partial", url,
-                       range_said(part.header("Content-Range")),
-                       f"{part.date:%Y-%m-%d %H:%M:%S}", part.ref.path or part.ref.file,
-                       part.ref.offset)
+        logger.warning("%s: only a 206 holding part of the page is archived (%s): served "
+                       "as it is, partial", url, part.part_said())
 
     def _within(self, url: str, method: str, bound: int, ranged: bool = False
                 ) -> tuple[ArchivedResponse | None, int]:
@@ -263,7 +259,7 @@ class WarcReplayMiddleware:
         self.stats.inc_value("replay/partial_passed_over")
         logger.info("%s: its 206 capture of %s (%s at offset %d) holds part of the page; a "
                     "whole capture is served", url, f"{part.date:%Y-%m-%d %H:%M:%S}",
-                    part.ref.path or part.ref.file, part.ref.offset)
+                    part.ref.where, part.ref.offset)
 
     def _said_over(self, url: str, archived: ArchivedResponse, size: int, bound: int) -> None:
         self.stats.inc_value("replay/over_maxsize")
