@@ -63,9 +63,19 @@ def is_chunked(headers: list[tuple[str, str]]) -> bool:
 
 
 PARTIAL_CONTENT = 206  # part of a page: the answer to a request with a Range
-# the answers a page is read of: a 200, or a 206 whose body is the whole page (no
-# Content-Range, ``bytes 0-N/N+1``, ``bytes 0-N/*``: :func:`part_of_page` tells a part)
-PAGE_STATUSES = frozenset({200, PARTIAL_CONTENT})
+NON_AUTHORITATIVE = 203  # a transforming proxy's 200 (a CDN's minified or recoded page)
+# The answers a page is read of (a later page of an article, a site row's home page, feed or
+# zone-voting page, a feed version dated): the 2xx whose content is the target's
+# representation, by RFC 9110 §15.3. A 200; a 203, "the enclosed content has been modified
+# from that of the origin server's 200 (OK) response by a transforming proxy" (§15.3.4):
+# the page, as the first page answered so is read (Scrapy's HttpErrorMiddleware passes any
+# 2xx to the callback; reextract reads a 2xx); a 206 whose body is the whole page (no
+# Content-Range, ``bytes 0-N/N+1``, ``bytes 0-N/*``: :func:`part_of_page` tells a part).
+# Not the others: a 201's content describes the resource created (§15.3.2), a 202's the
+# request's status (§15.3.3), a 204 and a 205 have none (§15.3.5, §15.3.6), a 207 is a
+# WebDAV multistatus XML (RFC 4918 §11.1), a 208 a binding already listed (RFC 5842), a 226
+# an instance-manipulation's result, a delta (RFC 3229 §10.4.1): no page of theirs.
+PAGE_STATUSES = frozenset({200, NON_AUTHORITATIVE, PARTIAL_CONTENT})
 # from the first byte: "bytes 0-N/T", also misspelled "bytes=0-N/T"; T may be "*" (unknown)
 _FROM_START = re.compile(r"\s*bytes[\s=]\s*0-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 

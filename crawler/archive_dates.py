@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from urllib.parse import urljoin
 
-from archive.httputil import PARTIAL_CONTENT
+from archive.httputil import PAGE_STATUSES
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, whole_versions
 from crawler.archive_join import article_key, decoded_body
@@ -67,7 +67,7 @@ def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[s
         archive = outlet.discovery.archive
         day = archive.day_of(path_and_query(url)) if archive is not None else None
         for version in whole_versions(lookup, url):
-            if version.status not in (200, PARTIAL_CONTENT):
+            if version.status not in PAGE_STATUSES:
                 continue
             part = is_part(version)
             read = _version_entries(version, url, outlet, day, days, dates)

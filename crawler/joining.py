@@ -30,9 +30,11 @@ DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
 DEFAULT_MAX_TEXT_CHARS = MAX_JOINED_CHARS  # the ARTICLE_MAX_TEXT_CHARS setting's default
 DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# A later page is read of PAGE_STATUSES: a 200, or a 206 (a server answering a GET with no
-# Range so, a capture's only one): the page when its body is the whole page, else part of it,
-# which its extraction refuses as ``partial_content`` naming its record (``ArticlePage.partial``)
+# A later page is read of PAGE_STATUSES (RFC 9110's reasons beside it): a 200, a 203 (a
+# transforming proxy's 200, read as the first page answered so is), or a 206 (a server
+# answering a GET with no Range so, a capture's only one): the page when its body is the whole
+# page, else part of it, which its extraction refuses as ``partial_content`` naming its record
+# (``ArticlePage.partial``). Another status (a 204, no content) fails the page as ``http_<n>``.
 # Reasons a joining stops that the site serves the same on every fetch, or our caps on pages
 # and text stop it at every time: the text read is all this crawl will ever join, not a text
 # cut short by a failure (a timeout, an HTTP 503, a shutdown, an error page with another
@@ -54,7 +56,7 @@ class PageFailed(Exception):
 class Answer:
     """What one request for a later page got: its status, the URL it answers, where a redirect
     sends (its Location: the bytes sent, or the text a WARC reader decoded), and the page it
-    makes (read only for a 200 or 206: :data:`PAGE_STATUSES`)."""
+    makes (read only for a 200, 203 or 206: :data:`PAGE_STATUSES`)."""
 
     status: int
     url: str

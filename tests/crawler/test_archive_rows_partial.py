@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from archive.reader import ArchiveLookup
+from crawler.archive_dates import feed_dates, listed_hint
 from crawler.archive_rows import archived_site_name, landed_url, learn_rows, site_offsets
+from tests.crawler.test_partial_feeds import FEED as BELTA_FEED
+from tests.crawler.test_partial_feeds import RSS as BELTA_RSS
+from tests.crawler.test_partial_feeds import A
 from tests.support.warcs import gz, http_response, record, warcio_warc
 
 HOME = "http://ex.by/"
@@ -147,3 +151,18 @@ def test_media_parts_on_the_host_are_passed_over_unsaid_and_documents_said(
     for url, offset in parts:
         [line] = [line for line in lines if line.startswith(f"{url}: ")]
         assert f"{warc} at offset {offset}" in line and "time zone vote" in line, line
+
+
+def test_a_home_page_and_feed_answered_203_are_read_as_their_200s(tmp_path) -> None:
+    """A 203 (a transforming proxy's 200: RFC 9110 §15.3.4) is the page, as the crawl read
+    it (any 2xx reaches its callback): it names the site, moves it and its feed votes for the
+    zone and dates its entries; all were passed over as no page."""
+    proxied = "203 Non-Authoritative Information"
+    warc, _ = _warc(tmp_path, (HOME, http_response(PAGE, proxied)),
+                    (FEED, http_response(RSS, proxied, "application/rss+xml")),
+                    (BELTA_FEED, http_response(BELTA_RSS, proxied, "application/rss+xml")))
+    with ArchiveLookup([warc]) as lookup:
+        assert archived_site_name(lookup, HOME) == "Example News"
+        assert landed_url(lookup, HOME) == "https://ex.by/"
+        assert site_offsets(lookup, HOME)[1] == {timedelta(hours=3): 3}
+        assert listed_hint(A, feed_dates(lookup)) == "2026-01-05T10:00:00+03:00"

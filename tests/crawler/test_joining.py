@@ -65,6 +65,25 @@ def test_a_206_answer_is_read_as_the_page_an_200_is() -> None:
     assert _fetch(joiner, "http://e.com/a?page=2") == "page http://e.com/a?page=2"
 
 
+def test_a_203_answer_is_read_as_the_page_as_a_first_page_answered_203_is() -> None:
+    """A later page answered 203 (a transforming proxy's 200: RFC 9110 §15.3.4) is the page,
+    as a first page answered so is (Scrapy's HttpErrorMiddleware passes any 2xx to the
+    callback, reextract reads a 2xx); it was refused as ``http_203``, the item cut short."""
+    joiner = _Answers({"http://e.com/a?page=2": (203, None)})
+    assert _fetch(joiner, "http://e.com/a?page=2") == "page http://e.com/a?page=2"
+
+
+@pytest.mark.parametrize("status", [201, 202, 204, 205, 207, 208, 226])
+def test_a_2xx_whose_content_is_no_page_fails_the_page_by_its_status(status: int) -> None:
+    """A 2xx whose content is not the page's representation (RFC 9110 §15.3: a 201's
+    describes what was created, a 202's the request's status, a 204 and a 205 have none; a
+    207's is WebDAV XML, a 226's a delta) is no later page: ``http_<status>``, said."""
+    joiner = _Answers({"http://e.com/a?page=2": (status, None)})
+    with pytest.raises(PageFailed) as info:
+        _fetch(joiner, "http://e.com/a?page=2")
+    assert info.value.reason == f"http_{status}"
+
+
 def test_a_location_that_is_no_url_fails_the_page_naming_it() -> None:
     joiner = _Answers({"http://e.com/a?page=2": (301, b"http://[::1")})
     with pytest.raises(PageFailed) as info:
