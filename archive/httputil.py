@@ -610,16 +610,23 @@ def decode_content(body: bytes, encoding: str | None,
 
 
 def content_problem(body: bytes, encoding: str | None,
-                    max_size: int = DEFAULT_MAX_DECODED) -> ContentDecodingError | None:
+                    max_size: int = DEFAULT_MAX_DECODED, *,
+                    part: bool = False) -> ContentDecodingError | None:
     """Why a stored ``body`` cannot be undone of its Content-Encoding ``encoding`` within
     ``max_size`` bytes (damaged, cut, an unknown coding, too big), or None: it decodes, has
     no coding, is empty (a HEAD's, a redirect's: nothing to decode), or was stored already
     decoded by a browser-based tool (:func:`encoding_not_applied`, read as it is). Decoded
-    to check only: the output is counted, not held."""
+    to check only: the output is counted, not held. A ``part`` (a 206 holding part of its
+    page, :func:`part_of_page`) is a range of the coded stream (RFC 9110 §14.1: ranges are of
+    the representation, coding and all), cut by its range or starting mid-stream: it has a
+    problem only when its decoding passes ``max_size``, so its readers say it as a part, not
+    as a body that does not decode."""
     if not body or not encoding or encoding_not_applied(body, encoding):
         return None
     try:
         decode_content(body, encoding, max_size, keep=False)
-    except ContentDecodingError as exc:
+    except ContentTooLargeError as exc:
         return exc
+    except ContentDecodingError as exc:
+        return None if part else exc
     return None

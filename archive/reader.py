@@ -1015,7 +1015,9 @@ class ArchiveLookup:
     when a capture is read; a stored offset that now holds another URL's record is refused.
     With ``max_decoded``, a capture whose body's Content-Encoding cannot be undone within
     that many bytes (damaged, cut, an unknown coding, too big: httputil.content_problem) is
-    unreadable too: reported and passed over for the next best, as a damaged record is.
+    unreadable too: reported and passed over for the next best, as a damaged record is. Not
+    a 206 holding part of its page (:func:`is_part`), unless too big: a range of a coded
+    stream does not decode by its nature, and its readers say it as the part it is.
     """
 
     def __init__(
@@ -1494,7 +1496,8 @@ class ArchiveLookup:
         if found is None or self._max_decoded is None:
             return found
         coding = found.content_encoding()
-        if (problem := content_problem(found.payload, coding, self._max_decoded)) is not None:
+        if (problem := content_problem(found.payload, coding, self._max_decoded,
+                                       part=is_part(found))) is not None:
             raise WarcFormatError(info.file, offset,
                                   f"HTTP body: Content-Encoding {coding} does not decode: {problem}")
         return found

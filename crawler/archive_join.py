@@ -209,7 +209,12 @@ class ArchivePages(Joiner):
         return read_first(lookup, url, self.at)  # a 206 gives way to its whole 2xx
 
     def page(self, archived: ArchivedResponse, first: ArticlePage) -> ArticlePage:
-        """The later page a crawl would have built of this capture (the first page's outlet)."""
+        """The later page a crawl would have built of this capture (the first page's outlet).
+        A 206 holding part of the page is not decoded (a range of a coded stream does not
+        decode): its extraction refuses it as ``partial_content``, naming its record, as
+        reextract's first page (``page_from_response``)."""
+        if archived.part() is not None:
+            return ArticlePage.from_archived(archived, b"", first.outlet)
         body = decoded_body(archived, archived.url, self.later.max_size)
         if isinstance(body, str):
             raise PageFailed(body, "its body cannot be decoded")

@@ -11,6 +11,8 @@ import zlib
 
 from scrapy.http import Response
 
+from archive.httputil import encoding_not_applied
+
 _CHUNK = 64 * 1024
 
 
@@ -53,3 +55,18 @@ def truncated_encoding(response: Response, max_output: int = 0) -> str | None:
     if len(codings) != 1 or codings[0] not in ("gzip", "x-gzip", "deflate") or not response.body:
         return None
     return None if stream_complete(response.body, codings[0], max_output) else codings[0]
+
+
+def part_as_sent(response: Response) -> Response:
+    """A 206 holding part of its page, handed on so that it reaches its reader as a part:
+    a range of a coded stream is cut by its range (Scrapy's gunzip gives what its head
+    holds), or starts mid-stream, where no coding starts; that one's Content-Encoding is
+    dropped, as replay serves such a body (``encoding_not_applied``), where
+    HttpCompressionMiddleware failed the request. Its extraction refuses it as
+    ``partial_content``, naming its Content-Range."""
+    codings = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
+    if not codings or not encoding_not_applied(response.body, codings):
+        return response
+    headers = response.headers.copy()
+    del headers["Content-Encoding"]
+    return response.replace(headers=headers)

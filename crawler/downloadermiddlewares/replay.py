@@ -204,7 +204,7 @@ class WarcReplayMiddleware:
             return Response(request.url, status=404, request=request, flags=[REPLAY_MISSING])
         self.stats.inc_value("replay/hits")
         decoded = encoding_not_applied(archived.payload, archived.content_encoding())
-        if decoded:
+        if decoded and not is_part(archived):  # (a part from mid-stream: said as a part)
             self.stats.inc_value("replay/encoding_not_applied")
             logger.info("%s: stored decoded under Content-Encoding %s; served as it is",
                         request.url, archived.content_encoding())
@@ -278,7 +278,8 @@ class WarcReplayMiddleware:
         if bound >= self.max_decoded:  # the lookup decoded it within that already
             return None
         coding = archived.content_encoding()
-        if coding and content_problem(archived.payload, coding, bound) is not None:
+        if coding and content_problem(archived.payload, coding, bound,
+                                      part=is_part(archived)) is not None:
             return bound + 1  # decodes within max_decoded (the lookup's check), not within bound
         return None
 

@@ -9,7 +9,9 @@ A stop whose SHUTDOWN_GRACE_SECONDS ran out ends the wait, and the request is ke
 run like a download in flight (:mod:`crawler.extensions.shutdown_grace`).
 
 It sits above HttpCompressionMiddleware (595 > 590) so it sees bodies as sent and can treat a
-truncated gzip stream as the data loss it is (see :mod:`crawler.downloadermiddlewares.integrity`).
+truncated gzip stream as the data loss it is (see :mod:`crawler.downloadermiddlewares.integrity`),
+unless it is a 206 holding part of its page (``partial_of``): a range of the coded stream is
+cut by its range, not lost, and is handed on as the part it is (``part_as_sent``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from scrapy.utils.misc import load_object
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from crawler.downloadermiddlewares.integrity import truncated_encoding
+from crawler.downloadermiddlewares.integrity import part_as_sent, truncated_encoding
 from crawler.failures import exception_reason, status_reason
+from crawler.items import partial_of
 from crawler.resolver import looked_up, private_answer
 
 logger = logging.getLogger(__name__)
@@ -116,6 +119,8 @@ class BackoffRetryMiddleware:
             retry = await self._retry(request, status_reason(response.status),
                                       f"HTTP {response.status}", wait)
             return retry or response
+        if partial_of(response) is not None:
+            return part_as_sent(response)
         coding = truncated_encoding(response, request.meta.get("download_maxsize", self.max_size))
         if coding:
             self.stats.inc_value("download/truncated_encoding")

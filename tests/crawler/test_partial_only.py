@@ -14,6 +14,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
+from archive.httputil import ContentTooLargeError, content_problem
 from archive.reader import ArchiveLookup
 from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
 from crawler.extraction import ExtractionError, extract_article
@@ -179,3 +180,64 @@ def test_reextract_and_replay_agree_whether_a_206_is_the_whole_page(tmp_path, na
     page = ArticlePage.from_response(answer, "belta")
     assert (page.partial is None, mw.stats.get_value("replay/partial_served")) == (
         (True, None) if whole else (False, 1))
+
+
+CODED = gzip.compress(HTML, mtime=0)
+# parts of the gzip-coded page (a range is of the coded stream: RFC 9110 §14.1): its head,
+# the stream cut by the range, and its middle, with no gzip header at all
+CODED_PARTS = {"head": (0, len(CODED) // 2), "middle": (len(CODED) // 3, len(CODED) - 1)}
+
+
+def coded_part(name: str) -> bytes:
+    start, end = CODED_PARTS[name]
+    part = CODED[start:end + 1]
+    return (b"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Encoding: gzip\r\nContent-Range: bytes %d-%d/%d\r\n"
+            b"Content-Length: %d\r\n\r\n" % (start, end, len(CODED), len(part)) + part)
+
+
+@pytest.mark.parametrize("name", sorted(CODED_PARTS))
+def test_reextract_refuses_a_part_of_a_coded_page_as_a_part(tmp_path, name):
+    """A 206 of a gzip-coded page does not decode (its range cuts the stream, or starts
+    inside it): it is refused as ``partial_content``, not passed over as a bad record (a
+    URL archived so was ``unreadable_record``, its 206 unsaid)."""
+    warc = tmp_path / "coded.warc.gz"
+    warcio_warc(warc, [(URL, coded_part(name), "2026-01-14T10:00:00Z")])
+    report, items, bad = _run([warc])
+    assert (items, bad, dict(report.failed)) == ([], [], {"partial_content": 1})
+
+
+@pytest.mark.parametrize("name", sorted(CODED_PARTS))
+@pytest.mark.parametrize("maxsize", [None, 10**6])
+def test_replay_serves_a_part_of_a_coded_page_as_a_part(tmp_path, caplog, name, maxsize):
+    """Served flagged, counted and said as a part whatever the request's DOWNLOAD_MAXSIZE
+    (it was a 404, ``replay/missing``, the capture a bad record, or passed over as over the
+    bound); its middle is not said stored decoded (``replay/encoding_not_applied``)."""
+    warc = tmp_path / "coded.warc.gz"
+    warcio_warc(warc, [(URL, coded_part(name), "2026-01-14T10:00:00Z")])
+    settings = {"WARC_REPLAY": str(warc)} | ({"DOWNLOAD_MAXSIZE": maxsize} if maxsize else {})
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    with caplog.at_level(logging.INFO):
+        answer = WarcReplayMiddleware(crawler).process_request(Request(URL))
+    start, end = CODED_PARTS[name]
+    assert (answer.status, answer.body) == (206, CODED[start:end + 1])
+    stats = crawler.stats.get_stats()
+    assert stats.get("replay/partial_served") == 1, stats
+    assert not {"replay/bad_records", "replay/missing", "replay/over_maxsize",
+                "replay/encoding_not_applied"} & set(stats), stats
+    assert not [r for r in caplog.records if "stored decoded" in r.getMessage()]
+    assert ArticlePage.from_response(answer, "belta").partial == (
+        f"Content-Range 'bytes {start}-{end}/{len(CODED)}'")
+
+
+def test_a_coded_part_decoding_past_the_cap_is_still_refused():
+    """A part is excused its cut stream, not its size: the head of a gzip bomb's stream
+    decoding past the cap is still a problem (passed over by replay and reextract as any
+    capture too big), so no inflation goes uncapped."""
+    bomb = gzip.compress(b"\0" * (4 * 1024 * 1024), mtime=0)
+    head = bomb[:len(bomb) * 3 // 4]
+    assert isinstance(content_problem(head, "gzip", 1024 * 1024, part=True),
+                      ContentTooLargeError)
+    assert content_problem(head, "gzip", 8 * 1024 * 1024, part=True) is None
+    assert content_problem(head, "gzip", 8 * 1024 * 1024) is not None  # cut: not a part

@@ -393,6 +393,63 @@ def test_a_206_whose_range_names_another_length_is_judged_alike_live_and_in_reex
     assert live.stats["articles/page_not_joined/partial_content"] == 2
 
 
+def test_a_206_part_of_a_gzip_stream_is_refused_as_a_part_live_in_replay_and_reextract(
+        tmp_path) -> None:
+    """Pages answered 206 holding part of a gzip-coded page (RFC 9110 §14.1: a range of
+    the coded stream): its head (the stream cut by the range) and its middle (no gzip header
+    at all), as later pages and as a first page. A part is no page whatever its coding: each
+    is refused as ``partial_content`` naming its Content-Range, live, in the replay of the
+    crawl's WARCs and in their re-extraction. The live crawl retried the head as a truncated
+    stream and failed it (``data_loss``) and failed the middle (Scrapy's gunzip); replay and
+    reextract passed both over as records that do not decode (``not_archived``, a first
+    page ``unreadable_record``), the 206 unsaid."""
+    fixture, paged = paged_articles.runews24_site()
+    site = fixture.site
+    paged_urls = [gold.url for gold in paged.golds if len(paged.pages.get(gold.url, ())) > 1]
+    head, middle = paged_urls[:2]
+    first = next(gold.url for gold in paged.golds if gold.url not in paged.pages)
+
+    def answered(url: str, start: float, end: float) -> None:
+        sent = gzip.compress(site.pages[_target(url)].body, mtime=0)
+        begin, last = int(len(sent) * start), int(len(sent) * end) - 1
+        site.pages[_target(url)] = Page(sent[begin:last + 1], status=206,
+                                        reason="Partial Content", headers=[
+                                            ("Content-Encoding", "gzip"),
+                                            ("Content-Range", f"bytes {begin}-{last}/{len(sent)}")])
+
+    answered(paged.pages[head][1], 0, 0.5)
+    answered(paged.pages[middle][1], 0.3, 1)
+    answered(first, 0, 0.5)
+    with FixtureServer([site]) as server:
+        live = run_crawl("runews24", tmp_path / "live", server)
+    items = _by_url(live, paged)
+    again, proc = _reextract(live.data_dir / "warc", [], tmp_path / "again.jsonl")
+    replayed = _replay_of(paged, [], live.data_dir / "warc", tmp_path / "replay")
+
+    assert sorted(replayed.items, key=lambda i: i["url"]) == sorted(live.items,
+                                                                    key=lambda i: i["url"])
+    for url in (head, middle):  # cut short after page 1, every way
+        for name, result in (("live", items), ("reextract", again)):
+            assert "page_urls" not in result[url]["extractor"], (name, url)
+            assert again[url]["text"] == items[url]["text"], url
+    assert first not in items and first not in again
+    for name, log in (("live", live.log), ("replay", replayed.log), ("reextract", proc.stderr)):
+        said = [line for line in log.splitlines() if " not joined (partial_content): " in line]
+        assert sorted(u for u in paged_urls if any(f"{_target(u)} not joined" in line
+                                                   for line in said)) == sorted(
+            [head, middle]), (name, said, log[-3000:])
+        assert all("Content-Range 'bytes " in line for line in said), (name, said)
+        refused = [line for line in log.splitlines() if "partial_content" in line
+                   and _target(first) in line and "not joined" not in line]
+        assert refused, (name, log[-3000:])
+    for stats in (live.stats, replayed.stats):
+        assert stats["articles/page_not_joined/partial_content"] == 2
+        assert stats["extraction/failed/partial_content"] == 1
+        assert not [key for key in stats if "data_loss" in key or "truncated" in key
+                    or key in ("replay/bad_records", "replay/missing")], stats
+    assert "partial_content: 2" in proc.stderr and "not_archived" not in proc.stderr
+
+
 def _state(data_dir) -> dict[str, tuple[str, int]]:
     db = sqlite3.connect(data_dir / "state" / "state.sqlite3")
     try:
