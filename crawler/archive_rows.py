@@ -24,6 +24,10 @@ is the whole document (``bytes 0-N/N+1``, ``bytes 0-N/*``, no Content-Range) is 
 holding part of it (``wget -c`` resuming, a range request) with no whole capture of its URL
 is no page of the site: it is not read, and said (URL, Content-Range, file and offset, what
 it was not read for) and counted (``reextract``'s ``partial_row_documents``), once a record.
+But a feed's or sitemap's part that holds its root (its head) votes for the zone with the
+entries it holds whole, as the same part dates articles (``archive_dates.feed_dates``): an
+entry read whole is the evidence it is in the whole version, and refusing it lost a feed
+known only so; said as a partial feed version read (counted by ``feed_dates``).
 """
 
 from __future__ import annotations
@@ -69,8 +73,11 @@ logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", JSON_FEED})
-# a capture holding part of its document, not read, and what for ("its name"): said
-PartSeen = Callable[[ArchivedResponse, str], None]
+SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+ZONE_USE = "the site row's time zone vote"
+# a capture holding part of its document, what for ("its name"), and the entries read of it
+# (a feed's or sitemap's head, read for the zone vote), None when it was not read: said
+PartSeen = Callable[..., None]
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
@@ -109,23 +116,30 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
     return said
 
 
-def said_part(part: ArchivedResponse, use: str) -> None:
-    """Say a row's document held only as a 206 part, not read for ``use``."""
-    logger.warning("%s: only a 206 holding part of the document is archived (%s): "
-                   "partial_content, not read for %s", part.url, part.part_said(), use)
+def said_part(part: ArchivedResponse, use: str, entries: int | None = None) -> None:
+    """Say a row's document held only as a 206 part, not read for ``use``; or, given the
+    ``entries`` read of it (a feed's or sitemap's head), read for ``use`` as partial."""
+    if entries is None:
+        logger.warning("%s: only a 206 holding part of the document is archived (%s): "
+                       "partial_content, not read for %s", part.url, part.part_said(), use)
+    else:
+        logger.warning("%s: only a 206 holding part of the document is archived (%s): "
+                       "partial_content, read for %s as a partial feed version (%d entries)",
+                       part.url, part.part_said(), use, entries)
 
 
 def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
     """:func:`said_part`, once a record (a home page is read for its landing, its name and
-    the zone vote), each record said handed to ``count``."""
+    the zone vote), each record said not read handed to ``count`` (a feed's part read is
+    counted where its entries date articles: ``archive_dates.feed_dates``)."""
     seen: set[tuple[str, int]] = set()
 
-    def part(archived: ArchivedResponse, use: str) -> None:
+    def part(archived: ArchivedResponse, use: str, entries: int | None = None) -> None:
         if (key := (archived.ref.where, archived.ref.offset)) in seen:
             return
         seen.add(key)
-        said_part(archived, use)
-        if count is not None:
+        said_part(archived, use, entries)
+        if count is not None and entries is None:
             count(archived)
     return part
 
@@ -134,24 +148,45 @@ def _page(archived: ArchivedResponse | None, use: str, on_part: PartSeen
           ) -> ArchivedResponse | None:
     """``archived`` when it is a page (a 200, or a 206 of the whole body); a 206 holding
     part of its document is none: said and counted (``on_part``) when the document could
-    have been read (:func:`_readable_kind`), passed over unsaid when it is media (a
+    have been read (:func:`readable_kind`), passed over unsaid when it is media (a
     browser's range requests of a video, a song, an image)."""
     if archived is None or archived.status not in PAGE_STATUSES:
         return None
     if is_part(archived):
-        if _readable_kind(archived.content_type()):
+        if readable_kind(archived.content_type()):
             on_part(archived, use)
         return None
     return archived
 
 
-def _readable_kind(content_type: str | None) -> bool:
+def readable_kind(content_type: str | None) -> bool:
     """Whether a document of ``content_type`` could name a site or vote for its zone: none
     given (sniffed), HTML, XML (feeds, sitemaps), JSON (JSON Feed) or plain text (a feed
     or sitemap served so); media, fonts, scripts, styles, PDFs could not."""
     kind = (content_type or "").split(";")[0].strip().lower()
     return (not kind or kind == "text/plain"
             or any(word in kind for word in ("html", "xml", "json")))
+
+
+def _zone_document(archived: ArchivedResponse | None, url: str, on_part: PartSeen
+                   ) -> tuple[ArchivedResponse, bytes] | None:
+    """A document that may vote for the zone and its decoded body: a page (:func:`_page`),
+    or a 206 part of a feed or sitemap (its head: the entries it holds whole vote); None for
+    any other (a part of a page, or a part that does not decode: said, ``on_part``)."""
+    if archived is None or archived.status not in PAGE_STATUSES:
+        return None
+    part = is_part(archived)
+    if part and not readable_kind(archived.content_type()):
+        return None  # media: said nowhere (_page)
+    body = decoded_body(archived, url, MAX_ZONE_BYTES)
+    if isinstance(body, str) or len(body) > MAX_ZONE_BYTES:  # (not decoded, or too big)
+        if part:
+            on_part(archived, ZONE_USE)
+        return None
+    if part and document_element(body) not in FEED_ROOTS | SITEMAP_ROOTS:
+        on_part(archived, ZONE_USE)  # part of a page, or a tail with no root: not read
+        return None
+    return archived, body
 
 
 def archived_site_name(lookup: ArchiveLookup, url: str, on_part: PartSeen = said_part
@@ -245,8 +280,11 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None,
     sitemaps' zone votes (``channel_votes``, as the crawl's ``SiteState.zone`` takes them: a
     UTC date through the wall time the archived page prints for it), over at most
     ZONE_DOCUMENTS documents. ``site``: the row's outlet (the one of ``url`` alone without
-    it), whose hosts an Atom entry's URL id may name, as in the crawl. A document held only
-    in part votes for nothing (said, :func:`_page`)."""
+    it), whose hosts an Atom entry's URL id may name, as in the crawl. A feed or sitemap held
+    only as a 206 part votes with the entries it holds whole, as its entries date articles
+    (``archive_dates.feed_dates``): each is as true as in the whole version, and a feed known
+    only so lost its votes; said as partial. Another document held only in part (a page)
+    votes for nothing (said, :func:`_page`)."""
     site = site or outlet_from_site_row({"url": url})
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
@@ -256,18 +294,16 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None,
     urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
     for found in reversed(urls):
         try:
-            archived = _page(read_first(lookup, found), "the site row's time zone vote",
-                             on_part)
-            if archived is None:
+            read = _zone_document(read_first(lookup, found), found, on_part)
+            if read is None:
                 continue
-            body = decoded_body(archived, found, MAX_ZONE_BYTES)
+            archived, body = read
         except Exception as exc:  # noqa: BLE001 - a damaged record votes for nothing
             logger.debug("Not read for the zone: %s: %s", found, exc)
             continue
-        if isinstance(body, str) or len(body) > MAX_ZONE_BYTES:  # (not decoded, or too big)
-            continue
         root = document_element(body)
         kind = archived.content_type() or ""
+        dated = 0
         try:
             if root in FEED_ROOTS:
                 entries = list(feed_entries(body, FeedSkips(), archived.date,
@@ -276,9 +312,11 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None,
                 channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
                              if e.published is not None)
-            elif root in ("urlset", "sitemapindex"):
-                channels.update(offsets_of(
-                    date for _, _, date in sitemap_entries(body, archived.date)))
+                dated = sum(e.published is not None for e in entries)
+            elif root in SITEMAP_ROOTS:
+                dates = [date for _, _, date in sitemap_entries(body, archived.date)]
+                channels.update(offsets_of(dates))
+                dated = sum(date is not None for date in dates)
             elif root == "html" or "html" in kind:
                 text, _ = decode_html(body, kind)
                 tree = parse_html(text)
@@ -287,6 +325,8 @@ def site_offsets(lookup: ArchiveLookup, url: str, site: Outlet | None = None,
                     printed[normalize_url(found)] = shown
         except (ValueError, TypeError) as exc:  # an unparsable document votes for nothing
             logger.debug("Not read for the zone: %s: %s", found, exc)
+        if is_part(archived):
+            on_part(archived, ZONE_USE, dated)
     clocks = Counter(offset for key, shown in printed.items() if key in given
                      and (offset := clock_offset(given[key], shown)) is not None)
     return pages, channel_votes(channels, clocks)

@@ -54,6 +54,9 @@ RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title
        + "</channel></rss>").encode()
 
 
+FEED_TAIL = RSS[RSS.index(b"<item>"):]  # a tail: no root element
+
+
 def _warc(tmp_path: Path, *captures: tuple[str, bytes]) -> tuple[Path, list[int]]:
     """A WARC written by warcio of ``captures`` (URL, HTTP block), and their offsets."""
     warc = tmp_path / "tool.warc.gz"
@@ -87,13 +90,14 @@ def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 def test_a_home_page_and_feed_held_only_as_206_parts_are_said_and_counted_once(
         tmp_path, caplog) -> None:
-    """The home page and the feed archived only as parts (a range request, ``wget -c``
-    resuming): neither names the site, moves it or votes for its zone; each was passed over
-    unsaid. Each is said once by URL, Content-Range, file and offset (the home page is read
-    for its landing, its name and the zone vote) and counted once."""
+    """The home page and the feed's tail archived only as parts (a range request, ``wget
+    -c`` resuming): neither names the site, moves it or votes for its zone; each was passed
+    over unsaid. Each is said once by URL, Content-Range, file and offset (the home page is
+    read for its landing, its name and the zone vote) and counted once."""
     home_part = http_response(PAGE, "206 Partial Content")  # bytes 1-N/N+1: all but byte 0
     warc, offsets = _warc(tmp_path, (HOME, home_part),
-                          (FEED, http_response(RSS, "206 Partial Content", "application/rss+xml")))
+                          (FEED, http_response(FEED_TAIL, "206 Partial Content",
+                                               "application/rss+xml")))
     counted: list[tuple[str, int]] = []
     rows: list[dict[str, object]] = [{"url": HOME}]
     with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
@@ -104,7 +108,8 @@ def test_a_home_page_and_feed_held_only_as_206_parts_are_said_and_counted_once(
     assert sorted(counted) == sorted(zip((HOME, FEED), offsets, strict=True))
     lines = _said(caplog)
     assert len(lines) == 2, lines
-    for url, offset, size in ((HOME, offsets[0], len(PAGE)), (FEED, offsets[1], len(RSS))):
+    for url, offset, size in ((HOME, offsets[0], len(PAGE)),
+                              (FEED, offsets[1], len(FEED_TAIL))):
         [line] = [line for line in lines if line.startswith(f"{url}: ")]
         assert f"{warc} at offset {offset}" in line and "partial_content" in line
         assert f"Content-Range 'bytes 1-{size}/{size + 1}'" in line
@@ -166,3 +171,27 @@ def test_a_home_page_and_feed_answered_203_are_read_as_their_200s(tmp_path) -> N
         assert landed_url(lookup, HOME) == "https://ex.by/"
         assert site_offsets(lookup, HOME)[1] == {timedelta(hours=3): 3}
         assert listed_hint(A, feed_dates(lookup)) == "2026-01-05T10:00:00+03:00"
+
+
+def test_a_feed_held_only_as_a_head_part_votes_as_its_entries_date_articles(
+        tmp_path, caplog) -> None:
+    """A feed archived only as a 206 of its head (its root and the entries before the cut):
+    its entries held whole vote for the zone, as ``feed_dates`` dates articles by them (it
+    voted for nothing, where the same part dated its entries: one archive, two readings);
+    said as a partial feed version read, with the entries it gave, and not counted among
+    the documents not read (``feed_dates`` counts it, read)."""
+    cut = RSS.index(b"<item>", RSS.index(b"</item>") + 1)  # the first entry whole
+    head = http_response(RSS[:cut], "206 Partial Content", "application/rss+xml",
+                         f"bytes 0-{cut - 1}/{len(RSS)}")
+    warc, [offset] = _warc(tmp_path, (FEED, head))
+    counted: list[object] = []
+    rows: list[dict[str, object]] = [{"url": HOME}]
+    with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
+        said = learn_rows(lookup, rows, on_part=counted.append)
+        [line] = _said(caplog)
+        assert site_offsets(lookup, HOME)[1] == {timedelta(hours=3): 1}
+    assert "0 page date(s), 1 feed or sitemap date(s)" in said[-1]
+    assert counted == []
+    assert line.startswith(f"{FEED}: ") and f"{warc} at offset {offset}" in line
+    assert line.endswith("read for the site row's time zone vote as a partial feed version "
+                         "(1 entries)"), line

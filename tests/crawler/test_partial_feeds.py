@@ -5,10 +5,12 @@ WARCs written by warcio."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from archive.reader import ArchiveLookup, whole_versions
 from crawler.archive_dates import feed_dates, listed_hint
+from crawler.archive_rows import site_offsets
 from crawler.reextract import reextract
 from tests.support.warcs import warcio_warc
 
@@ -108,3 +110,14 @@ def test_reextract_says_a_tail_giving_no_entries_unreadable_not_read(tmp_path, c
     [said] = [r.getMessage() for r in caplog.records if "partial feed" in r.getMessage()]
     assert said.endswith("an unreadable partial feed version: no entries read of it")
     assert f"{warc} at offset {offset}" in said
+
+
+def test_a_head_part_dates_articles_and_votes_for_the_zone_alike(tmp_path):
+    """The same part read the same way by both readings of a site's archive: the entries its
+    head holds whole date articles and vote for the site row's zone (it voted for nothing)."""
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, head_part(), "2026-01-05T08:00:00Z")])
+    _, parts = dates_and_parts(warc)
+    with ArchiveLookup([warc]) as lookup:
+        channels = site_offsets(lookup, "https://www.belta.by/", on_part=lambda *_: None)[1]
+    assert parts == [(FEED, offset, 1)] and channels == {timedelta(hours=3): 1}
