@@ -20,7 +20,7 @@ from archive.httputil import PAGE_STATUSES
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, whole_versions
 from crawler.archive_join import article_key, decoded_body
-from crawler.archive_rows import FEED_ROOTS
+from crawler.archive_rows import FEED_ROOTS, readable_kind
 from crawler.extraction.dates import iso, localise
 from crawler.extraction.encoding import decode_html
 from crawler.feeds import (
@@ -42,7 +42,9 @@ MAX_FEED_BYTES = MAX_SITEMAP_BYTES  # a larger archived feed dates nothing
 MAX_ENTRIES = MAX_SITEMAP_URLS  # entries read of one feed version
 
 
-PartRead = Callable[[ArchivedResponse, int], None]  # a 206 version, the entries it gave
+# a 206 version, the entries it gave (None: it is part of a page, no feed, sitemap or day
+# archive, and dated nothing as its whole page would not have)
+PartRead = Callable[[ArchivedResponse, int | None], None]
 
 
 def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[str, str]:
@@ -54,7 +56,10 @@ def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[s
     holding part of a version is read as a request with no Range reads it
     (``archive.reader.whole_versions``): left out beside a whole 200 of its spelling, else
     read for the entries it holds, then handed to ``on_part`` with how many it gave (none: a
-    tail with no root element, a body that does not decode) to be said and counted."""
+    tail with no root element, a body that does not decode) to be said and counted; or with
+    None when it is part of a page (an HTML home or section page: its root, or its type),
+    no feed version; a part of media (a browser's range request of a video) is passed over
+    unsaid, as the site rows pass it (``archive_rows.readable_kind``)."""
     dates: dict[str, str] = {}
     days: dict[str, str] = {}  # from the day archives: the feeds' minute wins over them
     for url in lookup.iter_urls(probes=False):
@@ -70,24 +75,36 @@ def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[s
             if version.status not in PAGE_STATUSES:
                 continue
             part = is_part(version)
-            read = _version_entries(version, url, outlet, day, days, dates)
+            if part and not readable_kind(version.content_type()):
+                continue  # media: it dates nothing, and is said nowhere
+            read, root = _version_entries(version, url, outlet, day, days, dates)
             if part and on_part is not None:
-                on_part(version, read or 0)
+                on_part(version, None if read is None and _of_a_page(version, root)
+                        else read or 0)
             if read is None and not part:  # (a tail holds no root: no verdict)
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
 
 
 def _version_entries(version: ArchivedResponse, url: str, outlet: Outlet, day: date | None,
-                     days: dict[str, str], dates: dict[str, str]) -> int | None:
+                     days: dict[str, str], dates: dict[str, str]
+                     ) -> tuple[int | None, str | None]:
     """How many entries one version dated (a day archive's links, a feed's or sitemap's
-    dated entries); None when it is no feed nor sitemap, 0 when its body does not decode."""
+    dated entries), None when it is no feed nor sitemap, 0 when its body does not decode;
+    and its document element (None: not decoded, or none)."""
     body = decoded_body(version, url, MAX_FEED_BYTES)
     if isinstance(body, str):
-        return 0
+        return 0, None
     if day is not None:
-        return _day_entries(body, version, outlet, day, days)
-    return _date_entries(body, version, version.url or url, dates)
+        return _day_entries(body, version, outlet, day, days), None
+    return _date_entries(body, version, version.url or url, dates), document_element(body)
+
+
+def _of_a_page(part: ArchivedResponse, root: str | None) -> bool:
+    """Whether a part that is no feed nor sitemap is of a page: its root is ``html``, or
+    its type is HTML (a page's tail opens with no root); a tail of XML, plain text or of no
+    type given may be a feed's."""
+    return root == "html" or "html" in (part.content_type() or "").lower()
 
 
 def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: date,

@@ -69,6 +69,7 @@ from crawler.archive_join import (
     use_later_pages,
     worker_lookup,
 )
+from crawler.archive_rows import said_part
 from crawler.extensions.rule_drift import (
     FieldMisses,
     drifted,
@@ -166,9 +167,16 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def _said_partial_feed(report: ReextractReport, part: ArchivedResponse, entries: int) -> None:
+def _said_partial_feed(report: ReextractReport, part: ArchivedResponse,
+                       entries: int | None) -> None:
     """Count and say a feed version known only as a 206 (part of it): read when it gave
-    entries, else unreadable (a tail holds no root element)."""
+    entries, else unreadable (a tail holds no root element). A part of a page (None: a home
+    page's, no feed) is said as what it is (``archive_rows.said_part``), and counted as no
+    feed version: its whole page would have dated nothing either."""
+    if entries is None:
+        said_part(part, "article dates: it is part of a page (HTML), no feed, sitemap or "
+                  "day archive")
+        return
     if entries:
         report.partial_feeds += 1
         became = f"read as a partial feed version ({entries} entries)"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from archive.reader import ArchiveLookup, whole_versions
 from crawler.archive_dates import feed_dates, listed_hint
 from crawler.archive_rows import site_offsets
@@ -121,3 +123,51 @@ def test_a_head_part_dates_articles_and_votes_for_the_zone_alike(tmp_path):
     with ArchiveLookup([warc]) as lookup:
         channels = site_offsets(lookup, "https://www.belta.by/", on_part=lambda *_: None)[1]
     assert parts == [(FEED, offset, 1)] and channels == {timedelta(hours=3): 1}
+
+
+HOME = "https://www.belta.by/"
+HOME_PAGE = (b"<!DOCTYPE html><html><head><title>BELTA</title></head><body>"
+             + b"<p>news</p>" * 200 + b"</body></html>")
+
+
+def _home_part(body: bytes, start: int, kind: str) -> bytes:
+    part = body[start:start + 400]
+    return (f"HTTP/1.1 206 Partial Content\r\nContent-Type: {kind}\r\nContent-Range: bytes "
+            f"{start}-{start + len(part) - 1}/{len(body)}\r\nContent-Length: {len(part)}\r\n\r\n"
+            ).encode() + part
+
+
+@pytest.mark.parametrize("start", [0, 1000], ids=["head", "tail"])
+def test_a_part_of_a_home_page_is_said_as_what_it_is_not_a_feed_version(tmp_path, caplog,
+                                                                         start):
+    """An outlet's home page (HTML, no feed) archived only as a 206 part: said as part of a
+    page not read for article dates, by URL, Content-Range, file and offset, as the site rows
+    say a part (``archive_rows.said_part``); it was said and counted as "an unreadable
+    partial feed version", which it never was."""
+    warc = tmp_path / "home.warc.gz"
+    [offset] = warcio_warc(warc, [(HOME, _home_part(HOME_PAGE, start, "text/html"),
+                                   "2026-01-05T08:00:00Z")])
+    _, parts = dates_and_parts(warc)
+    assert parts == [(HOME, offset, None)]
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert (report.partial_feeds, report.partial_feeds_unread) == (0, 0)
+    [said] = [r.getMessage() for r in caplog.records if r.getMessage().startswith(HOME)]
+    assert "feed version" not in said
+    assert said.endswith("partial_content, not read for article dates: it is part of a page "
+                         "(HTML), no feed, sitemap or day archive"), said
+    assert f"{warc} at offset {offset}" in said and f"'bytes {start}-" in said
+
+
+def test_a_part_of_media_at_an_outlets_url_is_passed_over_unsaid(tmp_path, caplog):
+    """A browser's range request of a video at an outlet's URL dates nothing and is said
+    nowhere, as the site rows pass it over; it was an unreadable partial feed version."""
+    warc = tmp_path / "clip.warc.gz"
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 5000
+    warcio_warc(warc, [("https://www.belta.by/video/clip.mp4",
+                        _home_part(video, 0, "video/mp4"), "2026-01-05T08:00:00Z")])
+    _, parts = dates_and_parts(warc)
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert parts == [] and (report.partial_feeds, report.partial_feeds_unread) == (0, 0)
+    assert not [r for r in caplog.records if "206" in r.getMessage()]
