@@ -450,6 +450,37 @@ def test_a_206_part_of_a_gzip_stream_is_refused_as_a_part_live_in_replay_and_ree
     assert "partial_content: 2" in proc.stderr and "not_archived" not in proc.stderr
 
 
+def test_a_page_answered_203_is_read_as_its_200_first_or_later(tmp_path) -> None:
+    """A transforming proxy's 203 (RFC 9110 §15.3.4) for a later page and for a first page:
+    both are the page, live (Scrapy passes any 2xx to the callback), in replay and in
+    reextract, as their 200s are; the later page was refused as ``http_203``, the item cut
+    short, where the first page answered so was read."""
+    fixture, paged = paged_articles.runews24_site()
+    site = fixture.site
+    whole = {gold.url: gold for gold in paged.golds}
+    later = next(url for url in whole if len(paged.pages.get(url, ())) > 1)
+    first = next(url for url in whole if url not in paged.pages)
+    for url in (paged.pages[later][1], first):
+        page = site.pages[_target(url)]
+        site.pages[_target(url)] = Page(page.body, status=203,
+                                        reason="Non-Authoritative Information")
+    with FixtureServer([site]) as server:
+        live = run_crawl("runews24", tmp_path / "live", server)
+    items = _by_url(live, paged)
+    again, proc = _reextract(live.data_dir / "warc", [], tmp_path / "again.jsonl")
+    replayed = _by_url(_replay_of(paged, [], live.data_dir / "warc", tmp_path / "replay"),
+                       paged)
+    assert len(items[later]["extractor"]["page_urls"]) == len(paged.pages[later])
+    assert first in items
+    for name, result in (("replay", replayed), ("reextract", again)):
+        for url in (later, first):
+            assert result[url]["text"] == items[url]["text"], (name, url)
+        assert result[later]["extractor"]["page_urls"] == items[later]["extractor"][
+            "page_urls"], name
+    for log in (live.log, proc.stderr):
+        assert "http_203" not in log
+
+
 def _state(data_dir) -> dict[str, tuple[str, int]]:
     db = sqlite3.connect(data_dir / "state" / "state.sqlite3")
     try:
