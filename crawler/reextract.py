@@ -167,15 +167,17 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def _said_partial_feed(report: ReextractReport, part: ArchivedResponse,
-                       entries: int | None) -> None:
+def _said_partial_feed(report: ReextractReport, said: set[tuple[str, int]],
+                       part: ArchivedResponse, entries: int | None) -> None:
     """Count and say a feed version known only as a 206 (part of it): read when it gave
     entries, else unreadable (a tail holds no root element). A part of a page (None: a home
-    page's, no feed) is said as what it is (``archive_rows.said_part``), and counted as no
-    feed version: its whole page would have dated nothing either."""
+    page's, no feed) is said as what it is (``archive_rows.said_part``), unless the site
+    rows said it already (``said``), and counted as no feed version: its whole page would
+    have dated nothing either."""
     if entries is None:
-        said_part(part, "article dates: it is part of a page (HTML), no feed, sitemap or "
-                  "day archive")
+        if (part.ref.where, part.ref.offset) not in said:
+            said_part(part, "article dates: it is part of a page (HTML), no feed, sitemap "
+                      "or day archive")
         return
     if entries:
         report.partial_feeds += 1
@@ -187,10 +189,12 @@ def _said_partial_feed(report: ReextractReport, part: ArchivedResponse,
                    part.url, part.part_said(), became)
 
 
-def _count_row_part(report: ReextractReport, _part: ArchivedResponse) -> None:
+def _count_row_part(report: ReextractReport, said: set[tuple[str, int]],
+                    part: ArchivedResponse) -> None:
     """Count a site row's document held only as a 206 part (said where it was passed over:
-    crawler.archive_rows.said_part)."""
+    crawler.archive_rows.said_part), and keep it in ``said``: said once a run."""
     report.partial_row_documents += 1
+    said.add((part.ref.where, part.ref.offset))
 
 
 def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,
@@ -671,6 +675,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     report = ReextractReport()
     started = time.perf_counter()
     said: set[tuple[str, int, str]] = set()  # a capture the zone vote and a page both read
+    parts_said: set[tuple[str, int]] = set()  # 206 parts the site rows said, not said again
 
     def bad_record(err: WarcFormatError) -> None:
         if (where := (str(err.file), err.offset, err.reason)) in said:
@@ -691,9 +696,9 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     # one before it read (as the lookup passes over any unreadable capture), in workers too
     with ArchiveLookup(paths, on_error=bad_record, max_decoded=max_size) as lookup:
         if prepare is not None:
-            prepare(lookup, functools.partial(_count_row_part, report))
+            prepare(lookup, functools.partial(_count_row_part, report, parts_said))
         urls = latest_article_urls(lookup, report.unowned, bad_record)
-        dates = feed_dates(lookup, functools.partial(_said_partial_feed, report))
+        dates = feed_dates(lookup, functools.partial(_said_partial_feed, report, parts_said))
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)
         if on_total:
