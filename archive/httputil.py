@@ -528,6 +528,11 @@ def _zstd_skippable(body: bytes) -> bool:
 _TEXT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]")
 
 
+def opens_as_text(body: bytes) -> bool:
+    """Whether ``body`` opens as markup or JSON (after blanks and a BOM)."""
+    return _TEXT_START.match(body, 0, 4096) is not None
+
+
 def _starts_encoded(body: bytes, coding: str) -> bool:
     """Whether ``body`` opens as a ``coding`` stream. An unknown coding is assumed so unless
     the body opens as markup or JSON: a server's mislabel (``Content-Encoding: utf-8``,
@@ -573,7 +578,7 @@ def encoding_not_applied(body: bytes, encoding: str | None) -> bool:
 
 def decode_content(body: bytes, encoding: str | None,
                    max_size: int = DEFAULT_MAX_DECODED, *, keep: bool = True,
-                   prefix: bool = False) -> bytes:
+                   prefix: bool = False, cut: bool = False) -> bytes:
     """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).
 
     Every coding is decoded in steps and refused with ContentDecodingError as soon as its
@@ -585,6 +590,9 @@ def decode_content(body: bytes, encoding: str | None,
     returned (:func:`content_problem`). ``prefix=True`` returns the first ``max_size`` bytes
     of a longer body instead of refusing it (a title is read from a page's start; a coding
     stacked under the last is still refused past ``max_size``).
+
+    ``cut=True`` reads a stream cut short (a head part's, :func:`decode_part`) as far as it
+    decodes: what came out before the cut or the damage, never past ``max_size``.
     """
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
     codings = [c for c in codings if c != "identity"]
@@ -605,8 +613,32 @@ def decode_content(body: bytes, encoding: str | None,
                 raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
         except _SinkFull:
             pass  # (prefix: the first max_size bytes are what was asked for)
+        except ContentTooLargeError:
+            raise
+        except ContentDecodingError:
+            if not cut or coding not in _KNOWN_CODINGS:
+                raise  # (cut: what the stream gave before it stopped is in the sink)
         body = bytes(sink.out)
     return body
+
+
+_HEAD_RANGE = re.compile(r"\s*bytes[\s=]\s*0-", re.IGNORECASE)
+
+
+def decode_part(body: bytes, encoding: str | None, content_range: str | None,
+                max_size: int = DEFAULT_MAX_DECODED) -> bytes:
+    """What a 206 holding part of a coded page reads as (a range is of the coded stream,
+    RFC 9110 §14.1). Its head (``content_range`` from the first byte) is the stream cut by
+    the range: what it decodes to before the cut, as Scrapy's gunzip gives a cut stream and
+    a browser shows it (a head so short that it decodes to nothing gives b""); any other
+    part starts mid-stream, where no decoder can start (bytes that happen to look like a
+    deflate or brotli start decode to noise): given as it came, as replay serves it. Capped:
+    ContentTooLargeError past ``max_size``, as :func:`content_problem` refuses a part."""
+    if not body or not encoding or encoding_not_applied(body, encoding):
+        return body
+    if not _HEAD_RANGE.match(content_range or ""):
+        return body
+    return decode_content(body, encoding, max_size, cut=True)
 
 
 def content_problem(body: bytes, encoding: str | None,

@@ -29,6 +29,7 @@ from archive.errors import WarcFormatError
 from archive.httputil import (
     ContentDecodingError,
     decode_content,
+    decode_part,
     encoding_not_applied,
     last_raw_header,
 )
@@ -112,9 +113,14 @@ Validate = Callable[[dict[str, Any]], str | None]
 
 
 def decoded_body(archived: ArchivedResponse, url: str, max_size: int) -> bytes | str:
-    """The payload without its Content-Encoding, or the reason (``content_encoding``)."""
+    """The payload without its Content-Encoding, or the reason (``content_encoding``). A 206
+    holding part of its page reads as a part does (``decode_part``: a head's readable start,
+    as the live crawl's gunzip gives it; a middle as it came), refused only past the cap."""
     try:
         encoding = archived.content_encoding()
+        if archived.part() is not None:
+            return decode_part(archived.payload, encoding, archived.header("Content-Range"),
+                               max_size)
         if encoding_not_applied(archived.payload, encoding):
             logger.info("%s: stored decoded under Content-Encoding %s; read as it is", url,
                         encoding)

@@ -11,7 +11,14 @@ import zlib
 
 from scrapy.http import Response
 
-from archive.httputil import encoding_not_applied
+from archive.httputil import (
+    DEFAULT_MAX_DECODED,
+    ContentDecodingError,
+    ContentTooLargeError,
+    content_problem,
+    decode_part,
+    encoding_not_applied,
+)
 
 _CHUNK = 64 * 1024
 
@@ -57,16 +64,30 @@ def truncated_encoding(response: Response, max_output: int = 0) -> str | None:
     return None if stream_complete(response.body, codings[0], max_output) else codings[0]
 
 
-def part_as_sent(response: Response) -> Response:
-    """A 206 holding part of its page, handed on so that it reaches its reader as a part:
-    a range of a coded stream is cut by its range (Scrapy's gunzip gives what its head
-    holds), or starts mid-stream, where no coding starts; that one's Content-Encoding is
-    dropped, as replay serves such a body (``encoding_not_applied``), where
-    HttpCompressionMiddleware failed the request. Its extraction refuses it as
-    ``partial_content``, naming its Content-Range."""
+def part_as_sent(response: Response, max_size: int = 0) -> Response:
+    """A 206 holding part of its page, handed on so that it reaches its reader as a part,
+    as replay and reextract read the same capture. A range of a coded stream (RFC 9110
+    §14.1) that the project's decoder cannot decode whole (``content_problem``: cut by its
+    range, or starting mid-stream) is handed on decoded as a part reads
+    (``archive.httputil.decode_part``: a head's readable start, capped at ``max_size`` or
+    64 MB; a middle or tail as it came) with its Content-Encoding dropped, where
+    HttpCompressionMiddleware failed it (a head decoding to nothing: EOFError; a middle
+    whose bytes look like a deflate or brotli start: zlib.error). One that decodes whole, or
+    only past the cap (Scrapy's DOWNLOAD_MAXSIZE refuses it), is left to Scrapy. Its
+    extraction refuses it as ``partial_content``, naming its Content-Range."""
     codings = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
-    if not codings or not encoding_not_applied(response.body, codings):
+    if not codings:
+        return response
+    cap = max_size or DEFAULT_MAX_DECODED
+    if not encoding_not_applied(response.body, codings):
+        problem = content_problem(response.body, codings, cap)
+        if problem is None or isinstance(problem, ContentTooLargeError):
+            return response
+    ranges = b", ".join(response.headers.getlist("Content-Range")).decode("latin-1")
+    try:
+        body = decode_part(response.body, codings, ranges, cap)
+    except ContentDecodingError:  # (past the cap: content_problem said so above)
         return response
     headers = response.headers.copy()
     del headers["Content-Encoding"]
-    return response.replace(headers=headers)
+    return response.replace(headers=headers, body=body)

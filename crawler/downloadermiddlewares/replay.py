@@ -41,6 +41,7 @@ from archive.reader import (
     warc_inputs,
 )
 from crawler.downloadermiddlewares.capture import REPLAYED
+from crawler.downloadermiddlewares.integrity import part_as_sent
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, PARTIAL_FLAG, capture_stamp
 from crawler.sitemap_limits import MAX_SITEMAP_BYTES
@@ -214,6 +215,8 @@ class WarcReplayMiddleware:
         if not ranged and is_part(archived):
             self._said_part_served(request.url, archived)
             response.flags.append(PARTIAL_FLAG)
+        if is_part(archived):  # as the live crawl's retry middleware hands it on (replay has none)
+            response = part_as_sent(response, bound)
         return response
 
     def _said_part_served(self, url: str, part: ArchivedResponse) -> None:

@@ -120,7 +120,7 @@ class BackoffRetryMiddleware:
                                       f"HTTP {response.status}", wait)
             return retry or response
         if partial_of(response) is not None:
-            return part_as_sent(response)
+            return part_as_sent(response, request.meta.get("download_maxsize", self.max_size))
         coding = truncated_encoding(response, request.meta.get("download_maxsize", self.max_size))
         if coding:
             self.stats.inc_value("download/truncated_encoding")

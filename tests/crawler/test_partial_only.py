@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import gzip
 import logging
+import zlib
 from pathlib import Path
 
+import brotli
 import pytest
-from scrapy.http import HtmlResponse, Request
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-from archive.httputil import ContentTooLargeError, content_problem
+from archive.httputil import (
+    ContentTooLargeError,
+    content_problem,
+    decode_part,
+    encoding_not_applied,
+)
 from archive.reader import ArchiveLookup
+from crawler.archive_join import decoded_body
+from crawler.downloadermiddlewares.integrity import part_as_sent
 from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
 from crawler.extraction import ExtractionError, extract_article
 from crawler.extraction.worker import extract_for_crawl
-from crawler.items import ArticlePage
+from crawler.items import ArticlePage, partial_of
 from crawler.reextract import pages_from_archive, reextract
 from tests.support.warcs import warcio_warc
 
@@ -196,15 +206,112 @@ def coded_part(name: str) -> bytes:
             b"Content-Length: %d\r\n\r\n" % (start, end, len(CODED), len(part)) + part)
 
 
-@pytest.mark.parametrize("name", sorted(CODED_PARTS))
-def test_reextract_refuses_a_part_of_a_coded_page_as_a_part(tmp_path, name):
-    """A 206 of a gzip-coded page does not decode (its range cuts the stream, or starts
-    inside it): it is refused as ``partial_content``, not passed over as a bad record (a
-    URL archived so was ``unreadable_record``, its 206 unsaid)."""
+SENT = {"gzip": CODED, "deflate": zlib.compress(HTML), "br": brotli.compress(HTML)}
+
+
+def _looks_coded_from(sent: bytes, coding: str) -> int:
+    """The first start past a third of the coded stream whose bytes look like a stream of
+    ``coding`` opening (a deflate or brotli middle a decoder takes up and then fails on;
+    gzip's magic is not there: its third)."""
+    if coding == "gzip":
+        return len(sent) // 3
+    return next(start for start in range(len(sent) // 3, len(sent))
+                if not encoding_not_applied(sent[start:], coding))
+
+
+def coded_piece(coding: str, name: str) -> tuple[int, int]:
+    """A range of the ``coding`` stream of the page: its head (half, or so short that it
+    decodes to nothing: bytes 0-1, 0-9), a middle and a tail from a start that looks like
+    the coding's own (:func:`_looks_coded_from`)."""
+    sent = SENT[coding]
+    middle = _looks_coded_from(sent, coding)
+    return {"head": (0, len(sent) // 2), "head_0_1": (0, 1), "head_0_9": (0, 9),
+            "middle": (middle, len(sent) - 10), "tail": (middle, len(sent) - 1)}[name]
+
+
+PIECES = [(coding, name) for coding in SENT
+          for name in ("head", "head_0_1", "head_0_9", "middle", "tail")]
+
+
+def coded_block(coding: str, name: str) -> bytes:
+    sent = SENT[coding]
+    start, end = coded_piece(coding, name)
+    part = sent[start:end + 1]
+    return (b"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Encoding: %s\r\nContent-Range: bytes %d-%d/%d\r\n"
+            b"Content-Length: %d\r\n\r\n" % (coding.encode(), start, end, len(sent), len(part))
+            + part)
+
+
+@pytest.mark.parametrize("coding, name", PIECES)
+def test_reextract_refuses_a_part_of_a_coded_page_as_a_part(tmp_path, coding, name):
+    """A 206 of a coded page (its head cut by its range, a middle or a tail) is refused as
+    ``partial_content``, not passed over as a bad record: a gzip head, and a deflate or
+    brotli middle or tail whose first bytes look like the coding's start (the decoder takes
+    it up and fails), did not decode and were ``unreadable_record``, the 206 unsaid; a
+    middle with no such start was read as stored decoded, a part already."""
     warc = tmp_path / "coded.warc.gz"
-    warcio_warc(warc, [(URL, coded_part(name), "2026-01-14T10:00:00Z")])
+    warcio_warc(warc, [(URL, coded_block(coding, name), "2026-01-14T10:00:00Z")])
     report, items, bad = _run([warc])
     assert (items, bad, dict(report.failed)) == ([], [], {"partial_content": 1})
+
+
+def _as_sent(response: Response) -> Response:
+    """``response`` through the crawl's retry middleware's hand-on of a part and Scrapy's
+    HttpCompressionMiddleware below it, as the live crawl and replay both pass it."""
+    crawler = get_crawler()
+    sent = part_as_sent(response, 10**6)
+    return HttpCompressionMiddleware.from_crawler(crawler).process_response(
+        response.request, sent)
+
+
+@pytest.mark.parametrize("coding, name", PIECES)
+def test_a_part_of_a_coded_page_reaches_its_reader_as_a_part_live_and_in_replay(
+        tmp_path, coding, name):
+    """Live and in replay, a 206 of a coded page reaches extraction as the part it is
+    (``partial_content`` by its Content-Range), its head decoded as far as it goes (a prefix
+    of the page: the evidence it holds), as reextract reads it: a head decoding to nothing
+    failed in Scrapy's gunzip (EOFError), a deflate or brotli middle looking like a start
+    in its inflate (zlib.error, brotli.error), ending the request with no part said."""
+    sent, (start, end) = SENT[coding], coded_piece(coding, name)
+    said = f"Content-Range 'bytes {start}-{end}/{len(sent)}'"
+    live = _as_sent(Response(URL, status=206, body=sent[start:end + 1], request=Request(URL),
+                             headers={"Content-Encoding": coding, "Content-Type": "text/html",
+                                      "Content-Range": f"bytes {start}-{end}/{len(sent)}",
+                                      "Content-Length": str(end + 1 - start)}))
+    warc = tmp_path / "coded.warc.gz"
+    warcio_warc(warc, [(URL, coded_block(coding, name), "2026-01-14T10:00:00Z")])
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warc)})
+    crawler.stats.open_spider()
+    replayed = _as_sent(WarcReplayMiddleware(crawler).process_request(Request(URL)))
+    for answer in (live, replayed):
+        assert partial_of(answer) == said
+        assert not answer.headers.getlist("Content-Encoding")
+        if start:
+            assert answer.body == sent[start:end + 1]  # a middle: as it came
+        else:
+            assert HTML.startswith(answer.body)  # a head: its readable start
+    assert replayed.body == live.body
+    with ArchiveLookup([warc]) as lookup:  # reextract's feed and row readers read the same
+        archived = lookup.get(URL)
+        assert decoded_body(archived, URL, 10**6) == live.body
+    if name == "head":
+        assert len(live.body) > len(HTML) // 4
+
+
+def test_a_coded_head_part_is_decoded_capped():
+    """A part's head is decoded as far as it goes, never past the cap: a bomb's head is
+    refused (ContentTooLargeError), and the live crawl leaves it to Scrapy, whose
+    DOWNLOAD_MAXSIZE refuses it, Content-Encoding kept."""
+    bomb = gzip.compress(b"\0" * (4 * 1024 * 1024), mtime=0)
+    head = bomb[:len(bomb) * 3 // 4]
+    assert decode_part(head, "gzip", f"bytes 0-{len(head) - 1}/{len(bomb)}",
+                       8 * 1024 * 1024) == b"\0" * len(zlib.decompressobj(31).decompress(head))
+    with pytest.raises(ContentTooLargeError):
+        decode_part(head, "gzip", f"bytes 0-{len(head) - 1}/{len(bomb)}", 1024 * 1024)
+    answer = Response(URL, status=206, body=head, request=Request(URL), headers={
+        "Content-Encoding": "gzip", "Content-Range": f"bytes 0-{len(head) - 1}/{len(bomb)}"})
+    assert part_as_sent(answer, 1024 * 1024) is answer
 
 
 @pytest.mark.parametrize("name", sorted(CODED_PARTS))
@@ -212,7 +319,9 @@ def test_reextract_refuses_a_part_of_a_coded_page_as_a_part(tmp_path, name):
 def test_replay_serves_a_part_of_a_coded_page_as_a_part(tmp_path, caplog, name, maxsize):
     """Served flagged, counted and said as a part whatever the request's DOWNLOAD_MAXSIZE
     (it was a 404, ``replay/missing``, the capture a bad record, or passed over as over the
-    bound); its middle is not said stored decoded (``replay/encoding_not_applied``)."""
+    bound), as the live crawl hands it on (``part_as_sent``: its head decoded as far as it
+    goes, its middle as stored); its middle is not said stored decoded
+    (``replay/encoding_not_applied``)."""
     warc = tmp_path / "coded.warc.gz"
     warcio_warc(warc, [(URL, coded_part(name), "2026-01-14T10:00:00Z")])
     settings = {"WARC_REPLAY": str(warc)} | ({"DOWNLOAD_MAXSIZE": maxsize} if maxsize else {})
@@ -221,7 +330,10 @@ def test_replay_serves_a_part_of_a_coded_page_as_a_part(tmp_path, caplog, name, 
     with caplog.at_level(logging.INFO):
         answer = WarcReplayMiddleware(crawler).process_request(Request(URL))
     start, end = CODED_PARTS[name]
-    assert (answer.status, answer.body) == (206, CODED[start:end + 1])
+    ranged = f"bytes {start}-{end}/{len(CODED)}"
+    assert (answer.status, answer.body) == (206, decode_part(CODED[start:end + 1], "gzip",
+                                                             ranged))
+    assert HTML.startswith(answer.body) if name == "head" else answer.body == CODED[start:]
     stats = crawler.stats.get_stats()
     assert stats.get("replay/partial_served") == 1, stats
     assert not {"replay/bad_records", "replay/missing", "replay/over_maxsize",
