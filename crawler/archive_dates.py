@@ -20,7 +20,7 @@ from archive.httputil import PAGE_STATUSES
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, whole_versions
 from crawler.archive_join import article_key, decoded_body
-from crawler.archive_rows import FEED_ROOTS, readable_kind
+from crawler.archive_rows import FEED_ROOTS, readable_part
 from crawler.extraction.dates import iso, localise
 from crawler.extraction.encoding import decode_html
 from crawler.feeds import (
@@ -57,9 +57,9 @@ def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[s
     (``archive.reader.whole_versions``): left out beside a whole 200 of its spelling, else
     read for the entries it holds, then handed to ``on_part`` with how many it gave (none: a
     tail with no root element, a body that does not decode) to be said and counted; or with
-    None when it is part of a page (an HTML home or section page: its root, or its type),
+    None when it is part of a page (an HTML home or section page: its root element),
     no feed version; a part of media (a browser's range request of a video) is passed over
-    unsaid, as the site rows pass it (``archive_rows.readable_kind``)."""
+    unsaid, as the site rows pass it (``archive_rows.readable_part``)."""
     dates: dict[str, str] = {}
     days: dict[str, str] = {}  # from the day archives: the feeds' minute wins over them
     for url in lookup.iter_urls(probes=False):
@@ -75,12 +75,11 @@ def feed_dates(lookup: ArchiveLookup, on_part: PartRead | None = None) -> dict[s
             if version.status not in PAGE_STATUSES:
                 continue
             part = is_part(version)
-            if part and not readable_kind(version.content_type()):
+            if part and not readable_part(version):
                 continue  # media: it dates nothing, and is said nowhere
             read, root = _version_entries(version, url, outlet, day, days, dates)
             if part and on_part is not None:
-                on_part(version, None if read is None and _of_a_page(version, root)
-                        else read or 0)
+                on_part(version, None if read is None and _of_a_page(root) else read or 0)
             if read is None and not part:  # (a tail holds no root: no verdict)
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
@@ -100,11 +99,12 @@ def _version_entries(version: ArchivedResponse, url: str, outlet: Outlet, day: d
     return _date_entries(body, version, version.url or url, dates), document_element(body)
 
 
-def _of_a_page(part: ArchivedResponse, root: str | None) -> bool:
-    """Whether a part that is no feed nor sitemap is of a page: its root is ``html``, or
-    its type is HTML (a page's tail opens with no root); a tail of XML, plain text or of no
-    type given may be a feed's."""
-    return root == "html" or "html" in (part.content_type() or "").lower()
+def _of_a_page(root: str | None) -> bool:
+    """Whether a part that is no feed nor sitemap shows itself part of a page: its root
+    element is ``html``. A tail opens with no root: whatever its type (a feed served as
+    text/html), its bytes do not show what it is a part of; it is said as a part that could
+    not be read."""
+    return root == "html"
 
 
 def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: date,

@@ -36,12 +36,12 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.httputil import PAGE_STATUSES
+from archive.httputil import PAGE_STATUSES, opens_as_text
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first
 from archive.urls import normalize_url, site_host
@@ -75,9 +75,19 @@ MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", JSON_FEED})
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 ZONE_USE = "the site row's time zone vote"
-# a capture holding part of its document, what for ("its name"), and the entries read of it
-# (a feed's or sitemap's head, read for the zone vote), None when it was not read: said
-PartSeen = Callable[..., None]
+
+
+class PartSeen(Protocol):
+    """Says a capture holding part of its document, what for ("its name"), and the entries
+    read of it (a feed's or sitemap's head, read for the zone vote), None when not read."""
+
+    def __call__(self, part: ArchivedResponse, use: str, entries: int | None = None, /
+                 ) -> None: ...
+
+
+# each capture holding part of its document said once, and the entries read of it (None:
+# not read): counted by who runs the site rows (``reextract``)
+PartCount = Callable[[ArchivedResponse, int | None], None]
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
@@ -87,11 +97,12 @@ MAX_REFRESH_DELAY = 100  # Scrapy's default METAREFRESH_MAXDELAY: the run's is p
 
 def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
                max_refresh_delay: int = MAX_REFRESH_DELAY,
-               on_part: Callable[[ArchivedResponse], None] | None = None) -> list[str]:
+               on_part: PartCount | None = None) -> list[str]:
     """Move each row to where its archived home page landed, and give each row without a
     ``timezone`` the one its archived documents vote for (in place); what was learnt, one
     line each, for the command to say. A document held only as a 206 part is said once
-    (:func:`said_part`) and handed to ``on_part`` to be counted."""
+    (:func:`said_part`) and handed to ``on_part`` with the entries read of it (None: not
+    read) to be counted, and not said again by the feed dates (``reextract``)."""
     said = []
     part = _once(on_part)
     for row in rows:
@@ -118,29 +129,29 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
 
 def said_part(part: ArchivedResponse, use: str, entries: int | None = None) -> None:
     """Say a row's document held only as a 206 part, not read for ``use``; or, given the
-    ``entries`` read of it (a feed's or sitemap's head), read for ``use`` as partial."""
+    ``entries`` read of it (a feed's or sitemap's head), read for ``use`` as a partial feed
+    version."""
     if entries is None:
         logger.warning("%s: only a 206 holding part of the document is archived (%s): "
                        "partial_content, not read for %s", part.url, part.part_said(), use)
     else:
         logger.warning("%s: only a 206 holding part of the document is archived (%s): "
-                       "partial_content, read for %s as a partial feed version (%d entries)",
-                       part.url, part.part_said(), use, entries)
+                       "read as a partial feed version (%d entries) for %s",
+                       part.url, part.part_said(), entries, use)
 
 
-def _once(count: Callable[[ArchivedResponse], None] | None) -> PartSeen:
+def _once(count: PartCount | None) -> PartSeen:
     """:func:`said_part`, once a record (a home page is read for its landing, its name and
-    the zone vote), each record said not read handed to ``count`` (a feed's part read is
-    counted where its entries date articles: ``archive_dates.feed_dates``)."""
+    the zone vote), each record said handed to ``count`` with the entries read of it."""
     seen: set[tuple[str, int]] = set()
 
-    def part(archived: ArchivedResponse, use: str, entries: int | None = None) -> None:
+    def part(archived: ArchivedResponse, use: str, entries: int | None = None, /) -> None:
         if (key := (archived.ref.where, archived.ref.offset)) in seen:
             return
         seen.add(key)
         said_part(archived, use, entries)
-        if count is not None and entries is None:
-            count(archived)
+        if count is not None:
+            count(archived, entries)
     return part
 
 
@@ -148,12 +159,12 @@ def _page(archived: ArchivedResponse | None, use: str, on_part: PartSeen
           ) -> ArchivedResponse | None:
     """``archived`` when it is a page (a 200, or a 206 of the whole body); a 206 holding
     part of its document is none: said and counted (``on_part``) when the document could
-    have been read (:func:`readable_kind`), passed over unsaid when it is media (a
+    have been read (:func:`readable_part`), passed over unsaid when it is media (a
     browser's range requests of a video, a song, an image)."""
     if archived is None or archived.status not in PAGE_STATUSES:
         return None
     if is_part(archived):
-        if readable_kind(archived.content_type()):
+        if readable_part(archived):
             on_part(archived, use)
         return None
     return archived
@@ -168,6 +179,24 @@ def readable_kind(content_type: str | None) -> bool:
             or any(word in kind for word in ("html", "xml", "json")))
 
 
+MEDIA_KINDS = ("video/", "audio/", "image/", "font/")  # a part of these is never a document
+
+
+def readable_part(part: ArchivedResponse) -> bool:
+    """Whether a 206 part could be of a document read for a row or for article dates: by
+    its type when it names a readable kind (:func:`readable_kind`), never when it names
+    media (a browser's range request of a video, a song, an image); another type (a
+    ``sitemap.xml.gz`` served as application/x-gzip or application/octet-stream) by its
+    bytes, as the feed dates read them (``archive_dates._date_entries``): gzip's magic, or
+    markup or JSON. A tail of such a type opens with neither and is passed over unsaid."""
+    kind = (part.content_type() or "").split(";")[0].strip().lower()
+    if readable_kind(kind):
+        return True
+    if kind.startswith(MEDIA_KINDS):
+        return False
+    return part.payload[:2] == b"\x1f\x8b" or opens_as_text(part.payload)
+
+
 def _zone_document(archived: ArchivedResponse | None, url: str, on_part: PartSeen
                    ) -> tuple[ArchivedResponse, bytes] | None:
     """A document that may vote for the zone and its decoded body: a page (:func:`_page`),
@@ -176,7 +205,7 @@ def _zone_document(archived: ArchivedResponse | None, url: str, on_part: PartSee
     if archived is None or archived.status not in PAGE_STATUSES:
         return None
     part = is_part(archived)
-    if part and not readable_kind(archived.content_type()):
+    if part and not readable_part(archived):
         return None  # media: said nowhere (_page)
     body = decoded_body(archived, url, MAX_ZONE_BYTES)
     if isinstance(body, str) or len(body) > MAX_ZONE_BYTES:  # (not decoded, or too big)

@@ -69,7 +69,7 @@ from crawler.archive_join import (
     use_later_pages,
     worker_lookup,
 )
-from crawler.archive_rows import said_part
+from crawler.archive_rows import PartCount, said_part
 from crawler.extensions.rule_drift import (
     FieldMisses,
     drifted,
@@ -167,15 +167,19 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def _said_partial_feed(report: ReextractReport, said: set[tuple[str, int]],
+def _said_partial_feed(report: ReextractReport, said: dict[tuple[str, int], int | None],
                        part: ArchivedResponse, entries: int | None) -> None:
     """Count and say a feed version known only as a 206 (part of it): read when it gave
     entries, else unreadable (a tail holds no root element). A part of a page (None: a home
-    page's, no feed) is said as what it is (``archive_rows.said_part``), unless the site
-    rows said it already (``said``), and counted as no feed version: its whole page would
-    have dated nothing either."""
+    page's, no feed) is said as what it is (``archive_rows.said_part``) and counted as no
+    feed version: its whole page would have dated nothing either. Said once a run: not
+    again when the site rows said it (``said``) read, or not read and it gave nothing here
+    either; a part the rows did not read and that gave entries here is said read."""
+    key = (part.ref.where, part.ref.offset)
+    known, rows_read = key in said, said.get(key) is not None
+    said.setdefault(key, entries)
     if entries is None:
-        if (part.ref.where, part.ref.offset) not in said:
+        if not known:
             said_part(part, "article dates: it is part of a page (HTML), no feed, sitemap "
                       "or day archive")
         return
@@ -185,16 +189,21 @@ def _said_partial_feed(report: ReextractReport, said: set[tuple[str, int]],
     else:
         report.partial_feeds_unread += 1
         became = "an unreadable partial feed version: no entries read of it"
+    if known and (rows_read or not entries):
+        return
     logger.warning("%s: only a 206 holding part of the document is archived (%s): %s",
                    part.url, part.part_said(), became)
 
 
-def _count_row_part(report: ReextractReport, said: set[tuple[str, int]],
-                    part: ArchivedResponse) -> None:
-    """Count a site row's document held only as a 206 part (said where it was passed over:
-    crawler.archive_rows.said_part), and keep it in ``said``: said once a run."""
-    report.partial_row_documents += 1
-    said.add((part.ref.where, part.ref.offset))
+def _count_row_part(report: ReextractReport, said: dict[tuple[str, int], int | None],
+                    part: ArchivedResponse, entries: int | None) -> None:
+    """Count a site row's document held only as a 206 part and not read (said where it was
+    passed over: crawler.archive_rows.said_part), and keep every part the rows said with the
+    entries read of it in ``said``: said once a run (a feed's head read is counted by the
+    feed dates)."""
+    if entries is None:
+        report.partial_row_documents += 1
+    said[(part.ref.where, part.ref.offset)] = entries
 
 
 def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,
@@ -652,7 +661,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               max_redirects: int = DEFAULT_MAX_REDIRECTS,
               retried: frozenset[int] = RETRIED,
               max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-              prepare: Callable[[ArchiveLookup, Callable[[ArchivedResponse], None]], None]
+              prepare: Callable[[ArchiveLookup, PartCount], None]
               | None = None) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
@@ -675,7 +684,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     report = ReextractReport()
     started = time.perf_counter()
     said: set[tuple[str, int, str]] = set()  # a capture the zone vote and a page both read
-    parts_said: set[tuple[str, int]] = set()  # 206 parts the site rows said, not said again
+    # 206 parts said (the entries read of each, None: not read): said once a run
+    parts_said: dict[tuple[str, int], int | None] = {}
 
     def bad_record(err: WarcFormatError) -> None:
         if (where := (str(err.file), err.offset, err.reason)) in said:

@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,9 @@ from tqdm import tqdm
 
 from archive.errors import WarcFormatError
 from archive.fileio import whole_lines
-from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
-from crawler.archive_rows import MAX_REFRESH_DELAY, learn_rows
+from crawler.archive_rows import MAX_REFRESH_DELAY, PartCount, learn_rows
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES, block_said
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.outlets import check_outlet_table
@@ -101,8 +99,7 @@ class Command(ScrapyCommand):
         def on_bad_record(err: WarcFormatError) -> None:
             bar.write(said_of(err), file=sys.stderr)
 
-        def rows_learnt(lookup: ArchiveLookup, on_part: Callable[[ArchivedResponse], None]
-                        ) -> None:
+        def rows_learnt(lookup: ArchiveLookup, on_part: PartCount) -> None:
             """Rows where the crawl took them: the host their home page moved to, the zone
             their pages print (crawler.archive_rows); a document held only in part counted
             by ``on_part``."""

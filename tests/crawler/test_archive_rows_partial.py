@@ -101,7 +101,8 @@ def test_a_home_page_and_feed_held_only_as_206_parts_are_said_and_counted_once(
     counted: list[tuple[str, int]] = []
     rows: list[dict[str, object]] = [{"url": HOME}]
     with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
-        said = learn_rows(lookup, rows, on_part=lambda p: counted.append((p.url, p.ref.offset)))
+        said = learn_rows(lookup, rows,
+                          on_part=lambda p, _read: counted.append((p.url, p.ref.offset)))
     assert rows[0]["url"] == HOME and "name" not in rows[0]
     assert [line for line in said if "name" in line or "redirected" in line] == []
     assert "0 page date(s), 0 feed or sitemap date(s)" in said[-1]
@@ -120,7 +121,7 @@ def test_a_part_beside_a_whole_capture_is_not_said(tmp_path, caplog) -> None:
     with ArchiveLookup([_home_then_part(tmp_path)]) as lookup, caplog.at_level(logging.WARNING):
         counted: list[object] = []
         rows: list[dict[str, object]] = [{"url": HOME, "timezone": "UTC"}]
-        learn_rows(lookup, rows, on_part=counted.append)
+        learn_rows(lookup, rows, on_part=lambda p, _read: counted.append(p))
     assert rows[0]["name"] == "Example News" and counted == [] and _said(caplog) == []
 
 
@@ -147,7 +148,8 @@ def test_media_parts_on_the_host_are_passed_over_unsaid_and_documents_said(
     counted: list[tuple[str, int]] = []
     rows: list[dict[str, object]] = [{"url": HOME}]
     with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
-        said = learn_rows(lookup, rows, on_part=lambda p: counted.append((p.url, p.ref.offset)))
+        said = learn_rows(lookup, rows,
+                          on_part=lambda p, _read: counted.append((p.url, p.ref.offset)))
     assert "3 feed or sitemap date(s)" in said[-1]
     parts = [("http://ex.by/news/1/", offsets[-2]), ("http://ex.by/news/2/", offsets[-1])]
     assert sorted(counted) == parts
@@ -184,14 +186,16 @@ def test_a_feed_held_only_as_a_head_part_votes_as_its_entries_date_articles(
     head = http_response(RSS[:cut], "206 Partial Content", "application/rss+xml",
                          f"bytes 0-{cut - 1}/{len(RSS)}")
     warc, [offset] = _warc(tmp_path, (FEED, head))
-    counted: list[object] = []
+    counted: list[tuple[int, int | None]] = []
     rows: list[dict[str, object]] = [{"url": HOME}]
     with ArchiveLookup([warc]) as lookup, caplog.at_level(logging.WARNING):
-        said = learn_rows(lookup, rows, on_part=counted.append)
+        said = learn_rows(lookup, rows,
+                          on_part=lambda p, read: counted.append((p.ref.offset, read)))
         [line] = _said(caplog)
         assert site_offsets(lookup, HOME)[1] == {timedelta(hours=3): 1}
     assert "0 page date(s), 1 feed or sitemap date(s)" in said[-1]
-    assert counted == []
+    assert counted == [(offset, 1)]  # handed on read: not counted among those not read
     assert line.startswith(f"{FEED}: ") and f"{warc} at offset {offset}" in line
-    assert line.endswith("read for the site row's time zone vote as a partial feed version "
-                         "(1 entries)"), line
+    assert line.endswith("): read as a partial feed version (1 entries) for the site row's "
+                         "time zone vote"), line
+    assert "partial_content" not in line

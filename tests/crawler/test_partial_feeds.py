@@ -5,6 +5,7 @@ WARCs written by warcio."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from archive.reader import ArchiveLookup, whole_versions
 from crawler.archive_dates import feed_dates, listed_hint
-from crawler.archive_rows import site_offsets
+from crawler.archive_rows import learn_rows, site_offsets
 from crawler.reextract import reextract
 from tests.support.warcs import warcio_warc
 
@@ -137,13 +138,12 @@ def _home_part(body: bytes, start: int, kind: str) -> bytes:
             ).encode() + part
 
 
-@pytest.mark.parametrize("start", [0, 1000], ids=["head", "tail"])
-def test_a_part_of_a_home_page_is_said_as_what_it_is_not_a_feed_version(tmp_path, caplog,
-                                                                         start):
-    """An outlet's home page (HTML, no feed) archived only as a 206 part: said as part of a
-    page not read for article dates, by URL, Content-Range, file and offset, as the site rows
-    say a part (``archive_rows.said_part``); it was said and counted as "an unreadable
-    partial feed version", which it never was."""
+def test_a_part_of_a_home_page_is_said_as_what_it_is_not_a_feed_version(tmp_path, caplog):
+    """An outlet's home page (HTML, no feed) archived only as a 206 of its head (its root
+    ``html``): said as part of a page not read for article dates, by URL, Content-Range,
+    file and offset, as the site rows say a part (``archive_rows.said_part``); it was said
+    and counted as "an unreadable partial feed version", which it never was."""
+    start = 0
     warc = tmp_path / "home.warc.gz"
     [offset] = warcio_warc(warc, [(HOME, _home_part(HOME_PAGE, start, "text/html"),
                                    "2026-01-05T08:00:00Z")])
@@ -171,3 +171,115 @@ def test_a_part_of_media_at_an_outlets_url_is_passed_over_unsaid(tmp_path, caplo
         report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
     assert parts == [] and (report.partial_feeds, report.partial_feeds_unread) == (0, 0)
     assert not [r for r in caplog.records if "206" in r.getMessage()]
+
+
+def test_a_tail_served_as_html_is_said_as_a_part_not_read_not_as_a_page(tmp_path, caplog):
+    """A feed served as text/html held only as a tail (no root element: its bytes do not
+    show what it is a part of) is said and counted as a part that could not be read, not as
+    part of a page (HTML) that is no feed: only its root says so."""
+    tail = RSS[CUT:]
+    served = (f"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html; charset=utf-8\r\n"
+              f"Content-Range: bytes {CUT}-{len(RSS) - 1}/{len(RSS)}\r\n"
+              f"Content-Length: {len(tail)}\r\n\r\n").encode() + tail
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, served, "2026-01-05T08:00:00Z")])
+    _, parts = dates_and_parts(warc)
+    assert parts == [(FEED, offset, 0)]
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert (report.partial_feeds, report.partial_feeds_unread) == (0, 1)
+    [said] = [r.getMessage() for r in caplog.records if r.getMessage().startswith(FEED)]
+    assert "(HTML)" not in said and "part of a page" not in said, said
+    assert said.endswith("an unreadable partial feed version: no entries read of it"), said
+
+
+SITEMAP_GZ = "https://www.belta.by/sitemap-news.xml.gz"
+NEWS_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+    'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(
+        f"<url><loc>{u}</loc><news:news><news:publication><news:name>B</news:name>"
+        "<news:language>ru</news:language></news:publication><news:publication_date>"
+        f"{d}</news:publication_date><news:title>t</news:title></news:news></url>"
+        for u, d in ((A, "2026-01-05T10:00:00+03:00"), (B, "2026-01-05T11:00:00+03:00")))
+    + "</urlset>").encode()
+
+
+@pytest.mark.parametrize("kind", ["application/x-gzip", "application/gzip",
+                                  "application/octet-stream"])
+def test_a_head_part_of_a_gzipped_sitemap_dates_its_entries(tmp_path, kind):
+    """A ``sitemap.xml.gz`` served as a gzip file or bytes, archived only as a 206 of its
+    head: its entries read whole date their articles, as before parts of media were passed
+    over (it was passed over as media, by its type alone); told by its bytes (gzip's
+    magic), as the sitemap reader tells it."""
+    packed = gzip.compress(NEWS_SITEMAP, mtime=0)
+    cut = len(packed) - 8  # all but the gzip trailer: every entry whole
+    head = (f"HTTP/1.1 206 Partial Content\r\nContent-Type: {kind}\r\nContent-Range: "
+            f"bytes 0-{cut - 1}/{len(packed)}\r\nContent-Length: {cut}\r\n\r\n").encode()
+    warc = tmp_path / "sitemap.warc.gz"
+    [offset] = warcio_warc(warc, [(SITEMAP_GZ, head + packed[:cut], "2026-01-05T08:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(B, dates) == "2026-01-05T11:00:00+03:00"
+    assert parts == [(SITEMAP_GZ, offset, 2)]
+
+
+def _coded_head(body: bytes) -> tuple[bytes, int, int]:
+    """The HTTP block of a 206 holding the head of the gzip-coded ``body`` (the stream cut by
+    its range), its length and the coded stream's."""
+    packed = gzip.compress(body, mtime=0)
+    cut = len(packed) * 3 // 4
+    return (f"HTTP/1.1 206 Partial Content\r\nContent-Type: application/rss+xml\r\n"
+            f"Content-Encoding: gzip\r\nContent-Range: bytes 0-{cut - 1}/{len(packed)}\r\n"
+            f"Content-Length: {cut}\r\n\r\n").encode() + packed[:cut], cut, len(packed)
+
+
+LINKS = [A] + [f"https://www.belta.by/society/view/novost-nomer-{n}-4{n:05d}-2026/"
+                for n in range(1, 200)]
+LONG_RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>B'
+            "</title>" + "".join(
+                f"<item><title>t{n}</title><link>{link}</link><pubDate>Mon, 05 Jan 2026 "
+                "10:00:00 +0300</pubDate></item>" for n, link in enumerate(LINKS))
+            + "</channel></rss>").encode()
+
+
+def test_a_gzip_coded_head_part_of_a_feed_is_read_as_the_crawl_reads_it(tmp_path, caplog):
+    """A feed's head archived as a 206 of its gzip-coded stream: its readers decode what the
+    cut stream holds, as the live crawl's gunzip gives it, and date its entries and vote for
+    the zone with them (it dated nothing: the cut stream did not decode); said once a run,
+    as read: by the site rows, not again by the feed dates."""
+    warc = tmp_path / "feed.warc.gz"
+    block_, cut, whole = _coded_head(LONG_RSS)
+    [offset] = warcio_warc(warc, [(FEED, block_, "2026-01-05T08:00:00Z")])
+    dates, parts = dates_and_parts(warc)
+    assert listed_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    [(_, _, entries)] = parts
+    assert 50 < entries < 200  # the entries before the cut
+    rows = [{"url": "https://www.belta.by/"}]
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None,
+                           prepare=lambda lookup, count: learn_rows(lookup, rows,
+                                                                    on_part=count))
+    assert rows[0]["timezone"] == "Europe/Minsk"
+    assert (report.partial_feeds, report.partial_row_documents) == (1, 0)
+    [said] = [r.getMessage() for r in caplog.records if r.getMessage().startswith(FEED)]
+    assert f"'bytes 0-{cut - 1}/{whole}'" in said and f"{warc} at offset {offset}" in said
+    assert "): read as a partial feed version (" in said and "partial_content" not in said
+
+
+def test_a_feed_head_read_for_the_zone_and_for_dates_is_said_once_a_run(tmp_path, caplog):
+    """One record, one line a run: a feed's head part the site rows read for the zone vote
+    is not said again by the feed dates (it was, twice, the first with "partial_content" on
+    a line saying it was read); it is counted once, as a partial feed version read."""
+    warc = tmp_path / "feed.warc.gz"
+    [offset] = warcio_warc(warc, [(FEED, head_part(), "2026-01-05T08:00:00Z")])
+    rows = [{"url": "https://www.belta.by/"}]
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None,
+                           prepare=lambda lookup, count: learn_rows(lookup, rows,
+                                                                    on_part=count))
+    assert (report.partial_feeds, report.partial_feeds_unread,
+            report.partial_row_documents) == (1, 0, 0)
+    [said] = [r.getMessage() for r in caplog.records if "206" in r.getMessage()]
+    assert said.startswith(f"{FEED}: only a 206 holding part of the document is archived (")
+    assert f"{warc} at offset {offset}" in said and "partial_content" not in said
+    assert said.endswith("): read as a partial feed version (1 entries) for the site row's "
+                         "time zone vote"), said
