@@ -528,11 +528,6 @@ def _zstd_skippable(body: bytes) -> bool:
 _TEXT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]")
 
 
-def opens_as_text(body: bytes) -> bool:
-    """Whether ``body`` opens as markup or JSON (after blanks and a BOM)."""
-    return _TEXT_START.match(body, 0, 4096) is not None
-
-
 def _starts_encoded(body: bytes, coding: str) -> bool:
     """Whether ``body`` opens as a ``coding`` stream. An unknown coding is assumed so unless
     the body opens as markup or JSON: a server's mislabel (``Content-Encoding: utf-8``,

@@ -33,6 +33,7 @@ known only so; said as a partial feed version read (counted by ``feed_dates``).
 from __future__ import annotations
 
 import logging
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -41,7 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
-from archive.httputil import PAGE_STATUSES, opens_as_text
+from archive.httputil import PAGE_STATUSES
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, is_part, read_first
 from archive.urls import normalize_url, site_host
@@ -187,14 +188,31 @@ def readable_part(part: ArchivedResponse) -> bool:
     its type when it names a readable kind (:func:`readable_kind`), never when it names
     media (a browser's range request of a video, a song, an image); another type (a
     ``sitemap.xml.gz`` served as application/x-gzip or application/octet-stream) by its
-    bytes, as the feed dates read them (``archive_dates._date_entries``): gzip's magic, or
-    markup or JSON. A tail of such a type opens with neither and is passed over unsaid."""
+    bytes: its root element, gunzipped first (:func:`opens_as_document`). A tail of such a type shows none and is
+    passed over unsaid, as a piece of a PDF or a zip is."""
     kind = (part.content_type() or "").split(";")[0].strip().lower()
     if readable_kind(kind):
         return True
     if kind.startswith(MEDIA_KINDS):
         return False
-    return part.payload[:2] == b"\x1f\x8b" or opens_as_text(part.payload)
+    return opens_as_document(part.payload)
+
+
+_SNIFFED = 8192  # bytes of a gzip head inflated to see its root element (document_element's)
+
+
+def opens_as_document(payload: bytes) -> bool:
+    """Whether bytes of an untold type open as a feed, a sitemap or a page (by the root
+    element, gunzipped first when they open as gzip, at most :data:`_SNIFFED` bytes out): a
+    piece of a PDF opens with ``<<``, one of random binary with ``<`` or ``{`` now and
+    then, a ``.tar.gz`` with gzip's magic, and none of them is a document."""
+    head = payload[:_SNIFFED]
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(payload[:65536], _SNIFFED)
+        except zlib.error:
+            return False
+    return document_element(head) in FEED_ROOTS | SITEMAP_ROOTS | {"html"}
 
 
 def _zone_document(archived: ArchivedResponse | None, url: str, on_part: PartSeen

@@ -193,6 +193,36 @@ def test_a_tail_served_as_html_is_said_as_a_part_not_read_not_as_a_page(tmp_path
     assert said.endswith("an unreadable partial feed version: no entries read of it"), said
 
 
+_TAR_GZ = gzip.compress(b"report.txt" + b"\x00" * 90 + b"0000644" + b"\x00" * 400 + b"x" * 3000,
+                        mtime=0)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    ("application/pdf", b"\n<< /Type /Page /Parent 3 0 R >>\nendobj\n" * 40),
+    ("application/zip", b"[\x01\x02PK\x03\x04" + bytes(range(256)) * 4),
+    ("application/octet-stream", b" {\x00\x9f" + bytes(range(256)) * 4),
+    ("application/x-binary", b"<\x07\x11binary" + bytes(range(256)) * 4),
+    ("application/octet-stream", _TAR_GZ),
+], ids=["pdf", "zip", "bytes", "binary", "tar.gz"])
+def test_a_binary_part_of_an_untold_type_is_passed_over_unsaid(tmp_path, caplog, kind, body):
+    """A piece of a PDF (a viewer's range request), a zip, random bytes or a .tar.gz at an
+    outlet's URL is no document: its bytes open with ``<<``, ``[``, ``{``, ``<`` or gzip's
+    magic, but show no feed, sitemap or page root, so it is passed over unsaid as media is;
+    it was counted and said as an unreadable partial feed version."""
+    part = body[:600]
+    served = (f"HTTP/1.1 206 Partial Content\r\nContent-Type: {kind}\r\nContent-Range: bytes 65536-"
+              f"{65536 + len(part) - 1}/900000\r\nContent-Length: {len(part)}\r\n\r\n"
+              ).encode() + part
+    warc = tmp_path / "doc.warc.gz"
+    warcio_warc(warc, [("https://www.belta.by/upload/docs/report.pdf", served,
+                        "2026-01-05T08:00:00Z")])
+    _, parts = dates_and_parts(warc)
+    with caplog.at_level("WARNING"):
+        report = reextract([str(warc)], 1, lambda _item: None, on_bad_record=lambda _e: None)
+    assert parts == [] and (report.partial_feeds, report.partial_feeds_unread) == (0, 0)
+    assert not [r for r in caplog.records if "206" in r.getMessage()]
+
+
 SITEMAP_GZ = "https://www.belta.by/sitemap-news.xml.gz"
 NEWS_SITEMAP = (
     '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
