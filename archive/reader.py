@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from .dedup import DEFAULT_NAME as DIGEST_INDEX
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
-from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
+from .errors import ErrorHandler, UnservedRecord, WarcFormatError, log, report
 from .httputil import PARTIAL_CONTENT as PARTIAL_CONTENT_STATUS
 from .httputil import (
     BodyCutShort,
@@ -91,18 +92,27 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                  unfinished: list[Path] | None = None,
                  arcs: list[Path] | None = None,
                  compressed: list[Path] | None = None,
-                 damaged: list[Path] | None = None) -> list[Path]:
+                 damaged: list[Path] | None = None,
+                 digest_files: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
     and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
     A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
-    folder holds (a writer's, or a killed crawl's until it is repaired) are added to
-    ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed with
-    other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
-    ``.damaged`` side files ``archive repair`` set aside to ``damaged``, so the caller can say
-    they were left out.
+    folder or a glob pattern holds (a writer's, or a killed crawl's until it is repaired; a
+    pattern naming `.open` files, ``*.open``, reads them, as a name does) are added to
+    ``unfinished`` when given, a folder's ARC files to ``arcs``, and its WARCs compressed
+    with other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
+    ``.damaged`` side files ``archive repair`` set aside (and their ``.damaged.json``
+    manifests), never read as WARCs whether in a folder, matched by a pattern or named (a
+    shell's ``dir/*``), to ``damaged``, and the digest index a crawl keeps beside its WARCs
+    (``digests.sqlite3`` and its journal files) a pattern matched or a name gave to
+    ``digest_files``, so the caller can say they were left out. Without those lists, what was
+    left out of them is logged, once.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
+    left_open = [] if unfinished is None else unfinished
+    sides: list[Path] = []
+    digests: list[Path] = []
     out: list[Path] = []
     seen: set[Path] = set()
     for item in items:
@@ -111,21 +121,27 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
         if p.is_dir():
             files = [q for q in p.rglob("*") if q.is_file()]
             found = sorted(q for q in files if _is_warc(q))
-            if unfinished is not None:
-                unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
+            left_open.extend(sorted(q for q in files if _is_unfinished(q)))
             if arcs is not None:
                 arcs.extend(sorted(q for q in files if _named(q, ARC_SUFFIXES)))
             if compressed is not None:
                 compressed.extend(sorted(q for q in files
                                          if _named(q, OTHER_CODEC_SUFFIXES)))
-            if damaged is not None:
-                damaged.extend(sorted(q for q in files if _named(q, (DAMAGED_SUFFIX,))))
+            sides.extend(sorted(q for q in files if _is_side_file(q)))
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
             found = sorted(q for q in _glob(s) if q.is_file())
+            if not _named(p, (OPEN_SUFFIX,)):  # `dir/*` lists a folder: its `.open` files left
+                left_open.extend(q for q in found if _is_unfinished(q))
+                found = [q for q in found if not _is_unfinished(q)]
+            sides.extend(q for q in found if _is_side_file(q))
+            digests.extend(q for q in found if _is_digest_file(q))
+            found = [q for q in found if not _is_side_file(q) and not _is_digest_file(q)]
         elif p.is_file():
-            found = [p]
+            sides.extend([p] if _is_side_file(p) else [])
+            digests.extend([p] if _is_digest_file(p) else [])
+            found = [] if _is_side_file(p) or _is_digest_file(p) else [p]
         else:
             raise FileNotFoundError(f"no such WARC file or folder: {s}")
         for q in (member for f in found for member in inputs_of(f)):
@@ -133,7 +149,51 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             if key not in seen:
                 seen.add(key)
                 out.append(q)
+    sides = _side_files(sides)
+    if damaged is not None:
+        damaged.extend(sides)
+    if digest_files is not None:
+        digest_files.extend(digests)
+    _log_left_out(left_open if unfinished is None else [], sides if damaged is None else [],
+                  digests if digest_files is None else [])
     return out
+
+
+def _is_side_file(p: Path) -> bool:
+    """A file ``archive repair`` wrote beside a WARC: its `.damaged` bytes or their
+    `.damaged.json` manifest. No WARC, whatever name it follows."""
+    return _named(p, (DAMAGED_SUFFIX, DAMAGED_SUFFIX + ".json"))
+
+
+def _side_files(files: Iterable[Path]) -> list[Path]:
+    """The side files among ``files`` to say, once each: the `.damaged` files, and a
+    manifest only when its `.damaged` file is not among them."""
+    found = _once([q for q in files if _is_side_file(q)])
+    said = {q.resolve() for q in found if _named(q, (DAMAGED_SUFFIX,))}
+    return [q for q in found if _named(q, (DAMAGED_SUFFIX,))
+            or q.resolve().with_name(q.name[:-len(".json")]) not in said]
+
+
+def _is_digest_file(p: Path) -> bool:
+    """The digest index a crawl keeps beside its WARCs (archive.dedup), or its journal."""
+    return p.name in {DIGEST_INDEX + tail for tail in ("", "-wal", "-shm", "-journal")}
+
+
+def _log_left_out(unfinished: list[Path], damaged: list[Path], digests: list[Path]) -> None:
+    """Say what a caller with no list to take them left out (library use: the commands say
+    it themselves, in their note)."""
+    if unfinished := _once(unfinished):
+        log.warning("%s", unfinished_note(unfinished))
+    if damaged := _once(damaged):
+        log.warning("%s", damaged_note(damaged))
+    if digests := _once(digests):
+        log.warning("%s", digests_note(digests))
+
+
+def _once(paths: list[Path]) -> list[Path]:
+    """``paths`` without a file named again (by another name, or in a folder also named)."""
+    seen: set[Path] = set()
+    return [p for p in paths if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -187,22 +247,28 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     arcs: list[Path] = []
     compressed: list[Path] = []
     damaged: list[Path] = []
-    paths = expand_paths(specs, unfinished, arcs, compressed, damaged)
+    digests: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs, compressed, damaged, digests)
     if read_arcs and arcs:  # a folder's ARC files after its WARCs (the order of the rest kept)
         seen = {_same_input_key(p) for p in paths}
         paths += [a for a in dict.fromkeys(arcs) if _same_input_key(a) not in seen]
         arcs = []
+    unfinished, damaged = _once(unfinished), _once(damaged)  # a file found twice: said once
     notes = [unfinished_note(unfinished)] if unfinished else []
     if arcs:
         notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "
                      f"before WARC; convert each to WARC first, {ARC_CONVERT})")
     if compressed:
         notes.append(compressed_note(compressed))
+    only_damaged = bool(damaged) and not notes
+    if damaged:  # never read as WARCs, wherever found: said, with what they are
+        notes.append(damaged_note(damaged))
+    if digests := _once(digests):
+        notes.append(digests_note(digests))
     note = "; ".join(notes) or None
-    if not paths:  # (beside WARCs, a repair's side files are its to say: no note)
-        said = "; ".join(notes + [damaged_note(damaged)] * bool(damaged))
-        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {said}" if said else ""), damaged,
-                          only_damaged=bool(damaged) and not notes)
+    if not paths:
+        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {note}" if note else ""), damaged,
+                          only_damaged=only_damaged)
     return paths, note
 
 
@@ -268,6 +334,12 @@ def damaged_note(paths: list[Path], verb: str = "read") -> str:
     return (f"{len(paths)} damaged side file(s) not {verb}: {_names(paths)} (bytes `archive "
             "repair` could not read, moved out of their WARC and kept; the .damaged.json "
             "beside each says from which offsets and why)")
+
+
+def digests_note(paths: list[Path]) -> str:
+    """What to tell about the digest index files a pattern or the shell's ``dir/*`` named."""
+    return (f"{len(paths)} digest index file(s) not read: {_names(paths)} (the payload "
+            "digests a crawl keeps beside its WARCs for its revisit records; no WARC)")
 
 
 def unfinished_note(paths: list[Path]) -> str:
