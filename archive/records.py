@@ -994,6 +994,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             end = start + length
             if end < size and _next_without_separator(fh, end):
                 problems.append("no CRLF CRLF after its block: the next record follows at once")
+            elif end < size and _version_line_at(fh, end):
+                problems.append("no CRLF CRLF after its block: a version line follows at once")
         else:
             nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
@@ -1505,6 +1507,29 @@ def _separator_at(fh, pos: int) -> bytes:
     return ahead[: len(ahead) - len(ahead.lstrip(b"\r\n"))]
 
 
+def _torn_before_fields_at(fh, pos: int) -> bool:
+    """Version lines and blank lines only (a header cut before its first field, or several)
+    from ``pos`` up to a whole record: what a block whose length no digest checks may end
+    at with no separator. (A version line quoted in a page its length cut short is
+    followed by the page.) One match over at most a header's size."""
+    size = fh.seek(0, 2)
+    fh.seek(pos)
+    lines = fh.read(_MAX_HEAD)
+    at = _TORN_RUN.match(lines).end()
+    return _starts_record(lines, at) and _whole_record_at(fh, pos + at, size) is True
+
+
+# version lines with no field after them (_is_field_line), and blank lines, in a run
+_TORN_RUN = re.compile(rb"(?:WARC/\d+\.\d+[ \t]*\r?\n(?![ \t]|[^\r\n]*:)|[\r\n]+)*",
+                       re.IGNORECASE)
+
+
+def _version_line_at(fh, pos: int) -> bool:
+    """A version line is at ``pos``, whatever follows it."""
+    fh.seek(pos)
+    return _VERSION_LINE.match(fh.read(32)) is not None
+
+
 def _next_without_separator(fh, pos: int) -> bool:
     """A record header starts at ``pos``: its version line, then a header field."""
     fh.seek(pos)
@@ -1535,16 +1560,20 @@ def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
 
     Yes when EOF, or line ends and then the next record, follow. When a separator follows
     but other bytes come after it (garbage between records, or a length cut short at an
-    inner CRLF CRLF), the record's block digest decides; without one, the length is trusted.
+    inner CRLF CRLF), or a version line follows at once that starts no whole header (a
+    header torn before or in its fields, written without a separator before it), the
+    record's block digest decides; without one, the length is trusted. (Taken up to the
+    next whole record, the block took the torn header's bytes, which went unsaid.)
     """
     if _record_boundary_at(fh, start + length):
         return True
     fh.seek(start + length)
-    if not fh.read(4).startswith((b"\r\n\r\n", b"\n\n")):
+    separated = fh.read(4).startswith((b"\r\n\r\n", b"\n\n"))
+    if not separated and not _version_line_at(fh, start + length):
         return False
     digest = rec.get("WARC-Block-Digest")
     if not digest:
-        return True
+        return separated or _torn_before_fields_at(fh, start + length)
     fh.seek(start)
     return check_digest(digest, fh.read(length)) is not False
 

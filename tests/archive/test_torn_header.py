@@ -244,3 +244,46 @@ def test_a_run_of_version_line_tails_is_one_records_error(
     assert [i.offset for i in infos] == [0, len(FIRST) + len(rec)]
     assert [e.offset for e in errors] == [len(FIRST)]
     assert why in errors[0].reason
+
+
+# a header cut before its first field (its version line alone, or with the blank line a
+# writer's killed flush left), right after a record written without its CRLF CRLF: the record
+# before took the torn header into its block ("bad Content-Length ... taken up to the next
+# record"), and the torn header went unsaid
+@pytest.mark.parametrize("torn", [b"WARC/1.0\r\n", b"WARC/1.0\r\n\r\n", b"WARC/1.1\r\n\r\n\r\n",
+                                  b"WARC/1.0\r\nWARC-Type: response\r\n"])
+@pytest.mark.parametrize("digests", [True, False])
+def test_a_header_torn_before_its_fields_after_a_block_with_no_separator_is_said_at_its_offset(
+        tmp_path: Path, torn: bytes, digests: bool) -> None:
+    first = response("http://ex.com/first", b"<title>first</title>", digests=digests)[:-4]
+    path = tmp_path / "torn.warc"
+    path.write_bytes(first + torn + NEXT + FIRST)
+    infos, errors = _read(path)
+    at = len(first) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.length) for i in infos] == [
+        ("http://ex.com/first", 0, len(first)), ("http://ex.com/next", at, len(NEXT) - 4),
+        ("http://ex.com/first", at + len(NEXT), len(FIRST) - 4)]
+    assert infos[0].record.block == http_response(b"<title>first</title>")  # none of torn's
+    assert [e.offset for e in errors] == [0, len(first)]  # no separator; the torn header
+    assert errors[0].reason.startswith("no CRLF CRLF after its block")
+    assert "bad Content-Length" not in errors[0].reason
+    assert f"offset {at}" in errors[1].reason or isinstance(errors[1], PassedOver)
+    assert read_info_at(path, 0).record.block == infos[0].record.block
+    assert read_info_at(path, at).record.target_uri == "http://ex.com/next"
+    assert verify([path]).error_count == 2
+
+
+def test_a_length_cut_short_at_a_quoted_version_line_is_still_said_a_bad_length(
+        tmp_path: Path) -> None:
+    """No digest, its Content-Length ending right before a version line its page quotes (the
+    page going on after it): a bad length, as before, no record ending without a separator."""
+    page = http_response(b"<pre>a version line:\nWARC/1.0\r\nand more</pre>")
+    quoting = record("response", "http://ex.com/quote", page,
+                     length=str(page.index(b"WARC/1.0")), digests=False)
+    path = tmp_path / "quote.warc"
+    path.write_bytes(quoting + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/quote", 0), ("http://ex.com/next", len(quoting))]
+    assert errors[0].offset == 0 and "bad Content-Length '" in errors[0].reason
+    assert "no CRLF CRLF" not in errors[0].reason
