@@ -203,6 +203,22 @@ def _colonless_note(skipped: list[str]) -> str:
             f"pywb read them), the first {first!r}")
 
 
+def _member_lines_notes(data: bytes, pos: int, skipped: list[str]) -> list[str]:
+    """The notes on a member's header lines without a colon (``skipped``, the header's
+    second line at ``pos``). Version lines right after the member's own (a header cut short
+    before its first field, then the record's own header) are said as that, not as stray
+    lines: a torn record's start, which has no offset of its own in the member."""
+    torn = len(_VERSION_RUN.match(data, pos)[0].splitlines()) if skipped else 0
+    notes = [] if not torn else [
+        f"a WARC header cut short before its first field ({torn} version line(s) with no "
+        f"field after them, or stray ones) at the start of its gzip member, before the "
+        "record's own header: passed over (as warcio and pywb read them)"]
+    return notes + ([_colonless_note(skipped[torn:])] if skipped[torn:] else [])
+
+
+_VERSION_RUN = re.compile(rb"(?:WARC/\d+\.\d+[ \t]*\r?\n)*", re.IGNORECASE)
+
+
 def _skip_blank(data: bytes, pos: int) -> int:
     n = len(data)
     while pos < n and data[pos] in (13, 10):
@@ -288,7 +304,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         raise ValueError(f"gzip member holds more than one record, the first's "
                          f"{_TornHeader(*torn)}; the record after it is whole but "
                          f"{RECOMPRESS_HINT}")
-    problems = lead + ([_colonless_note(skipped)] if skipped else [])
+    problems = lead + _member_lines_notes(data, pos + first, skipped)
     length = content_length(fields)
     avail = len(data) - body_start
     if length is None:

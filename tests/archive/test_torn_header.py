@@ -13,7 +13,7 @@ from archive.errors import PassedOver, WarcFormatError
 from archive.records import iter_records, read_info_at
 from archive.repair import repair_open_files
 from archive.verify import verify
-from tests.support.warcs import http_request, http_response, record, response
+from tests.support.warcs import gz, http_request, http_response, record, response
 
 FIRST = response("http://ex.com/first", b"<title>first</title>")
 TORN = response("http://ex.com/torn", b"<title>torn</title>", rec_id="<urn:uuid:torn>")
@@ -287,3 +287,25 @@ def test_a_length_cut_short_at_a_quoted_version_line_is_still_said_a_bad_length(
         ("http://ex.com/quote", 0), ("http://ex.com/next", len(quoting))]
     assert errors[0].offset == 0 and "bad Content-Length '" in errors[0].reason
     assert "no CRLF CRLF" not in errors[0].reason
+
+
+@pytest.mark.parametrize("torn", [1, 3])
+def test_a_header_torn_before_its_fields_in_the_member_of_the_next_record_is_said_as_such(
+        tmp_path: Path, torn: int) -> None:
+    """A gzip member opening with a header cut right after its version line, then a whole
+    record: the record is read at the member's offset (its only one: warcio and pywb read it
+    there, passing the line over), and the torn header said as what it is, not as a stray
+    line without a colon."""
+    member = gz(b"WARC/1.0\r\n" * torn + NEXT)
+    path = tmp_path / "torn.warc.gz"
+    path.write_bytes(gz(FIRST) + member + gz(FIRST))
+    infos, errors = _read(path)
+    at = len(gz(FIRST))
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/next", at),
+        ("http://ex.com/first", at + len(member))]
+    assert infos[1].record.block == NEXT[NEXT.index(b"\r\n\r\n") + 4:-4]
+    assert [e.offset for e in errors] == [at]
+    assert errors[0].reason.startswith(f"a WARC header cut short before its first field ({torn} "
+                                       "version line(s)")
+    assert "without a colon" not in errors[0].reason and "(record kept)" in errors[0].reason
