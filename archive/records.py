@@ -216,7 +216,11 @@ def _member_lines_notes(data: bytes, pos: int, skipped: list[str]) -> list[str]:
     return notes + ([_colonless_note(skipped[torn:])] if skipped[torn:] else [])
 
 
-_VERSION_RUN = re.compile(rb"(?:WARC/\d+\.\d+[ \t]*\r?\n)*", re.IGNORECASE)
+# version lines in a run, the header's own last one among them. Not _TORN_RUN: within a
+# parsed header, the run ends at the record's own version line (a field after it), which is
+# counted here (the header's first line, taken as its version line, was a torn one), and a
+# stray line without a colon after a version line is the header's, not a torn header's
+_VERSION_RUN = re.compile(rb"(?:%s)*" % _VERSION_LINE.pattern, re.IGNORECASE)
 
 
 def _skip_blank(data: bytes, pos: int) -> int:
@@ -1006,7 +1010,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 continue
         problems = lead + ([_colonless_note(skipped)] if skipped else [])
         torn = False  # the file ends inside its block: a crash or a copy stopped half way
-        if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
+        if (length is not None and start + length <= size
+                and _ends_at(fh, start, length, rec, size)):
             end = start + length
             if end < size and _next_without_separator(fh, end):
                 problems.append("no CRLF CRLF after its block: the next record follows at once")
@@ -1523,20 +1528,29 @@ def _separator_at(fh, pos: int) -> bytes:
     return ahead[: len(ahead) - len(ahead.lstrip(b"\r\n"))]
 
 
-def _torn_before_fields_at(fh, pos: int) -> bool:
+def _torn_before_fields_at(fh, pos: int, size: int) -> bool:
     """Version lines and blank lines only (a header cut before its first field, or several)
     from ``pos`` up to a whole record: what a block whose length no digest checks may end
     at with no separator. (A version line quoted in a page its length cut short is
-    followed by the page.) One match over at most a header's size."""
-    size = fh.seek(0, 2)
-    fh.seek(pos)
-    lines = fh.read(_MAX_HEAD)
-    at = _TORN_RUN.match(lines).end()
+    followed by the page.) Read in growing chunks, only until the run ends at a whole line
+    (or the file, or a header's size, does): one such record costs what its run does."""
+    chunk, lines = 256, b""
+    while True:
+        fh.seek(pos + len(lines))
+        more = fh.read(min(chunk, _MAX_HEAD - len(lines)))
+        lines += more
+        at = _TORN_RUN.match(lines).end()
+        if not more or len(lines) >= _MAX_HEAD or lines.find(b"\n", at) >= 0:
+            break  # the line after the run is whole: the run's last lookahead was judged
+        chunk *= 2  # (the match is run again over all: doubling keeps it linear)
     return _starts_record(lines, at) and _whole_record_at(fh, pos + at, size) is True
 
 
-# version lines with no field after them (_is_field_line), and blank lines, in a run
-_TORN_RUN = re.compile(rb"(?:WARC/\d+\.\d+[ \t]*\r?\n(?![ \t]|[^\r\n]*:)|[\r\n]+)*",
+# version lines with no field after them (_is_field_line), and blank lines, in a run: a
+# header (or several) cut before its first field, up to the next record's version line.
+# Not _VERSION_RUN: that one counts, inside one parsed header, the record's own version
+# line too, and has no blank lines to pass
+_TORN_RUN = re.compile(rb"(?:%s(?![ \t]|[^\r\n]*:)|[\r\n]+)*" % _VERSION_LINE.pattern,
                        re.IGNORECASE)
 
 
@@ -1571,15 +1585,18 @@ def _record_or_end_follows(fh) -> bool:
             and _member_record_at(fh, here + len(ahead) - len(rest)))
 
 
-def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
+def _ends_at(fh, start: int, length: int, rec: WarcRecord, size: int) -> bool:
     """Whether the block of `rec` (from `start`) really ends after `length` bytes.
 
     Yes when EOF, or line ends and then the next record, follow. When a separator follows
     but other bytes come after it (garbage between records, or a length cut short at an
     inner CRLF CRLF), or a version line follows at once that starts no whole header (a
     header torn before or in its fields, written without a separator before it), the
-    record's block digest decides; without one, the length is trusted. (Taken up to the
-    next whole record, the block took the torn header's bytes, which went unsaid.)
+    record's block digest decides. Without one (or with one of an algorithm not known here,
+    which checks nothing), the length is trusted after a separator, and after a version line
+    only when version and blank lines alone stand before a whole record (a page quoting a
+    version line its length cut short goes on after it). (Taken up to the next whole
+    record, the block took the torn header's bytes, which went unsaid.)
     """
     if _record_boundary_at(fh, start + length):
         return True
@@ -1588,10 +1605,12 @@ def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
     if not separated and not _version_line_at(fh, start + length):
         return False
     digest = rec.get("WARC-Block-Digest")
-    if not digest:
-        return separated or _torn_before_fields_at(fh, start + length)
-    fh.seek(start)
-    return check_digest(digest, fh.read(length)) is not False
+    if digest:  # (one of an algorithm not known here checks nothing: as if none)
+        fh.seek(start)
+        held = check_digest(digest, fh.read(length))
+        if held is not None:
+            return held
+    return separated or _torn_before_fields_at(fh, start + length, size)
 
 
 def read_record_at(path: str | Path, offset: int) -> WarcRecord:
