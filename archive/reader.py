@@ -93,7 +93,8 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                  arcs: list[Path] | None = None,
                  compressed: list[Path] | None = None,
                  damaged: list[Path] | None = None,
-                 digest_files: list[Path] | None = None) -> list[Path]:
+                 digest_files: list[Path] | None = None, *,
+                 named_damaged: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
     and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
@@ -102,16 +103,18 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
     pattern naming `.open` files, ``*.open``, reads them, as a name does) are added to
     ``unfinished`` when given, a folder's ARC files to ``arcs``, and its WARCs compressed
     with other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
-    ``.damaged`` side files ``archive repair`` set aside (and their ``.damaged.json``
-    manifests), never read as WARCs whether in a folder, matched by a pattern or named (a
-    shell's ``dir/*``), to ``damaged``, and the digest index a crawl keeps beside its WARCs
-    (``digests.sqlite3`` and its journal files) a pattern matched or a name gave to
-    ``digest_files``, so the caller can say they were left out. Without those lists, what was
-    left out of them is logged, once.
+    ``.damaged`` side files ``archive repair`` set aside to ``damaged``: never read as WARCs,
+    whether in a folder, matched by a pattern or named (a shell's ``dir/*``). Those a pattern
+    matched or a name gave (their ``.damaged.json`` manifests too) go to ``named_damaged``
+    as well, and the digest index a crawl keeps beside its WARCs (``digests.sqlite3`` and
+    its journal files) a pattern matched or a name gave to ``digest_files``, so the caller
+    can say they were left out. Without those lists, what a pattern or a name gave and was
+    left out is logged, once; what a folder held is not (its `.open` files are the caller's
+    to say, its side files the repair's).
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
-    left_open = [] if unfinished is None else unfinished
-    sides: list[Path] = []
+    left_open: list[Path] = []  # a pattern's: the user named them
+    sides: list[Path] = []  # a pattern's or a name's
     digests: list[Path] = []
     out: list[Path] = []
     seen: set[Path] = set()
@@ -121,13 +124,15 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
         if p.is_dir():
             files = [q for q in p.rglob("*") if q.is_file()]
             found = sorted(q for q in files if _is_warc(q))
-            left_open.extend(sorted(q for q in files if _is_unfinished(q)))
+            if unfinished is not None:
+                unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
             if arcs is not None:
                 arcs.extend(sorted(q for q in files if _named(q, ARC_SUFFIXES)))
             if compressed is not None:
                 compressed.extend(sorted(q for q in files
                                          if _named(q, OTHER_CODEC_SUFFIXES)))
-            sides.extend(sorted(q for q in files if _is_side_file(q)))
+            if damaged is not None:
+                damaged.extend(sorted(q for q in files if _named(q, (DAMAGED_SUFFIX,))))
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
@@ -150,8 +155,12 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                 seen.add(key)
                 out.append(q)
     sides = _side_files(sides)
+    if unfinished is not None:
+        unfinished.extend(left_open)
     if damaged is not None:
         damaged.extend(sides)
+    if named_damaged is not None:
+        named_damaged.extend(sides)
     if digest_files is not None:
         digest_files.extend(digests)
     _log_left_out(left_open if unfinished is None else [], sides if damaged is None else [],
@@ -248,7 +257,9 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     compressed: list[Path] = []
     damaged: list[Path] = []
     digests: list[Path] = []
-    paths = expand_paths(specs, unfinished, arcs, compressed, damaged, digests)
+    named: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs, compressed, damaged, digests,
+                         named_damaged=named)
     if read_arcs and arcs:  # a folder's ARC files after its WARCs (the order of the rest kept)
         seen = {_same_input_key(p) for p in paths}
         paths += [a for a in dict.fromkeys(arcs) if _same_input_key(a) not in seen]
@@ -261,8 +272,10 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     if compressed:
         notes.append(compressed_note(compressed))
     only_damaged = bool(damaged) and not notes
-    if damaged:  # never read as WARCs, wherever found: said, with what they are
-        notes.append(damaged_note(damaged))
+    # never read as WARCs, wherever found. Beside WARCs, a folder's side files are the
+    # repair's to say (no note); those a pattern or a name gave, the user named: said
+    if said := damaged if not paths else _once(named):
+        notes.append(damaged_note(said))
     if digests := _once(digests):
         notes.append(digests_note(digests))
     note = "; ".join(notes) or None

@@ -125,3 +125,22 @@ def test_a_lookup_given_a_pattern_logs_what_it_left_out_once(repaired, caplog):
                                    on_error=lambda e: pytest.fail(str(e))))
     assert [r.url for r in read] == URLS
     assert [r.getMessage()[:34] for r in caplog.records] == ["1 damaged side file(s) not read: /"]
+
+
+def test_a_folder_s_side_files_are_left_out_unsaid_beside_its_warcs_as_before(repaired, caplog):
+    """A folder, not a pattern: its side files are the repair's to say (it did), so beside
+    WARCs no note names them; its `.open` files are said in the commands' note only, never
+    logged by a library read of the folder (a replay start would warn every time)."""
+    warc, = _names(repaired, ".warc.gz")
+    paths, note = warc_inputs([repaired], str(repaired))
+    assert paths == [warc]
+    assert note is not None and note.startswith("1 unfinished WARC file(s) not read")
+    assert "damaged" not in note
+    with caplog.at_level(logging.WARNING, logger="archive"):
+        lookup = ArchiveLookup(repaired, on_error=lambda e: pytest.fail(str(e)))
+        assert [lookup.get(url).payload for url in URLS] == [
+            f"<title>{u}</title>".encode() for u in URLS]
+        lookup.close()
+        read = list(iter_responses([repaired], on_error=lambda e: pytest.fail(str(e))))
+    assert [r.url for r in read] == URLS
+    assert [r.getMessage() for r in caplog.records] == []
