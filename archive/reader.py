@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from .dedup import DEFAULT_NAME as DIGEST_INDEX
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
-from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
+from .errors import ErrorHandler, UnservedRecord, WarcFormatError, log, report
 from .httputil import PARTIAL_CONTENT as PARTIAL_CONTENT_STATUS
 from .httputil import (
     BodyCutShort,
@@ -91,18 +92,30 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                  unfinished: list[Path] | None = None,
                  arcs: list[Path] | None = None,
                  compressed: list[Path] | None = None,
-                 damaged: list[Path] | None = None) -> list[Path]:
+                 damaged: list[Path] | None = None,
+                 digest_files: list[Path] | None = None, *,
+                 named_damaged: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
     and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
     A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
-    folder holds (a writer's, or a killed crawl's until it is repaired) are added to
-    ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed with
-    other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
-    ``.damaged`` side files ``archive repair`` set aside to ``damaged``, so the caller can say
-    they were left out.
+    folder or a glob pattern holds (a writer's, or a killed crawl's until it is repaired; a
+    pattern naming `.open` files, ``*.open``, reads them, as a name does) are added to
+    ``unfinished`` when given, a folder's ARC files to ``arcs``, and its WARCs compressed
+    with other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, and the
+    ``.damaged`` side files ``archive repair`` set aside to ``damaged``: never read as WARCs,
+    whether in a folder, matched by a pattern or named (a shell's ``dir/*``). Those a pattern
+    matched or a name gave (their ``.damaged.json`` manifests too) go to ``named_damaged``
+    as well, and the digest index a crawl keeps beside its WARCs (``digests.sqlite3`` and
+    its journal files) a pattern matched or a name gave to ``digest_files``, so the caller
+    can say they were left out. Without those lists, what a pattern or a name gave and was
+    left out is logged, once; what a folder held is not (its `.open` files are the caller's
+    to say, its side files the repair's).
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
+    left_open: list[Path] = []  # a pattern's: the user named them
+    sides: list[Path] = []  # a pattern's or a name's
+    digests: list[Path] = []
     out: list[Path] = []
     seen: set[Path] = set()
     for item in items:
@@ -124,8 +137,16 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             found = [p]
         elif any(c in s for c in "*?["):
             found = sorted(q for q in _glob(s) if q.is_file())
+            if not _named(p, (OPEN_SUFFIX,)):  # `dir/*` lists a folder: its `.open` files left
+                left_open.extend(q for q in found if _is_unfinished(q))
+                found = [q for q in found if not _is_unfinished(q)]
+            sides.extend(q for q in found if _is_side_file(q))
+            digests.extend(q for q in found if _is_digest_file(q))
+            found = [q for q in found if not _is_side_file(q) and not _is_digest_file(q)]
         elif p.is_file():
-            found = [p]
+            sides.extend([p] if _is_side_file(p) else [])
+            digests.extend([p] if _is_digest_file(p) else [])
+            found = [] if _is_side_file(p) or _is_digest_file(p) else [p]
         else:
             raise FileNotFoundError(f"no such WARC file or folder: {s}")
         for q in (member for f in found for member in inputs_of(f)):
@@ -133,7 +154,55 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             if key not in seen:
                 seen.add(key)
                 out.append(q)
+    sides = _side_files(sides)
+    if unfinished is not None:
+        unfinished.extend(left_open)
+    if damaged is not None:
+        damaged.extend(sides)
+    if named_damaged is not None:
+        named_damaged.extend(sides)
+    if digest_files is not None:
+        digest_files.extend(digests)
+    _log_left_out(left_open if unfinished is None else [], sides if damaged is None else [],
+                  digests if digest_files is None else [])
     return out
+
+
+def _is_side_file(p: Path) -> bool:
+    """A file ``archive repair`` wrote beside a WARC: its `.damaged` bytes or their
+    `.damaged.json` manifest. No WARC, whatever name it follows."""
+    return _named(p, (DAMAGED_SUFFIX, DAMAGED_SUFFIX + ".json"))
+
+
+def _side_files(files: Iterable[Path]) -> list[Path]:
+    """The side files among ``files`` to say, once each: the `.damaged` files, and a
+    manifest only when its `.damaged` file is not among them."""
+    found = _once([q for q in files if _is_side_file(q)])
+    said = {q.resolve() for q in found if _named(q, (DAMAGED_SUFFIX,))}
+    return [q for q in found if _named(q, (DAMAGED_SUFFIX,))
+            or q.resolve().with_name(q.name[:-len(".json")]) not in said]
+
+
+def _is_digest_file(p: Path) -> bool:
+    """The digest index a crawl keeps beside its WARCs (archive.dedup), or its journal."""
+    return p.name in {DIGEST_INDEX + tail for tail in ("", "-wal", "-shm", "-journal")}
+
+
+def _log_left_out(unfinished: list[Path], damaged: list[Path], digests: list[Path]) -> None:
+    """Say what a caller with no list to take them left out (library use: the commands say
+    it themselves, in their note)."""
+    if unfinished := _once(unfinished):
+        log.warning("%s", unfinished_note(unfinished))
+    if damaged := _once(damaged):
+        log.warning("%s", damaged_note(damaged))
+    if digests := _once(digests):
+        log.warning("%s", digests_note(digests))
+
+
+def _once(paths: list[Path]) -> list[Path]:
+    """``paths`` without a file named again (by another name, or in a folder also named)."""
+    seen: set[Path] = set()
+    return [p for p in paths if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -187,22 +256,32 @@ def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = Fal
     arcs: list[Path] = []
     compressed: list[Path] = []
     damaged: list[Path] = []
-    paths = expand_paths(specs, unfinished, arcs, compressed, damaged)
+    digests: list[Path] = []
+    named: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs, compressed, damaged, digests,
+                         named_damaged=named)
     if read_arcs and arcs:  # a folder's ARC files after its WARCs (the order of the rest kept)
         seen = {_same_input_key(p) for p in paths}
         paths += [a for a in dict.fromkeys(arcs) if _same_input_key(a) not in seen]
         arcs = []
+    unfinished, damaged = _once(unfinished), _once(damaged)  # a file found twice: said once
     notes = [unfinished_note(unfinished)] if unfinished else []
     if arcs:
         notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "
                      f"before WARC; convert each to WARC first, {ARC_CONVERT})")
     if compressed:
         notes.append(compressed_note(compressed))
+    only_damaged = bool(damaged) and not notes
+    # never read as WARCs, wherever found. Beside WARCs, a folder's side files are the
+    # repair's to say (no note); those a pattern or a name gave, the user named: said
+    if said := damaged if not paths else _once(named):
+        notes.append(damaged_note(said))
+    if digests := _once(digests):
+        notes.append(digests_note(digests))
     note = "; ".join(notes) or None
-    if not paths:  # (beside WARCs, a repair's side files are its to say: no note)
-        said = "; ".join(notes + [damaged_note(damaged)] * bool(damaged))
-        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {said}" if said else ""), damaged,
-                          only_damaged=bool(damaged) and not notes)
+    if not paths:
+        raise NoWarcFiles(f"no WARC files in {what}" + (f"; {note}" if note else ""), damaged,
+                          only_damaged=only_damaged)
     return paths, note
 
 
@@ -268,6 +347,12 @@ def damaged_note(paths: list[Path], verb: str = "read") -> str:
     return (f"{len(paths)} damaged side file(s) not {verb}: {_names(paths)} (bytes `archive "
             "repair` could not read, moved out of their WARC and kept; the .damaged.json "
             "beside each says from which offsets and why)")
+
+
+def digests_note(paths: list[Path]) -> str:
+    """What to tell about the digest index files a pattern or the shell's ``dir/*`` named."""
+    return (f"{len(paths)} digest index file(s) not read: {_names(paths)} (the payload "
+            "digests a crawl keeps beside its WARCs for its revisit records; no WARC)")
 
 
 def unfinished_note(paths: list[Path]) -> str:

@@ -203,6 +203,26 @@ def _colonless_note(skipped: list[str]) -> str:
             f"pywb read them), the first {first!r}")
 
 
+def _member_lines_notes(data: bytes, pos: int, skipped: list[str]) -> list[str]:
+    """The notes on a member's header lines without a colon (``skipped``, the header's
+    second line at ``pos``). Version lines right after the member's own (a header cut short
+    before its first field, then the record's own header) are said as that, not as stray
+    lines: a torn record's start, which has no offset of its own in the member."""
+    torn = len(_VERSION_RUN.match(data, pos)[0].splitlines()) if skipped else 0
+    notes = [] if not torn else [
+        f"a WARC header cut short before its first field ({torn} version line(s) with no "
+        f"field after them, or stray ones) at the start of its gzip member, before the "
+        "record's own header: passed over (as warcio and pywb read them)"]
+    return notes + ([_colonless_note(skipped[torn:])] if skipped[torn:] else [])
+
+
+# version lines in a run, the header's own last one among them. Not _TORN_RUN: within a
+# parsed header, the run ends at the record's own version line (a field after it), which is
+# counted here (the header's first line, taken as its version line, was a torn one), and a
+# stray line without a colon after a version line is the header's, not a torn header's
+_VERSION_RUN = re.compile(rb"(?:%s)*" % _VERSION_LINE.pattern, re.IGNORECASE)
+
+
 def _skip_blank(data: bytes, pos: int) -> int:
     n = len(data)
     while pos < n and data[pos] in (13, 10):
@@ -288,7 +308,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         raise ValueError(f"gzip member holds more than one record, the first's "
                          f"{_TornHeader(*torn)}; the record after it is whole but "
                          f"{RECOMPRESS_HINT}")
-    problems = lead + ([_colonless_note(skipped)] if skipped else [])
+    problems = lead + _member_lines_notes(data, pos + first, skipped)
     length = content_length(fields)
     avail = len(data) - body_start
     if length is None:
@@ -990,10 +1010,13 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 continue
         problems = lead + ([_colonless_note(skipped)] if skipped else [])
         torn = False  # the file ends inside its block: a crash or a copy stopped half way
-        if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
+        if (length is not None and start + length <= size
+                and _ends_at(fh, start, length, rec, size)):
             end = start + length
             if end < size and _next_without_separator(fh, end):
                 problems.append("no CRLF CRLF after its block: the next record follows at once")
+            elif end < size and _version_line_at(fh, end):
+                problems.append("no CRLF CRLF after its block: a version line follows at once")
         else:
             nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
@@ -1505,6 +1528,38 @@ def _separator_at(fh, pos: int) -> bytes:
     return ahead[: len(ahead) - len(ahead.lstrip(b"\r\n"))]
 
 
+def _torn_before_fields_at(fh, pos: int, size: int) -> bool:
+    """Version lines and blank lines only (a header cut before its first field, or several)
+    from ``pos`` up to a whole record: what a block whose length no digest checks may end
+    at with no separator. (A version line quoted in a page its length cut short is
+    followed by the page.) Read in growing chunks, only until the run ends at a whole line
+    (or the file, or a header's size, does): one such record costs what its run does."""
+    chunk, lines = 256, b""
+    while True:
+        fh.seek(pos + len(lines))
+        more = fh.read(min(chunk, _MAX_HEAD - len(lines)))
+        lines += more
+        at = _TORN_RUN.match(lines).end()
+        if not more or len(lines) >= _MAX_HEAD or lines.find(b"\n", at) >= 0:
+            break  # the line after the run is whole: the run's last lookahead was judged
+        chunk *= 2  # (the match is run again over all: doubling keeps it linear)
+    return _starts_record(lines, at) and _whole_record_at(fh, pos + at, size) is True
+
+
+# version lines with no field after them (_is_field_line), and blank lines, in a run: a
+# header (or several) cut before its first field, up to the next record's version line.
+# Not _VERSION_RUN: that one counts, inside one parsed header, the record's own version
+# line too, and has no blank lines to pass
+_TORN_RUN = re.compile(rb"(?:%s(?![ \t]|[^\r\n]*:)|[\r\n]+)*" % _VERSION_LINE.pattern,
+                       re.IGNORECASE)
+
+
+def _version_line_at(fh, pos: int) -> bool:
+    """A version line is at ``pos``, whatever follows it."""
+    fh.seek(pos)
+    return _VERSION_LINE.match(fh.read(32)) is not None
+
+
 def _next_without_separator(fh, pos: int) -> bool:
     """A record header starts at ``pos``: its version line, then a header field."""
     fh.seek(pos)
@@ -1530,23 +1585,32 @@ def _record_or_end_follows(fh) -> bool:
             and _member_record_at(fh, here + len(ahead) - len(rest)))
 
 
-def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
+def _ends_at(fh, start: int, length: int, rec: WarcRecord, size: int) -> bool:
     """Whether the block of `rec` (from `start`) really ends after `length` bytes.
 
     Yes when EOF, or line ends and then the next record, follow. When a separator follows
     but other bytes come after it (garbage between records, or a length cut short at an
-    inner CRLF CRLF), the record's block digest decides; without one, the length is trusted.
+    inner CRLF CRLF), or a version line follows at once that starts no whole header (a
+    header torn before or in its fields, written without a separator before it), the
+    record's block digest decides. Without one (or with one of an algorithm not known here,
+    which checks nothing), the length is trusted after a separator, and after a version line
+    only when version and blank lines alone stand before a whole record (a page quoting a
+    version line its length cut short goes on after it). (Taken up to the next whole
+    record, the block took the torn header's bytes, which went unsaid.)
     """
     if _record_boundary_at(fh, start + length):
         return True
     fh.seek(start + length)
-    if not fh.read(4).startswith((b"\r\n\r\n", b"\n\n")):
+    separated = fh.read(4).startswith((b"\r\n\r\n", b"\n\n"))
+    if not separated and not _version_line_at(fh, start + length):
         return False
     digest = rec.get("WARC-Block-Digest")
-    if not digest:
-        return True
-    fh.seek(start)
-    return check_digest(digest, fh.read(length)) is not False
+    if digest:  # (one of an algorithm not known here checks nothing: as if none)
+        fh.seek(start)
+        held = check_digest(digest, fh.read(length))
+        if held is not None:
+            return held
+    return separated or _torn_before_fields_at(fh, start + length, size)
 
 
 def read_record_at(path: str | Path, offset: int) -> WarcRecord:

@@ -13,7 +13,7 @@ from archive.errors import PassedOver, WarcFormatError
 from archive.records import iter_records, read_info_at
 from archive.repair import repair_open_files
 from archive.verify import verify
-from tests.support.warcs import http_request, http_response, record, response
+from tests.support.warcs import gz, http_request, http_response, record, response
 
 FIRST = response("http://ex.com/first", b"<title>first</title>")
 TORN = response("http://ex.com/torn", b"<title>torn</title>", rec_id="<urn:uuid:torn>")
@@ -244,3 +244,119 @@ def test_a_run_of_version_line_tails_is_one_records_error(
     assert [i.offset for i in infos] == [0, len(FIRST) + len(rec)]
     assert [e.offset for e in errors] == [len(FIRST)]
     assert why in errors[0].reason
+
+
+# a header cut before its first field (its version line alone, or with the blank line a
+# writer's killed flush left), right after a record written without its CRLF CRLF: the record
+# before took the torn header into its block ("bad Content-Length ... taken up to the next
+# record"), and the torn header went unsaid
+@pytest.mark.parametrize(("torn", "why"), [
+    (b"WARC/1.0\r\n", "a false start running into the next record"),
+    (b"WARC/1.0\r\n\r\n", "an empty WARC header (no fields)"),
+    (b"WARC/1.1\r\n\r\n\r\n", "an empty WARC header (no fields)")])
+@pytest.mark.parametrize("digests", [True, False])
+def test_a_header_torn_before_its_fields_after_a_block_with_no_separator_is_said_at_its_offset(
+        tmp_path: Path, torn: bytes, why: str, digests: bool) -> None:
+    first = response("http://ex.com/first", b"<title>first</title>", digests=digests)[:-4]
+    path = tmp_path / "torn.warc"
+    path.write_bytes(first + torn + NEXT + FIRST)
+    infos, errors = _read(path)
+    at = len(first) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.length) for i in infos] == [
+        ("http://ex.com/first", 0, len(first)), ("http://ex.com/next", at, len(NEXT) - 4),
+        ("http://ex.com/first", at + len(NEXT), len(FIRST) - 4)]
+    assert infos[0].record.block == http_response(b"<title>first</title>")  # none of torn's
+    assert [e.offset for e in errors] == [0, len(first)]  # no separator; the torn header
+    assert errors[0].reason.startswith("no CRLF CRLF after its block")
+    assert "bad Content-Length" not in errors[0].reason
+    # the torn header: passed over as the false start it is, up to the next record
+    assert isinstance(errors[1], PassedOver) and errors[1].end == at, errors[1]
+    assert why in errors[1].reason
+    assert read_info_at(path, 0).record.block == infos[0].record.block
+    assert read_info_at(path, at).record.target_uri == "http://ex.com/next"
+    assert verify([path]).error_count == 2
+
+
+@pytest.mark.parametrize("digests", [True, False])
+def test_a_header_torn_in_its_fields_after_a_block_with_no_separator_is_still_its_own_error(
+        tmp_path: Path, digests: bool) -> None:
+    """Guard (read so before too): a header torn after a field, right after a record with no
+    CRLF CRLF, is a record start there (a version line, then a field): the record before
+    keeps its length, the torn header is its own error naming the next record's offset."""
+    first = response("http://ex.com/first", b"<title>first</title>", digests=digests)[:-4]
+    torn = b"WARC/1.0\r\nWARC-Type: response\r\n"
+    path = tmp_path / "torn.warc"
+    path.write_bytes(first + torn + NEXT)
+    infos, errors = _read(path)
+    at = len(first) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.length) for i in infos] == [
+        ("http://ex.com/first", 0, len(first)), ("http://ex.com/next", at, len(NEXT) - 4)]
+    assert infos[0].record.block == http_response(b"<title>first</title>")
+    assert [(type(e), e.offset) for e in errors] == [(WarcFormatError, 0),
+                                                     (WarcFormatError, len(first))]
+    assert errors[0].reason.startswith("no CRLF CRLF after its block: the next record follows")
+    assert "WARC header cut short" in errors[1].reason
+    assert f"the record at offset {at} starts inside it" in errors[1].reason
+
+
+@pytest.mark.parametrize("algo", ["blake3:AAAA", "foo:bar", "nocolon"])
+def test_a_digest_of_an_unknown_algorithm_trusts_no_length_cut_at_a_quoted_version_line(
+        tmp_path: Path, algo: str) -> None:
+    """A block digest this reader cannot check (an algorithm hashlib lacks) checks nothing:
+    a Content-Length cut short right before a version line its page quotes is a bad length,
+    as with no digest, never a record ending there with the page's rest passed over. Repair
+    keeps every byte of it in the WARC: nothing readable goes to a .damaged file."""
+    page = http_response(b"<pre>a version line:\nWARC/1.0\r\nand the rest of the page</pre>")
+    quoting = record("response", "http://ex.com/quote", page, length=str(
+        page.index(b"WARC/1.0")), digests=False, extra=[("WARC-Block-Digest", algo)])
+    path = tmp_path / "quote.warc"
+    path.write_bytes(quoting + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/quote", 0), ("http://ex.com/next", len(quoting))]
+    assert infos[0].record.block.startswith(page)  # the page whole, not cut at its quote
+    assert [e.offset for e in errors] == [0] and "bad Content-Length '" in errors[0].reason
+    (tmp_path / "eof").mkdir()
+    (tmp_path / "eof" / "crawl.warc.open").write_bytes(quoting)  # a kill after it
+    (res,) = repair_open_files(tmp_path / "eof")
+    assert not any(d.moved for d in res.damaged), res.damaged
+    assert not (tmp_path / "eof" / "crawl.warc.damaged").exists()
+    assert (tmp_path / "eof" / "crawl.warc").read_bytes() == quoting
+
+
+def test_a_length_cut_short_at_a_quoted_version_line_is_still_said_a_bad_length(
+        tmp_path: Path) -> None:
+    """No digest, its Content-Length ending right before a version line its page quotes (the
+    page going on after it): a bad length, as before, no record ending without a separator."""
+    page = http_response(b"<pre>a version line:\nWARC/1.0\r\nand more</pre>")
+    quoting = record("response", "http://ex.com/quote", page,
+                     length=str(page.index(b"WARC/1.0")), digests=False)
+    path = tmp_path / "quote.warc"
+    path.write_bytes(quoting + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/quote", 0), ("http://ex.com/next", len(quoting))]
+    assert errors[0].offset == 0 and "bad Content-Length '" in errors[0].reason
+    assert "no CRLF CRLF" not in errors[0].reason
+
+
+@pytest.mark.parametrize("torn", [1, 3])
+def test_a_header_torn_before_its_fields_in_the_member_of_the_next_record_is_said_as_such(
+        tmp_path: Path, torn: int) -> None:
+    """A gzip member opening with a header cut right after its version line, then a whole
+    record: the record is read at the member's offset (its only one: warcio and pywb read it
+    there, passing the line over), and the torn header said as what it is, not as a stray
+    line without a colon."""
+    member = gz(b"WARC/1.0\r\n" * torn + NEXT)
+    path = tmp_path / "torn.warc.gz"
+    path.write_bytes(gz(FIRST) + member + gz(FIRST))
+    infos, errors = _read(path)
+    at = len(gz(FIRST))
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/next", at),
+        ("http://ex.com/first", at + len(member))]
+    assert infos[1].record.block == NEXT[NEXT.index(b"\r\n\r\n") + 4:-4]
+    assert [e.offset for e in errors] == [at]
+    assert errors[0].reason.startswith(f"a WARC header cut short before its first field ({torn} "
+                                       "version line(s)")
+    assert "without a colon" not in errors[0].reason and "(record kept)" in errors[0].reason

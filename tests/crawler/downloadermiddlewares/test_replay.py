@@ -315,3 +315,21 @@ def test_a_plain_page_under_a_mislabelled_content_encoding_replays_as_live(
     live = compression.process_response(
         request, HtmlResponse(ARTICLE, headers=dict(headers), body=sent, request=request))
     assert (replayed.status, replayed.body) == (200, live.body) == (200, _body("January"))
+
+
+def test_a_pattern_s_damaged_side_files_are_said_once_not_read_as_warcs(
+        warcs: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """``WARC_REPLAY=data/warc/*`` matched the side files `archive repair` leaves beside a
+    WARC, and the crawl's digest index: they were read as WARCs, said as damaged archives."""
+    warc, = warcs.glob("*.warc.gz")
+    side = warcs / f"{warc.name}.damaged"
+    side.write_bytes(b"\x1f\x8b\x08\x00torn")
+    (warcs / f"{warc.name}.damaged.json").write_text('{"ranges": []}\n')
+    with caplog.at_level("WARNING"):
+        mw, stats = _middleware(WARC_REPLAY=f"{warcs}/*,{side}")
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "1 damaged side file(s) not read" in said[0], said
+    assert str(side) in said[0] and "archive repair" in said[0]
+    assert f"1 digest index file(s) not read: {warcs / 'digests.sqlite3'}" in said[0]
+    assert mw.process_request(Request(ARTICLE)).body == _body("February")
+    assert not stats.get_value("replay/bad_records")
