@@ -416,13 +416,14 @@ def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
     """Each record of ``data`` as the parser ends it, with whether it is given as one
     (:func:`_finished`): ``data`` fed a chunk at a time, then the parser closed (the fields a
     document cut short left open dropped)."""
+    held: list[etree._Element] = []  # records given out of their parent, not yet unlinked
     for start in range(0, len(data), _CHUNK):
         parser.feed(data[start:start + _CHUNK])
-        yield from _finished(parser, names, mismatch)
+        yield from _finished(parser, names, mismatch, held)
     if data:
         parser.close()
         cut = any(e.type_name == "ERR_TAG_NOT_FINISHED" for e in parser.feed_error_log)
-        yield from _finished(parser, names, mismatch, at_end=cut)
+        yield from _finished(parser, names, mismatch, held, at_end=cut)
 
 
 def _stop_reason(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
@@ -495,7 +496,8 @@ _LOSING = frozenset(("ERR_RESOURCE_LIMIT", "ERR_DOCUMENT_EMPTY", "ERR_TAG_NOT_FI
 
 
 def _finished(parser: etree.XMLPullParser, names: tuple[str, ...], mismatch: _Mismatch,
-              at_end: bool = False) -> Iterator[tuple[etree._Element, bool]]:
+              held: list[etree._Element], at_end: bool = False
+              ) -> Iterator[tuple[etree._Element, bool]]:
     """The records the parser ended, each with whether it is given as one; each is let go
     once looked at, and so is any element ended outside a record (49 MB of ``<a/>`` between
     the entries grew to 1.7 GB).
@@ -511,9 +513,17 @@ def _finished(parser: etree.XMLPullParser, names: tuple[str, ...], mismatch: _Mi
     records nest past libxml2's depth limit: the parse stops there, no record read.
     ``at_end``: the events of the parser's close of a document cut short, which ends the
     elements it left open: a record's field open there was cut, its text not whole (a link
-    cut to "https://ex.by/ne" is a 404), and is dropped from the record given."""
+    cut to "https://ex.by/ne" is a 404), and is dropped from the record given.
+
+    The tree is changed only where libxml2 no longer writes: an element it ended, and the
+    siblings before one (:func:`_unlink_held`: a record nested in a record is emptied when
+    given, and unlinked once its parent no longer ends with it). A record nested in an open
+    one, unlinked with the text after it, left libxml2 appending the next text to the text
+    before it at the length it had written to the unlinked one: past that node's buffer
+    (the heap corrupted, the crawl process aborted) or into it (a link garbled)."""
     previous: etree._Element | None = None
     for _event, node in parser.read_events():
+        _unlink_held(held, node)
         nested = _in_record(node, names)
         if _local(node.tag) in names:
             if at_end and previous is not None and previous.getparent() is node:
@@ -522,7 +532,8 @@ def _finished(parser: etree.XMLPullParser, names: tuple[str, ...], mismatch: _Mi
                 yield node, True
             elif _nested_in_its_kind(node) and mismatch.seen():
                 yield node, True
-                node.getparent().remove(node)
+                node.clear(keep_tail=True)  # its parent may be open: unlinked later
+                held.append(node)
                 previous = None
                 continue
             else:
@@ -534,6 +545,21 @@ def _finished(parser: etree.XMLPullParser, names: tuple[str, ...], mismatch: _Mi
         parent = node.getparent()
         while parent is not None and node.getprevious() is not None:
             del parent[0]
+
+
+def _unlink_held(held: list[etree._Element], ended: etree._Element) -> None:
+    """Unlink each record of ``held`` (given, emptied) that libxml2 no longer writes after:
+    one with a sibling after it, or whose parent is ``ended`` (the element whose end event
+    is read). libxml2 appends a text to its open element's last child when that is text,
+    at the length it last wrote there: the last child of an open element unlinked (with
+    its tail), the next text was written past the end of another node's buffer."""
+    for record in list(held):
+        parent = record.getparent()
+        if parent is None:  # unlinked with an emptied ancestor
+            held.remove(record)
+        elif parent is ended or record.getnext() is not None:
+            parent.remove(record)
+            held.remove(record)
 
 
 def _nested_in_its_kind(node: etree._Element) -> bool:
