@@ -4,7 +4,9 @@ entities."""
 from __future__ import annotations
 
 import codecs
+import collections
 import functools
+import itertools
 import json
 import re
 import struct
@@ -67,7 +69,9 @@ _QUOTED_MAX = 4096
 _QUOTED = rb"""(?:"[^"<]*+(?:<[^"]{0,%d}+)?"|'[^'<]*+(?:<[^']{0,%d}+)?')""" % (
     _QUOTED_MAX, _QUOTED_MAX)
 _TAG = rb"""/?[A-Za-z_:\x80-\xff][^<>"']*+(?:""" + _QUOTED + rb"""[^<>"']*+)*+>"""
-_STRAY_LT = re.compile(rb"<(?![!?]|" + _TAG + rb")")
+# A "<!" in markup opens nothing: a comment, CDATA section or DOCTYPE is a section
+# (_VERBATIM), found before; any other ("a <! b", "<!doctype html>") stopped the parse
+_STRAY_LT = re.compile(rb"<(?!\?|" + _TAG + rb")")
 # A run of whole tokens (text, a tag, "<!" or "<?" with the text to the next "<", a stray
 # "<"): where one ends, no tag is cut (the pieces of _tag_pieces end there)
 _TOKENS = re.compile(rb"(?:[^<]++|<(?:" + _TAG + rb"|[!?][^<]*+)?){1,1024}+")
@@ -75,10 +79,22 @@ _TOKENS = re.compile(rb"(?:[^<]++|<(?:" + _TAG + rb"|[!?][^<]*+)?){1,1024}+")
 # "<img src='…'>"): each is a tag left open, and one in every item nested each item in the
 # one before until the parse stopped at libxml2's depth limit, every item lost. A name whose
 # end tag the document never writes is read self-closed ("<br/>"): a well-formed document
-# writes the end tag of any it leaves open. RSS's <link> and <source> are no HTML here.
-_VOIDS = (b"br", b"hr", b"img", b"wbr", b"input", b"col", b"area", b"embed", b"param", b"track")
+# writes the end tag of any it leaves open. RSS's <link> and <source> hold text (the URL,
+# the source's name): _FIELD_VOIDS.
+_VOIDS = (b"br", b"hr", b"img", b"wbr", b"input", b"col", b"area", b"embed", b"param", b"track",
+          b"meta", b"base")
 _VOID_END = re.compile(rb"</(" + b"|".join(_VOIDS) + rb")\s*>", re.IGNORECASE)
 _TAG_REST = rb"""((?:[^<>"'/]++|""" + _QUOTED + rb"""|/(?!>))*+)>"""  # attributes, no "/>"
+# HTML void elements that are fields of RSS too (<link>URL</link>, <source url="…">Name
+# </source>), whose end tags a feed writes: one left open in a description's HTML (<link
+# rel="stylesheet" href="…">) is read self-closed when it has attributes (RSS's <link> has
+# none) and its own end tag is not the next tag (text between), and the document writes fewer
+# end tags of its name than such start tags (a well-formed one writes as many: untouched).
+# At a piece's end nothing is judged: the tag is left as written.
+_FIELD_VOIDS = (b"link", b"source")
+_FIELD_VOID_OPEN = re.compile(rb"<(" + b"|".join(_FIELD_VOIDS) + rb")(?=[\s>])" + _TAG_REST,
+                              re.IGNORECASE)
+_FIELD_VOID_END = re.compile(rb"</(" + b"|".join(_FIELD_VOIDS) + rb")\s*>", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,14 +104,30 @@ def _open_void(names: frozenset[bytes]) -> re.Pattern[bytes]:
                       re.IGNORECASE)
 
 
-def _unclosed_voids(data: bytes) -> re.Pattern[bytes] | None:
+@functools.lru_cache(maxsize=8)
+def _open_field_void(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A start tag of one of ``names`` (_FIELD_VOIDS) with attributes, not self-closed, that
+    its end tag does not follow (text between), nor the end of what is looked at."""
+    return re.compile(rb"<(" + b"|".join(sorted(names)) + rb")(?=\s+[^\s/>])" + _TAG_REST
+                      + rb"(?![^<]*+(?:</\1\s*>|\Z))", re.IGNORECASE)
+
+
+def _unclosed_voids(data: bytes) -> tuple[re.Pattern[bytes], ...]:
     """The start tags of HTML void elements ``data`` writes open and never closes, read
-    self-closed; None when it writes none."""
-    if _open_void(frozenset(_VOIDS)).search(data) is None:
-        return None
-    closed = {m[1].lower() for m in _VOID_END.finditer(data)}
-    open_names = frozenset(name for name in _VOIDS if name not in closed)
-    return _open_void(open_names) if open_names else None
+    self-closed, as patterns (none when it writes none); those of _FIELD_VOIDS it writes
+    open more often than it closes them, one by one."""
+    patterns: list[re.Pattern[bytes]] = []
+    if _open_void(frozenset(_VOIDS)).search(data) is not None:
+        closed = {m[1].lower() for m in _VOID_END.finditer(data)}
+        open_names = frozenset(name for name in _VOIDS if name not in closed)
+        if open_names:
+            patterns.append(_open_void(open_names))
+    if _FIELD_VOID_OPEN.search(data) is not None:
+        opened = collections.Counter(m[1].lower() for m in _FIELD_VOID_OPEN.finditer(data))
+        ends = collections.Counter(m[1].lower() for m in _FIELD_VOID_END.finditer(data))
+        if names := frozenset(name for name, n in opened.items() if n > ends[name]):
+            patterns.append(_open_field_void(names))
+    return tuple(patterns)
 
 
 # Sections whose "&" and "<" are no markup, left as written: CDATA sections and comments
@@ -246,7 +278,7 @@ def _char_reference(match: re.Match[bytes]) -> bytes:
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
 
-def _references_in(markup: bytes, voids: re.Pattern[bytes] | None = None,
+def _references_in(markup: bytes, voids: tuple[re.Pattern[bytes], ...] = (),
                    dead: tuple[bytes, ...] = ()) -> bytes:
     """``markup`` (no CDATA section, comment, PI or DOCTYPE) with every reference a
     character reference, and every stray "<" (:data:`_STRAY_LT`) one too, in pieces of
@@ -263,7 +295,9 @@ def _references_in(markup: bytes, voids: re.Pattern[bytes] | None = None,
         for opener in dead:
             piece = piece.replace(opener, b"&#60;" + opener[1:])
         piece = _STRAY_LT.sub(b"&#60;", piece)
-        parts.append(piece if voids is None else voids.sub(rb"<\1\2/>", piece))
+        for void in voids:
+            piece = void.sub(rb"<\1\2/>", piece)
+        parts.append(piece)
     return b"".join(parts)
 
 
@@ -298,7 +332,8 @@ def _amp_references(markup: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _as_references(data: bytes) -> tuple[bytes, str | None]:
+def _as_references(data: bytes, names: tuple[str, ...] = ("item", "entry")
+                   ) -> tuple[bytes, str | None]:
     """``data`` with every "&" outside CDATA sections, comments, PIs and the DOCTYPE
     (_VERBATIM) a character reference (see _REFERENCE), every stray "<" there "&#60;" (see
     _STRAY_LT), and HTML's void elements it never closes self-closed (see _VOIDS); what
@@ -306,8 +341,11 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
     in the URL, a PI's "a < b" is no stray "<"), and a comment's "<![CDATA[" opens no
     section. A CDATA section or comment never closed is none: from it on, its opener is
     text (one left open in a description held every later item as its text); a PI or
-    DOCTYPE never closed is read on as markup past its opener, as the parser reads it.
-    With it, the first spot so mended ("line N: what"; None: none)."""
+    DOCTYPE never closed is read on as markup past its opener, as the parser reads it. A
+    CDATA section a later one's "]]>" closes, past the end of its field and a record of
+    ``names`` and the next one's start, is closed at its field's end (:func:`_field_end`).
+    With it, the first spot so mended ("line N: what"; None: none), a reference XML does
+    not resolve ("AT&T", "&nbsp;" with no DTD to define it: :func:`_amp_damage`) too."""
     out = bytearray()  # (a list of pieces held objects a spot: millions, for some bodies)
     view = memoryview(data)  # copied from without a slice's copy
     first: tuple[int, str] | None = None
@@ -315,25 +353,39 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
     dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
     verbatim: re.Pattern[bytes] | None = _VERBATIM
     openers = list(_OPENERS)  # those a later one of may close
+    known: frozenset[bytes] | None = frozenset()  # entity names a DTD may define (None: any)
     pos = done = 0  # done: what is in out (markup without an "&" is copied with what follows)
     while pos < len(data):
         found = verbatim.search(data, pos) if verbatim is not None else None
         stop = len(data) if found is None else found.start()
         mended = [(m.start(), what) for pattern, what in (
             (_STRAY_LT, "a '<' that opens no tag, read as text"),
-            (voids, "an HTML tag never closed, read as closed")) if pattern is not None
-            and (m := pattern.search(data, pos, stop)) is not None]
+            *((void, "an HTML tag never closed, read as closed") for void in voids))
+            if (m := pattern.search(data, pos, stop)) is not None]
+        amp = data.find(b"&", pos, stop)
+        if first is None and amp >= 0 and (bad := _amp_damage(data, amp, stop, known)):
+            mended.append(bad)
         if mended and first is None:
             first = min(mended)
-        if mended or data.find(b"&", pos, stop) >= 0 or any(
-                data.find(opener, pos, stop) >= 0 for opener in dead):
+        if mended or amp >= 0 or any(data.find(opener, pos, stop) >= 0 for opener in dead):
             out += view[done:pos]
             out += _references_in(data[pos:stop], voids, dead)
             done = stop
         if found is None:
             break
         end = _section_end(data, found[0], found.end())
+        if end >= 0 and found[0] == b"<![CDATA[" and (
+                field_end := _field_end(data, found, end, names)) is not None:
+            if first is None:
+                first = (found.start(), "a CDATA section left open in its field, closed at "
+                                        "the field's end tag")
+            out += view[done:field_end]
+            out += b"]]>"
+            pos = done = field_end
+            continue
         if end >= 0:
+            if found[0] == b"<!DOCTYPE":
+                known = _entities_declared(data, found.start(), end)
             pos = end
             continue
         openers.remove(found[0])  # no later one closes either: not looked for again
@@ -351,6 +403,142 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
     out += view[done:]
     said = None if first is None else f"line {data.count(NEWLINE, 0, first[0]) + 1}: {first[1]}"
     return bytes(out), said
+
+
+# An "&" that may start what XML does not resolve: not one of its five names (nor one the
+# DOCTYPE declares: _amp_suspect), nor a character reference certainly legal (tab, line
+# ends, 32 to 54999, 0x20 to 0xcfff, 0xe000 to 0xefff: the Cyrillic ones, the dashes)
+_LEGAL_REFERENCE = (rb"#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3}|[1-4][0-9]{4}|5[0-4][0-9]{3});"
+                    rb"|#x(?:9|[aAdD]|[2-9A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}"
+                    rb"|[1-9A-Ca-cEe][0-9A-Fa-f]{3});")
+_MAX_DECLARED = 256  # entity names a DOCTYPE declares that are looked past by name
+
+
+@functools.lru_cache(maxsize=16)
+def _amp_suspect(known: frozenset[bytes]) -> re.Pattern[bytes]:
+    """An "&" that may start a reference XML does not resolve, ``known`` names aside."""
+    names = b"|".join(re.escape(n) for n in sorted((b"amp", b"lt", b"gt", b"quot", b"apos",
+                                                    *known)))
+    return re.compile(rb"&(?!(?:" + names + rb");|" + _LEGAL_REFERENCE + rb")")
+
+
+def _amp_damage(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
+                ) -> tuple[int, str] | None:
+    """The first reference in ``data[pos:stop]`` (markup) XML does not resolve, and what it
+    was read as (:func:`_char_reference`): a bare "&" ("AT&T"), a name no DTD defines (an
+    HTML one, "&nbsp;", by its character; ``known``: the names the DOCTYPE declares, None
+    when an external DTD may define any), a character XML cannot hold ("&#0;"). libxml2
+    said none of them (they are rewritten before it reads them). None when there is none."""
+    suspects = _amp_suspect(known if known is not None and len(known) <= _MAX_DECLARED
+                            else frozenset())
+    while (suspect := suspects.search(data, pos, stop)) is not None:
+        ref = _REFERENCE.match(data, suspect.start(), stop)
+        name, decimal, hexadecimal = ref.groups()
+        shown = ref[0].decode("ascii", "replace")
+        if name is not None:
+            if known is None or name in known:
+                pos = ref.end()
+                continue
+            what = (f"an entity XML does not define ({shown}), read as its character"
+                    if html5.get(name.decode("ascii") + ";") else
+                    f"an undefined entity ({shown}), read as text")
+        elif decimal is not None or hexadecimal is not None:
+            if _xml_char(int(decimal) if decimal is not None else int(hexadecimal, 16)):
+                pos = ref.end()
+                continue
+            what = f"a reference to a character XML cannot hold ({shown}), read as text"
+        else:
+            what = "a bare '&', read as text"
+        return suspect.start(), what
+    return None
+
+
+_DOCTYPE_EXTERNAL = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:PUBLIC|SYSTEM)\b")
+_ENTITY_DECLARED = re.compile(rb"<!ENTITY\s+([A-Za-z_][\w.-]*)")
+
+
+def _entities_declared(data: bytes, start: int, end: int) -> frozenset[bytes] | None:
+    """The entity names the DOCTYPE at ``data[start:end]`` declares in its internal subset;
+    None when it names an external DTD, which may declare any (RSS 0.91's: HTML's)."""
+    if _DOCTYPE_EXTERNAL.match(data, start, end):
+        return None
+    return frozenset(m[1] for m in _ENTITY_DECLARED.finditer(data, start, end))
+
+
+# a start tag, then text to where it is matched to: the field a CDATA section opens in
+_FIELD_START = re.compile(rb"<([A-Za-z_][\w.:-]*)[^<>]*(?<!/)>[^<]*")
+
+
+@functools.lru_cache(maxsize=256)
+def _tag_of(name: bytes, end: bool) -> re.Pattern[bytes]:
+    """An end tag (``end``) or a start tag of ``name``, as written."""
+    return re.compile((rb"</" if end else rb"<") + re.escape(name)
+                      + (rb"\s*>" if end else rb"[\s/>]"))
+
+
+@functools.lru_cache(maxsize=8)
+def _record_tag(names: tuple[str, ...], end: bool) -> re.Pattern[bytes]:
+    """An end tag (``end``) or a start tag of a record of ``names``: any prefix, any case."""
+    return re.compile((rb"</" if end else rb"<") + rb"(?:[\w.-]+:)?(?:"
+                      + b"|".join(re.escape(n.encode()) for n in names)
+                      + (rb")\s*>" if end else rb")[\s/>]"), re.IGNORECASE)
+
+
+def _field_end(data: bytes, found: re.Match[bytes], end: int, names: tuple[str, ...]
+               ) -> int | None:
+    """Where a CDATA section (opened at ``found``, closed at ``end``) that is no section of
+    its field ends, else None: one left open in a description, whose "]]>" is a later
+    item's, held the items between as its text, lost unsaid (the document is well-formed).
+    Only on strong evidence: what it holds, read as markup, first ends the field it opened
+    in (the start tag it follows, or else the first element it ends that it never started),
+    then a record of ``names`` (none starting before), then starts another. A section
+    holding a feed as its text (an RSS example) starts what it ends: left as written. Each
+    look is bounded by the section: linear."""
+    inside, stop = found.end(), end - len(b"]]>")
+    ends, starts = _record_tag(names, True), _record_tag(names, False)
+    if data.find(b"</", inside, stop) < 0 or (first_end := ends.search(data, inside, stop)) is None \
+            or starts.search(data, first_end.end(), stop) is None:
+        return None
+    opened = data.rfind(b"<", 0, found.start())
+    field = _FIELD_START.fullmatch(data, opened, found.start()) if opened >= 0 else None
+    closed = _first_unopened_end(data, inside, first_end.start()) if field is None else \
+        _unopened_end_of(data, field[1], inside, stop)
+    if closed is None:
+        return None
+    record_end = ends.search(data, closed, stop)
+    if record_end is None or starts.search(data, closed, record_end.start()) \
+            or starts.search(data, record_end.end(), stop) is None:
+        return None
+    return closed
+
+
+def _unopened_end_of(data: bytes, name: bytes, start: int, stop: int) -> int | None:
+    """Where the first end tag of ``name`` in ``data[start:stop]`` is, when no start tag of
+    it comes before; else None."""
+    closed = _tag_of(name, True).search(data, start, stop)
+    if closed is None or _tag_of(name, False).search(data, start, closed.start()):
+        return None
+    return closed.start()
+
+
+_ANY_TAG = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)[^<>]*>")
+_WALKED_TAGS = 1024  # tags a field's mixed content is walked through for its end, at most
+
+
+def _first_unopened_end(data: bytes, start: int, stop: int) -> int | None:
+    """Where the first end tag in ``data[start:stop]`` of an element no start tag there
+    started is, None when there is none (what a CDATA section opened after a field's
+    mixed content holds: the field's end tag, when the section was left open); None too
+    past _WALKED_TAGS tags (no field holds so many before its end: no strong evidence)."""
+    started: collections.Counter[bytes] = collections.Counter()
+    for tag in itertools.islice(_ANY_TAG.finditer(data, start, stop), _WALKED_TAGS):
+        if not tag[1]:
+            started[tag[2]] += 1
+        elif started[tag[2]]:
+            started[tag[2]] -= 1
+        else:
+            return tag.start()
+    return None
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -380,7 +568,7 @@ def iter_records(body: bytes, names: tuple[str, ...],
     a tag left open in a record (``<p>`` in a description) that record is given after the
     later ones, without its fields after the tag (:func:`_finished`).
     """
-    data, stray = _as_references(_as_declared(body.strip(), content_type))
+    data, stray = _as_references(_as_declared(body.strip(), content_type), names)
     parser = _safe_parser()
     read = 0
     mismatch = _Mismatch(parser)

@@ -1158,3 +1158,163 @@ def test_a_cdata_section_or_comment_left_open_loses_no_later_item(opened: str, s
     assert [e.url for e in feed_entries(last[:last.rindex(b"</description>")], skips)] \
         == _ALL_THREE
     assert skips.unread is not None and "Premature end of data" in skips.unread
+
+
+def _four(second: str, *, later: str = "<![CDATA[Текст]]>") -> bytes:
+    """Four RSS items, the second's description ``second`` and the later ones' ``later``
+    (raw markup), each dated after its description."""
+    descriptions = {1: "Текст", 2: second, 3: later, 4: later}
+    return _rss_items(*(f"<item><title>t{n}</title><link>https://ex.by/news/{n}</link>"
+                        f"<description>{descriptions[n]}</description>"
+                        f"<pubDate>0{n} Jun 2026 10:00:00 +0000</pubDate></item>\n"
+                        for n in range(1, 5)))
+
+
+_ALL_FOUR = [f"https://ex.by/news/{n}" for n in range(1, 5)]
+
+
+def _descriptions(body: bytes) -> dict[str | None, str | None]:
+    """Each item's description by its title, read as the records are given."""
+    return {feeds._child_text(node, "title"): feeds._child_text(node, "description")
+            for node in iter_records(body, ("item",))}
+
+
+@pytest.mark.parametrize("opened", ["<![CDATA[<p>Текст <b>жирный</b> AT&T",
+                                    "Текст: <![CDATA[<a href='https://evil.example/c'>e</a>",
+                                    "<![CDATA[a <item><link>https://evil.example/i</link>",
+                                    "Текст <b>x</b> <![CDATA[<a href='https://e.example/c'>e</a>",
+                                    "<p>Текст <br/><![CDATA[<i>курсив</i> AT&T</p>"])
+def test_a_cdata_section_a_later_item_closes_loses_no_item(opened: str) -> None:
+    """A CDATA section left open in the second item's description, whose "]]>" is the
+    third item's: the document is well-formed, and the third item was the second one's
+    description text, lost unsaid. The section held its field's end tag, a record's end and
+    the next one's start: it is closed at its field's end, every item read in order with
+    its date, no link inside it an entry, and the damage said."""
+    skips = FeedSkips()
+    entries = list(feed_entries(_four(opened), skips))
+    assert [e.url for e in entries] == _ALL_FOUR
+    assert [e.published for e in entries] == [datetime(2026, 6, n, 10, tzinfo=UTC)
+                                              for n in range(1, 5)]
+    assert skips.unread is None and skips.no_link == 0
+    assert skips.malformed == ("line 2: a CDATA section left open in its field, closed at the "
+                               "field's end tag")
+    if opened.startswith("<![CDATA["):  # (else the text is before the first child)
+        assert _descriptions(_four(opened))["t2"] == opened.replace("<![CDATA[", "", 1)
+
+
+@pytest.mark.parametrize("cdata", [
+    "<![CDATA[Пример: <item><description>a</description></item><item><title>b</title>]]>",
+    "<![CDATA[<description>x</description></item><item>]]>",
+    "<![CDATA[</description> в тексте, без записи]]>",
+    "<![CDATA[</item><item>]]>",
+    "<b>x</b> <![CDATA[<item><description>a</description></item><item>b]]>",
+    "<b>x</b> <![CDATA[</b></item>]]>",
+])
+def test_a_cdata_section_holding_feed_markup_is_read_as_written(cdata: str) -> None:
+    """A CDATA section whose text holds feed markup (an RSS example, a field's end tag
+    alone) is a section of its field: left as written, its text the description's, and the
+    feed said malformed by no one."""
+    body = _four(cdata)
+    assert feeds._as_references(body) == (body, None)
+    skips = FeedSkips()
+    assert [e.url for e in feed_entries(body, skips)] == _ALL_FOUR
+    assert skips.malformed is None and skips.unread is None
+    if cdata.startswith("<![CDATA["):  # (else the text is the tail of a child)
+        assert _descriptions(body)["t2"] == cdata[len("<![CDATA["):-len("]]>")]
+
+
+@pytest.mark.parametrize(("title", "read", "said"), [
+    ("AT&T", "AT&T", "a bare '&', read as text"),
+    ("Рост & падение", "Рост & падение", "a bare '&', read as text"),
+    ("Минск&nbsp;сегодня", "Минск\xa0сегодня",
+     "an entity XML does not define (&nbsp;), read as its character"),
+    ("&laquo;Б&raquo;", "«Б»", "an entity XML does not define (&laquo;), read as its character"),
+    ("&nosuchname; x", "&nosuchname; x", "an undefined entity (&nosuchname;), read as text"),
+    ("a&#0;b &#65;", "a&#0;b A", "a reference to a character XML cannot hold (&#0;), read as text"),
+    ("&#1047;а &amp; AT&T", "За & AT&T", "a bare '&', read as text"),
+    ("a&#x2014;b&#10;c&#xFFFE;", "a—b\nc&#xFFFE;",
+     "a reference to a character XML cannot hold (&#xFFFE;), read as text"),
+])
+def test_a_reference_xml_does_not_resolve_is_said(title: str, read: str, said: str) -> None:
+    """A bare "&" or an entity XML does not define (HTML's, with no DTD naming it) was
+    recovered unsaid: the feed is malformed. Every item is read, the title keeps its "&" or
+    the character meant, and the first such spot is said."""
+    skips = FeedSkips()
+    entries = list(feed_entries(_three(title=title), skips))
+    assert [e.url for e in entries] == _ALL_THREE and entries[1].title == read
+    assert skips.unread is None and skips.malformed == f"line 2: {said}"
+
+
+def test_a_bare_ampersand_in_a_link_keeps_it_and_is_said() -> None:
+    body = _rss_items("<item><title>a</title><link>https://ex.by/?id=1&utm=rss</link></item>",
+                      "<item><title>b</title><link>https://ex.by/?id=2&amp;utm=rss</link></item>")
+    skips = FeedSkips()
+    assert [e.url for e in feed_entries(body, skips)] == ["https://ex.by/?id=1&utm=rss",
+                                                          "https://ex.by/?id=2&utm=rss"]
+    assert skips.malformed == "line 1: a bare '&', read as text"
+
+
+@pytest.mark.parametrize("head", [
+    b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+    b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">',
+    b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY nbsp "&#160;">]>'])
+def test_an_entity_a_dtd_may_define_is_no_damage(head: bytes) -> None:
+    """RSS 0.91's DTD defines HTML's entities, and an internal subset may declare one: the
+    feed is well-formed, said malformed by no one."""
+    skips = FeedSkips()
+    body = _rss_items("<item><title>a&nbsp;b</title><link>https://ex.by/1</link></item>",
+                      head=head)
+    [entry] = feed_entries(body, skips)
+    assert entry.url == "https://ex.by/1" and skips.malformed is None and skips.unread is None
+
+
+@pytest.mark.parametrize("html", ['<meta charset="utf-8">текст', "<META name='x' content='y'>",
+                                  '<base href="https://ex.by/">x',
+                                  '<link rel="stylesheet" href="/s.css">текст',
+                                  '<video><source src="/a.mp4" type="video/mp4"></video>'])
+def test_more_html_void_tags_left_open_in_every_description_lose_no_item(html: str) -> None:
+    """<meta>, <base>, and HTML's <link> and <source> (with attributes, their end tag not
+    next) left open in every description nested each item in the one before, to the depth
+    limit: every item lost. Each is read closed; RSS's own <link> and <source> are not."""
+    items = [f"<item><title>T {n}</title><link>https://ex.by/{n}</link>"
+             f"<description>{html}</description>"
+             f'<source url="https://src.by/rss">Источник</source></item>\n' for n in range(300)]
+    skips = FeedSkips()
+    body = _rss_items(*items)
+    entries = list(feed_entries(body, skips))
+    assert [e.url for e in entries] == [f"https://ex.by/{n}" for n in range(300)]
+    assert skips.unread is None and skips.no_link == 0
+    assert skips.malformed == "line 1: an HTML tag never closed, read as closed"
+    sources = [n.find("source") for n in iter_records(body, ("item",))]
+    assert [(s.get("url"), s.text) for s in sources] == [("https://src.by/rss", "Источник")] * 300
+
+
+@pytest.mark.parametrize("body", [
+    _rss_items('<item><title>a</title><link>https://ex.by/1</link>'
+               '<source url="https://src.by/rss">Источник</source></item>'),
+    _rss_items('<item><title>a</title><link>https://ex.by/1</link>'
+               '<source url="https://src.by/rss"><![CDATA[Источник]]></source></item>'),
+    (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>a</title>'
+     b'<link rel="alternate" href="https://ex.by/1"></link><link href="https://ex.by/1.jpg" '
+     b'rel="enclosure"><!-- c --></link></entry></feed>'),
+    _rss_items('<item><title>a</title><link>https://ex.by/1</link><description><![CDATA['
+               '<meta charset="utf-8"><link rel="x" href="y">]]></description></item>'),
+])
+def test_rss_link_and_source_of_a_well_formed_feed_are_read_as_written(body: bytes) -> None:
+    skips = FeedSkips()
+    assert feeds._as_references(body) == (body, None)
+    assert [e.url for e in feed_entries(body, skips)] == ["https://ex.by/1"]
+    assert skips.malformed is None and skips.unread is None
+
+
+@pytest.mark.parametrize("title", ["a <! b", "<!x", "a <!- b", "a <![ b", "<!doctype html> x",
+                                   "a <!", "<!>"])
+def test_a_lt_bang_that_opens_no_section_loses_no_later_item(title: str) -> None:
+    """A "<!" in text opening no comment, CDATA section or DOCTYPE stopped the parse
+    ("StartTag: invalid element name"): the later items were lost. It is text now."""
+    skips = FeedSkips()
+    entries = list(feed_entries(_three(title=title), skips))
+    assert [e.url for e in entries] == _ALL_THREE
+    assert [e.title for e in entries] == ["Первый", title, "Третий"]
+    assert skips.unread is None
+    assert skips.malformed == "line 2: a '<' that opens no tag, read as text"
