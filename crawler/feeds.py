@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import collections
 import functools
-import itertools
 import json
 import re
 import struct
@@ -47,11 +46,19 @@ class FeedEntry:
 # reference, "&amp;" included: query strings lost their "&". Character references survive
 # that, so every reference outside CDATA and comments is made one before parsing
 # (_as_references). XML's five names are replaced as bytes (a sitemap holds millions of
-# "&amp;"); _REFERENCE finds every other "&" and what it starts.
+# "&amp;"); _REFERENCE finds every other "&" and what it starts, but a character reference
+# certainly legal (_LEGAL_REFERENCE: left as written, a Python call each cost 5 s a 10 MB).
 _XML_NAMED = ((b"&amp;", b"&#38;"), (b"&lt;", b"&#60;"), (b"&gt;", b"&#62;"),
               (b"&quot;", b"&#34;"), (b"&apos;", b"&#39;"))
-_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)"
-                        rb"(?:([A-Za-z_][\w.-]*);|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
+# A character reference certainly legal (tab, line ends, 32 to 54999, 0x20 to 0xcfff, 0xe000
+# to 0xefff: the Cyrillic ones, the dashes)
+_LEGAL_REFERENCE = (rb"#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3}|[1-4][0-9]{4}|5[0-4][0-9]{3});"
+                    rb"|#x(?:9|[aAdD]|[2-9A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}"
+                    rb"|[1-9A-Ca-cEe][0-9A-Fa-f]{3});")
+# An entity's name is an XML Name: a byte past ASCII may be in it ("&ёж;", UTF-8's letters)
+_NAME = rb"[A-Za-z_:\x80-\xff][\w.:\x80-\xff-]*+"
+_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|" + _LEGAL_REFERENCE + rb")"
+                        rb"(?:(" + _NAME + rb");|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
 # A "<" that opens no markup XML knows is text a CMS did not escape ("Курс < 3 руб", "1<2",
 # "a <b c</title>"): libxml2 stops at it even recovering ("StartTag: invalid element name"),
 # and every later item was lost. Markup is a start or end tag (a name, then attributes, to
@@ -88,8 +95,9 @@ _TAG_REST = rb"""((?:[^<>"'/]++|""" + _QUOTED + rb"""|/(?!>))*+)>"""  # attribut
 # HTML void elements that are fields of RSS too (<link>URL</link>, <source url="…">Name
 # </source>), whose end tags a feed writes: one left open in a description's HTML (<link
 # rel="stylesheet" href="…">) is read self-closed when it has attributes (RSS's <link> has
-# none) and its own end tag is not the next tag (text between), and the document writes fewer
-# end tags of its name than such start tags (a well-formed one writes as many: untouched).
+# none) and its own end tag is not the next tag (text between), and the document's markup
+# (not its CDATA sections or comments) writes fewer end tags of its name than such start tags
+# (a well-formed one writes as many: untouched).
 # At a piece's end nothing is judged: the tag is left as written.
 _FIELD_VOIDS = (b"link", b"source")
 _FIELD_VOID_OPEN = re.compile(rb"<(" + b"|".join(_FIELD_VOIDS) + rb")(?=[\s>])" + _TAG_REST,
@@ -122,9 +130,13 @@ def _unclosed_voids(data: bytes) -> tuple[re.Pattern[bytes], ...]:
         open_names = frozenset(name for name in _VOIDS if name not in closed)
         if open_names:
             patterns.append(_open_void(open_names))
-    if _FIELD_VOID_OPEN.search(data) is not None:
-        opened = collections.Counter(m[1].lower() for m in _FIELD_VOID_OPEN.finditer(data))
-        ends = collections.Counter(m[1].lower() for m in _FIELD_VOID_END.finditer(data))
+    if _FIELD_VOID_OPEN.search(data) is not None:  # counted in markup only (_markup_spans):
+        # a CDATA section's "<source src=…>" is text, and no start tag to close
+        opened: collections.Counter[bytes] = collections.Counter()
+        ends: collections.Counter[bytes] = collections.Counter()
+        for pos, stop, *_section in _markup_spans(data):
+            opened.update(m[1].lower() for m in _FIELD_VOID_OPEN.finditer(data, pos, stop))
+            ends.update(m[1].lower() for m in _FIELD_VOID_END.finditer(data, pos, stop))
         if names := frozenset(name for name, n in opened.items() if n > ends[name]):
             patterns.append(_open_field_void(names))
     return tuple(patterns)
@@ -147,6 +159,39 @@ def _section_end(data: bytes, opener: bytes, start: int) -> int:
         return -1 if rest is None else rest.end()
     end = data.find(_CLOSERS[opener], start)
     return -1 if end < 0 else end + len(_CLOSERS[opener])
+
+
+def _markup_spans(data: bytes) -> Iterator[tuple[int, int, tuple[bytes, ...],
+                                                re.Match[bytes] | None, int]]:
+    """The spans of ``data`` that are markup (outside CDATA sections, comments, PIs and the
+    DOCTYPE: _VERBATIM), in order, each as (start, stop, the openers that are text in it,
+    the section opened at its stop or None at the end, where that section ends or -1). A
+    CDATA section or comment never closed is none: from it on, its opener is text (and in
+    the spans); a PI or DOCTYPE never closed is read on as markup past its opener. Each
+    closer is looked for once to the end: linear."""
+    dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
+    verbatim: re.Pattern[bytes] | None = _VERBATIM
+    openers = list(_OPENERS)  # those a later one of may close
+    pos = 0
+    while pos < len(data):
+        found = verbatim.search(data, pos) if verbatim is not None else None
+        stop = len(data) if found is None else found.start()
+        end = -1 if found is None else _section_end(data, found[0], found.end())
+        yield pos, stop, dead, found, end
+        if found is None:
+            break
+        if end >= 0:
+            pos = end
+            continue
+        openers.remove(found[0])  # no later one closes either: not looked for again
+        verbatim = re.compile(b"|".join(map(re.escape, openers))) if openers else None
+        if found[0] not in _TEXT_OPENERS:
+            pos = found.end()
+            continue
+        dead += (found[0],)  # read on as markup from here, its opener as text
+        pos = found.start()
+
+
 _PIECE = 1 << 20  # bytes rewritten at once (bounds the pieces re.sub holds)
 
 
@@ -268,14 +313,23 @@ def _char_reference(match: re.Match[bytes]) -> bytes:
     characters; a bare "&", an unknown name or a character XML cannot hold (&#0;) as text."""
     name, decimal, hexadecimal = match.groups()
     if name is not None:
-        chars = html5.get(name.decode("ascii") + ";")
-    else:
-        code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
-            if hexadecimal is not None else -1
-        chars = chr(code) if _xml_char(code) else None
+        return _name_reference(name)
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
+        if hexadecimal is not None else -1
+    return f"&#{code};".encode("ascii") if _xml_char(code) else b"&#38;" + match[0][1:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_reference(name: bytes) -> bytes:
+    """A reference to ``name`` (none of XML's five) as character references: an HTML
+    name's characters; any other as text ("&#38;name;")."""
+    chars = html5.get(name.decode("utf-8", "replace") + ";")
     if chars is None:
-        return b"&#38;" + match[0][1:]
+        return b"&#38;" + name + b";"
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
+
+
+_NAMES_REPLACED = 64  # distinct names a piece's references to are replaced as bytes, at most
 
 
 def _references_in(markup: bytes, voids: tuple[re.Pattern[bytes], ...] = (),
@@ -324,7 +378,12 @@ def _amp_references(markup: bytes) -> bytes:
         cut = min(pos + _PIECE, len(markup))
         if cut < len(markup) and (amp := markup.rfind(b"&", max(pos, cut - 40), cut)) > pos:
             cut = amp  # a reference is never split (_REFERENCE reads at most 36 bytes)
-        piece = _REFERENCE.sub(_char_reference, markup[pos:cut])
+        piece = markup[pos:cut]
+        names = set(_NAMED_REFERENCE.findall(piece))
+        if len(names) <= _NAMES_REPLACED:  # as bytes: a Python call each took 5 s a 10 MB
+            for name in names:
+                piece = piece.replace(b"&" + name + b";", _name_reference(name))
+        piece = _REFERENCE.sub(_char_reference, piece)
         for named, numeric in _XML_NAMED:
             piece = piece.replace(named, numeric)
         parts.append(piece)
@@ -332,8 +391,7 @@ def _amp_references(markup: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _as_references(data: bytes, names: tuple[str, ...] = ("item", "entry")
-                   ) -> tuple[bytes, str | None]:
+def _as_references(data: bytes) -> tuple[bytes, str | None]:
     """``data`` with every "&" outside CDATA sections, comments, PIs and the DOCTYPE
     (_VERBATIM) a character reference (see _REFERENCE), every stray "<" there "&#60;" (see
     _STRAY_LT), and HTML's void elements it never closes self-closed (see _VOIDS); what
@@ -342,22 +400,17 @@ def _as_references(data: bytes, names: tuple[str, ...] = ("item", "entry")
     section. A CDATA section or comment never closed is none: from it on, its opener is
     text (one left open in a description held every later item as its text); a PI or
     DOCTYPE never closed is read on as markup past its opener, as the parser reads it. A
-    CDATA section a later one's "]]>" closes, past the end of its field and a record of
-    ``names`` and the next one's start, is closed at its field's end (:func:`_field_end`).
-    With it, the first spot so mended ("line N: what"; None: none), a reference XML does
-    not resolve ("AT&T", "&nbsp;" with no DTD to define it: :func:`_amp_damage`) too."""
+    CDATA section a later one's "]]>" closes is one (the document is well-formed): left as
+    written, as a tutorial's section holding "</description></item><item>" is. With it,
+    the first spot so mended ("line N: what"; None: none), a reference XML does not resolve
+    ("AT&T", "&nbsp;" with no DTD to define it: :func:`_amp_damage`) too."""
     out = bytearray()  # (a list of pieces held objects a spot: millions, for some bodies)
     view = memoryview(data)  # copied from without a slice's copy
     first: tuple[int, str] | None = None
     voids = _unclosed_voids(data)
-    dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
-    verbatim: re.Pattern[bytes] | None = _VERBATIM
-    openers = list(_OPENERS)  # those a later one of may close
     known: frozenset[bytes] | None = frozenset()  # entity names a DTD may define (None: any)
-    pos = done = 0  # done: what is in out (markup without an "&" is copied with what follows)
-    while pos < len(data):
-        found = verbatim.search(data, pos) if verbatim is not None else None
-        stop = len(data) if found is None else found.start()
+    done = 0  # what is in out (markup without an "&" is copied with what follows)
+    for pos, stop, dead, found, end in _markup_spans(data):
         mended = [(m.start(), what) for pattern, what in (
             (_STRAY_LT, "a '<' that opens no tag, read as text"),
             *((void, "an HTML tag never closed, read as closed") for void in voids))
@@ -371,33 +424,11 @@ def _as_references(data: bytes, names: tuple[str, ...] = ("item", "entry")
             out += view[done:pos]
             out += _references_in(data[pos:stop], voids, dead)
             done = stop
-        if found is None:
-            break
-        end = _section_end(data, found[0], found.end())
-        if end >= 0 and found[0] == b"<![CDATA[" and (
-                field_end := _field_end(data, found, end, names)) is not None:
-            if first is None:
-                first = (found.start(), "a CDATA section left open in its field, closed at "
-                                        "the field's end tag")
-            out += view[done:field_end]
-            out += b"]]>"
-            pos = done = field_end
-            continue
-        if end >= 0:
-            if found[0] == b"<!DOCTYPE":
-                known = _entities_declared(data, found.start(), end)
-            pos = end
-            continue
-        openers.remove(found[0])  # no later one closes either: not looked for again
-        verbatim = re.compile(b"|".join(map(re.escape, openers))) if openers else None
-        if found[0] not in _TEXT_OPENERS:
-            pos = found.end()
-            continue
-        if first is None:
+        if found is not None and end >= 0 and found[0] == b"<!DOCTYPE":
+            known = _entities_declared(data, found.start(), end)
+        elif found is not None and end < 0 and found[0] in _TEXT_OPENERS and first is None:
             kind = "a CDATA section" if found[0] == b"<![CDATA[" else "a comment"
             first = (found.start(), f"{kind} never closed, its opener read as text")
-        dead += (found[0],)  # read on as markup from here, its opener as text
-        pos = found.start()
     if done == 0:  # nothing rewritten: no copy
         return data, None
     out += view[done:]
@@ -405,21 +436,35 @@ def _as_references(data: bytes, names: tuple[str, ...] = ("item", "entry")
     return bytes(out), said
 
 
-# An "&" that may start what XML does not resolve: not one of its five names (nor one the
-# DOCTYPE declares: _amp_suspect), nor a character reference certainly legal (tab, line
-# ends, 32 to 54999, 0x20 to 0xcfff, 0xe000 to 0xefff: the Cyrillic ones, the dashes)
-_LEGAL_REFERENCE = (rb"#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3}|[1-4][0-9]{4}|5[0-4][0-9]{3});"
-                    rb"|#x(?:9|[aAdD]|[2-9A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}"
-                    rb"|[1-9A-Ca-cEe][0-9A-Fa-f]{3});")
-_MAX_DECLARED = 256  # entity names a DOCTYPE declares that are looked past by name
+# An "&" that may start what XML does not resolve, names aside (_first_undefined): a bare
+# one, or a character reference not certainly legal
+_UNNAMED_SUSPECT = re.compile(rb"&(?!" + _NAME + rb";|" + _LEGAL_REFERENCE + rb")")
+# a reference to a name, XML's five aside
+_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)(" + _NAME + rb");")
+_MAX_UNDEFINED = 256  # names no DTD defines that the first of is looked for by one pattern
 
 
 @functools.lru_cache(maxsize=16)
-def _amp_suspect(known: frozenset[bytes]) -> re.Pattern[bytes]:
-    """An "&" that may start a reference XML does not resolve, ``known`` names aside."""
-    names = b"|".join(re.escape(n) for n in sorted((b"amp", b"lt", b"gt", b"quot", b"apos",
-                                                    *known)))
-    return re.compile(rb"&(?!(?:" + names + rb");|" + _LEGAL_REFERENCE + rb")")
+def _references_to(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A reference to one of ``names``."""
+    return re.compile(rb"&(?:" + b"|".join(map(re.escape, sorted(names))) + rb");")
+
+
+def _first_undefined(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
+                     ) -> int | None:
+    """Where the first reference in ``data[pos:stop]`` to a name ``known`` does not hold
+    (None: any is) is, None when there is none. The names referred to are gathered at C
+    speed and the first undefined one found by a pattern: a flood of declared names is
+    not looked at one by one in Python (10 MB of "&e299;" took 5.5 s)."""
+    if known is None:
+        return None
+    undefined = frozenset(_NAMED_REFERENCE.findall(data, pos, stop)).difference(known)
+    if not undefined:
+        return None
+    if len(undefined) <= _MAX_UNDEFINED:
+        return _references_to(undefined).search(data, pos, stop).start()
+    return next(m.start() for m in _NAMED_REFERENCE.finditer(data, pos, stop)
+                if m[1] not in known)
 
 
 def _amp_damage(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
@@ -429,116 +474,47 @@ def _amp_damage(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
     HTML one, "&nbsp;", by its character; ``known``: the names the DOCTYPE declares, None
     when an external DTD may define any), a character XML cannot hold ("&#0;"). libxml2
     said none of them (they are rewritten before it reads them). None when there is none."""
-    suspects = _amp_suspect(known if known is not None and len(known) <= _MAX_DECLARED
-                            else frozenset())
-    while (suspect := suspects.search(data, pos, stop)) is not None:
+    spots = [] if (named := _first_undefined(data, pos, stop, known)) is None else [named]
+    while (suspect := _UNNAMED_SUSPECT.search(data, pos, stop if named is None else named)
+           ) is not None:
         ref = _REFERENCE.match(data, suspect.start(), stop)
-        name, decimal, hexadecimal = ref.groups()
-        shown = ref[0].decode("ascii", "replace")
-        if name is not None:
-            if known is None or name in known:
-                pos = ref.end()
-                continue
-            what = (f"an entity XML does not define ({shown}), read as its character"
-                    if html5.get(name.decode("ascii") + ";") else
-                    f"an undefined entity ({shown}), read as text")
-        elif decimal is not None or hexadecimal is not None:
-            if _xml_char(int(decimal) if decimal is not None else int(hexadecimal, 16)):
-                pos = ref.end()
-                continue
-            what = f"a reference to a character XML cannot hold ({shown}), read as text"
-        else:
-            what = "a bare '&', read as text"
-        return suspect.start(), what
-    return None
+        _name, decimal, hexadecimal = ref.groups()
+        if (decimal is not None or hexadecimal is not None) and _xml_char(
+                int(decimal) if decimal is not None else int(hexadecimal, 16)):
+            pos = ref.end()  # legal, written with leading zeros or past 0xefff
+            continue
+        spots.append(suspect.start())
+        break
+    if not spots:
+        return None
+    ref = _REFERENCE.match(data, min(spots), stop)
+    name, decimal, hexadecimal = ref.groups()
+    shown = ref[0].decode("utf-8", "replace")
+    if name is not None:
+        what = (f"an entity XML does not define ({shown}), read as its character"
+                if html5.get(name.decode("utf-8", "replace") + ";") else
+                f"an undefined entity ({shown}), read as text")
+    elif decimal is not None or hexadecimal is not None:
+        what = f"a reference to a character XML cannot hold ({shown}), read as text"
+    else:
+        what = "a bare '&', read as text"
+    return min(spots), what
 
 
 _DOCTYPE_EXTERNAL = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:PUBLIC|SYSTEM)\b")
-_ENTITY_DECLARED = re.compile(rb"<!ENTITY\s+([A-Za-z_][\w.-]*)")
+_ENTITY_DECLARED = re.compile(rb"<!ENTITY\s+(" + _NAME + rb")")
+# a parameter entity referred to in the internal subset ("%lat1;" after its external
+# declaration): it may declare any name, as an external DTD may
+_PARAMETER_REFERENCE = re.compile(rb"%" + _NAME + rb";")
 
 
 def _entities_declared(data: bytes, start: int, end: int) -> frozenset[bytes] | None:
     """The entity names the DOCTYPE at ``data[start:end]`` declares in its internal subset;
-    None when it names an external DTD, which may declare any (RSS 0.91's: HTML's)."""
-    if _DOCTYPE_EXTERNAL.match(data, start, end):
+    None when it names an external DTD, or its subset refers to a parameter entity (which
+    may be one: "%lat1;"), which may declare any (RSS 0.91's: HTML's)."""
+    if _DOCTYPE_EXTERNAL.match(data, start, end) or _PARAMETER_REFERENCE.search(data, start, end):
         return None
     return frozenset(m[1] for m in _ENTITY_DECLARED.finditer(data, start, end))
-
-
-# a start tag, then text to where it is matched to: the field a CDATA section opens in
-_FIELD_START = re.compile(rb"<([A-Za-z_][\w.:-]*)[^<>]*(?<!/)>[^<]*")
-
-
-@functools.lru_cache(maxsize=256)
-def _tag_of(name: bytes, end: bool) -> re.Pattern[bytes]:
-    """An end tag (``end``) or a start tag of ``name``, as written."""
-    return re.compile((rb"</" if end else rb"<") + re.escape(name)
-                      + (rb"\s*>" if end else rb"[\s/>]"))
-
-
-@functools.lru_cache(maxsize=8)
-def _record_tag(names: tuple[str, ...], end: bool) -> re.Pattern[bytes]:
-    """An end tag (``end``) or a start tag of a record of ``names``: any prefix, any case."""
-    return re.compile((rb"</" if end else rb"<") + rb"(?:[\w.-]+:)?(?:"
-                      + b"|".join(re.escape(n.encode()) for n in names)
-                      + (rb")\s*>" if end else rb")[\s/>]"), re.IGNORECASE)
-
-
-def _field_end(data: bytes, found: re.Match[bytes], end: int, names: tuple[str, ...]
-               ) -> int | None:
-    """Where a CDATA section (opened at ``found``, closed at ``end``) that is no section of
-    its field ends, else None: one left open in a description, whose "]]>" is a later
-    item's, held the items between as its text, lost unsaid (the document is well-formed).
-    Only on strong evidence: what it holds, read as markup, first ends the field it opened
-    in (the start tag it follows, or else the first element it ends that it never started),
-    then a record of ``names`` (none starting before), then starts another. A section
-    holding a feed as its text (an RSS example) starts what it ends: left as written. Each
-    look is bounded by the section: linear."""
-    inside, stop = found.end(), end - len(b"]]>")
-    ends, starts = _record_tag(names, True), _record_tag(names, False)
-    if data.find(b"</", inside, stop) < 0 or (first_end := ends.search(data, inside, stop)) is None \
-            or starts.search(data, first_end.end(), stop) is None:
-        return None
-    opened = data.rfind(b"<", 0, found.start())
-    field = _FIELD_START.fullmatch(data, opened, found.start()) if opened >= 0 else None
-    closed = _first_unopened_end(data, inside, first_end.start()) if field is None else \
-        _unopened_end_of(data, field[1], inside, stop)
-    if closed is None:
-        return None
-    record_end = ends.search(data, closed, stop)
-    if record_end is None or starts.search(data, closed, record_end.start()) \
-            or starts.search(data, record_end.end(), stop) is None:
-        return None
-    return closed
-
-
-def _unopened_end_of(data: bytes, name: bytes, start: int, stop: int) -> int | None:
-    """Where the first end tag of ``name`` in ``data[start:stop]`` is, when no start tag of
-    it comes before; else None."""
-    closed = _tag_of(name, True).search(data, start, stop)
-    if closed is None or _tag_of(name, False).search(data, start, closed.start()):
-        return None
-    return closed.start()
-
-
-_ANY_TAG = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)[^<>]*>")
-_WALKED_TAGS = 1024  # tags a field's mixed content is walked through for its end, at most
-
-
-def _first_unopened_end(data: bytes, start: int, stop: int) -> int | None:
-    """Where the first end tag in ``data[start:stop]`` of an element no start tag there
-    started is, None when there is none (what a CDATA section opened after a field's
-    mixed content holds: the field's end tag, when the section was left open); None too
-    past _WALKED_TAGS tags (no field holds so many before its end: no strong evidence)."""
-    started: collections.Counter[bytes] = collections.Counter()
-    for tag in itertools.islice(_ANY_TAG.finditer(data, start, stop), _WALKED_TAGS):
-        if not tag[1]:
-            started[tag[2]] += 1
-        elif started[tag[2]]:
-            started[tag[2]] -= 1
-        else:
-            return tag.start()
-    return None
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -568,7 +544,7 @@ def iter_records(body: bytes, names: tuple[str, ...],
     a tag left open in a record (``<p>`` in a description) that record is given after the
     later ones, without its fields after the tag (:func:`_finished`).
     """
-    data, stray = _as_references(_as_declared(body.strip(), content_type), names)
+    data, stray = _as_references(_as_declared(body.strip(), content_type))
     parser = _safe_parser()
     read = 0
     mismatch = _Mismatch(parser)
@@ -589,14 +565,21 @@ def iter_records(body: bytes, names: tuple[str, ...],
 
 
 def _damage(parser: etree.XMLPullParser, stray: str | None) -> str | None:
-    """Where a document read whole was malformed, None when it was not: the first spot
-    mended before the parse (``stray``), or the first error the parser recovered from (an undeclared namespace prefix
-    is none: the document is well-formed XML, read whole)."""
-    if stray is not None:
-        return stray
+    """Where a document read whole was malformed, None when it was not: the first of the
+    spot first mended before the parse (``stray``, "line N: what") and the first error the
+    parser recovered from (an undeclared namespace prefix is none: the document is
+    well-formed XML, read whole), by line; the mended one on the same line. The rewrite
+    adds and drops no line end: its lines are the document's."""
     error = next((e for e in parser.feed_error_log if e.domain_name != "NAMESPACE"
                   and e.level >= etree.ErrorLevels.ERROR), None)
-    return None if error is None else f"line {error.line}: {error.message[:200]}"
+    if error is not None and (stray is None or error.line < _said_line(stray)):
+        return f"line {error.line}: {error.message[:200]}"
+    return stray
+
+
+def _said_line(said: str) -> int:
+    """The line a note "line N: what" names."""
+    return int(said.split(":", 1)[0].removeprefix("line "))
 
 
 def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],
