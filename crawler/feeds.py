@@ -329,7 +329,11 @@ def _name_reference(name: bytes) -> bytes:
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
 
-_NAMES_REPLACED = 64  # distinct names a piece's references to are replaced as bytes, at most
+# A whole reference _REFERENCE rewrites (no bare "&"); a piece's few distinct ones are
+# replaced as bytes, _REFS_REPLACED at most
+_WHOLE_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|" + _LEGAL_REFERENCE + rb")(?:"
+                              + _NAME + rb"|#[0-9]{1,16}|#x[0-9A-Fa-f]{1,16});")
+_REFS_REPLACED = 64
 
 
 def _references_in(markup: bytes, voids: tuple[re.Pattern[bytes], ...] = (),
@@ -379,10 +383,10 @@ def _amp_references(markup: bytes) -> bytes:
         if cut < len(markup) and (amp := markup.rfind(b"&", max(pos, cut - 40), cut)) > pos:
             cut = amp  # a reference is never split (_REFERENCE reads at most 36 bytes)
         piece = markup[pos:cut]
-        names = set(_NAMED_REFERENCE.findall(piece))
-        if len(names) <= _NAMES_REPLACED:  # as bytes: a Python call each took 5 s a 10 MB
-            for name in names:
-                piece = piece.replace(b"&" + name + b";", _name_reference(name))
+        refs = set(_WHOLE_REFERENCE.findall(piece))
+        if len(refs) <= _REFS_REPLACED:  # as bytes: a Python call each took 5 s a 10 MB
+            for ref in refs:  # (a reference holds no "&" past its first: none overlap)
+                piece = piece.replace(ref, _char_reference(_REFERENCE.match(ref)))
         piece = _REFERENCE.sub(_char_reference, piece)
         for named, numeric in _XML_NAMED:
             piece = piece.replace(named, numeric)
