@@ -337,26 +337,47 @@ _REFS_REPLACED = 64
 
 
 def _references_in(markup: bytes, voids: tuple[re.Pattern[bytes], ...] = (),
-                   dead: tuple[bytes, ...] = ()) -> bytes:
+                   dead: tuple[bytes, ...] = (), closed: list[int] | None = None) -> bytes:
     """``markup`` (no CDATA section, comment, PI or DOCTYPE) with every reference a
     character reference, and every stray "<" (:data:`_STRAY_LT`) one too, in pieces of
     about _PIECE bytes (:func:`_tag_pieces`: each "<" is judged with all of its tag, and no
     reference is split); the
     start tags ``voids`` matches (:func:`_unclosed_voids`) self-closed, and the ``dead``
-    openers (a CDATA section's or comment's no closer follows) text."""
+    openers (a CDATA section's or comment's no closer follows) text. Where the first tag
+    so self-closed is (the start of its line in ``markup``: the rewrite keeps every line
+    break) is put in ``closed`` when one is given and empty: the note says what the rewrite
+    did, piece by piece (a tag a piece's end follows is left open)."""
     if b"<" not in markup:  # (text between two sections, often): no tag, stray or opener
         return _amp_references(markup)
     parts: list[bytes] = []
+    start = 0  # where the piece is in markup
     for piece in _tag_pieces(markup):
+        written = len(piece)
         if b"&" in piece:  # first: the "&#60;" written for a stray "<" is no "&" to read
             piece = _amp_references(piece)
         for opener in dead:
             piece = piece.replace(opener, b"&#60;" + opener[1:])
         piece = _STRAY_LT.sub(b"&#60;", piece)
+        if closed is not None and not closed:
+            _first_closed(markup, start, piece, voids, closed)
         for void in voids:
             piece = void.sub(rb"<\1\2/>", piece)
         parts.append(piece)
+        start += written
     return b"".join(parts)
+
+
+def _first_closed(markup: bytes, start: int, piece: bytes,
+                  voids: tuple[re.Pattern[bytes], ...], closed: list[int]) -> None:
+    """Put in ``closed`` where in ``markup`` the line starts whose tag ``voids`` self-close
+    first in ``piece`` (``markup[start:]`` rewritten, with its line breaks), if any."""
+    spots = [m.start() for void in voids if (m := void.search(piece)) is not None]
+    if not spots:
+        return
+    line = start - 1
+    for _ in range(piece.count(NEWLINE, 0, min(spots))):
+        line = markup.find(NEWLINE, line + 1)
+    closed.append(line + 1)
 
 
 def _tag_pieces(markup: bytes) -> Iterator[bytes]:
@@ -415,19 +436,21 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
     known: frozenset[bytes] | None = frozenset()  # entity names a DTD may define (None: any)
     done = 0  # what is in out (markup without an "&" is copied with what follows)
     for pos, stop, dead, found, end in _markup_spans(data):
-        mended = [(m.start(), what) for pattern, what in (
-            (_STRAY_LT, "a '<' that opens no tag, read as text"),
-            *((void, "an HTML tag never closed, read as closed") for void in voids))
-            if (m := pattern.search(data, pos, stop)) is not None]
+        mended = [] if (m := _STRAY_LT.search(data, pos, stop)) is None else [
+            (m.start(), "a '<' that opens no tag, read as text")]
         amp = data.find(b"&", pos, stop)
         if first is None and amp >= 0 and (bad := _amp_damage(data, amp, stop, known)):
             mended.append(bad)
+        if (mended or amp >= 0 or any(void.search(data, pos, stop) for void in voids)
+                or any(data.find(opener, pos, stop) >= 0 for opener in dead)):
+            out += view[done:pos]  # (a piece's void closed is one the span's holds too)
+            closed: list[int] = []
+            out += _references_in(data[pos:stop], voids, dead, closed)
+            mended += [(pos + spot, "an HTML tag never closed, read as closed")
+                       for spot in closed]
+            done = stop
         if mended and first is None:
             first = min(mended)
-        if mended or amp >= 0 or any(data.find(opener, pos, stop) >= 0 for opener in dead):
-            out += view[done:pos]
-            out += _references_in(data[pos:stop], voids, dead)
-            done = stop
         if found is not None and end >= 0 and found[0] == b"<!DOCTYPE":
             known = _entities_declared(data, found.start(), end)
         elif found is not None and end < 0 and found[0] in _TEXT_OPENERS and first is None:
@@ -510,13 +533,17 @@ _ENTITY_DECLARED = re.compile(rb"<!ENTITY\s+(" + _NAME + rb")")
 # a parameter entity referred to in the internal subset ("%lat1;" after its external
 # declaration): it may declare any name, as an external DTD may
 _PARAMETER_REFERENCE = re.compile(rb"%" + _NAME + rb";")
+# what in the subset refers to no parameter entity: a quoted literal (an entity's value,
+# "50%off;"), a comment ("see %x;"), a PI
+_SUBSET_TEXT = re.compile(rb""""[^"]*+"|'[^']*+'|<!--.*?-->|<\?.*?\?>""", re.DOTALL)
 
 
 def _entities_declared(data: bytes, start: int, end: int) -> frozenset[bytes] | None:
     """The entity names the DOCTYPE at ``data[start:end]`` declares in its internal subset;
     None when it names an external DTD, or its subset refers to a parameter entity (which
     may be one: "%lat1;"), which may declare any (RSS 0.91's: HTML's)."""
-    if _DOCTYPE_EXTERNAL.match(data, start, end) or _PARAMETER_REFERENCE.search(data, start, end):
+    if _DOCTYPE_EXTERNAL.match(data, start, end) or _PARAMETER_REFERENCE.search(
+            _SUBSET_TEXT.sub(b"", data[start:end])):
         return None
     return frozenset(m[1] for m in _ENTITY_DECLARED.finditer(data, start, end))
 

@@ -1430,3 +1430,43 @@ def test_the_first_reference_no_dtd_defines_is_said_among_many_names(
     skips = FeedSkips()
     assert [e.url for e in feed_entries(body, skips)] == _ALL_THREE
     assert skips.unread is None and skips.malformed == said
+
+
+def test_an_html_link_a_piece_ends_after_is_not_said_closed(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """A <link …> a rewrite piece's end follows is left open (nothing after it is seen),
+    and was still said "read as closed" (the note searched the whole span): the note says
+    what the rewrite did. One piece on, the same tag is closed and said so."""
+    monkeypatch.setattr(feeds, "_PIECE", 64)
+    tail = b'<link rel="s" href="y">tail</description></item>'
+    rest = b"".join(b"<item><title>T%d</title><link>http://e.com/%d</link></item>" % (n, n)
+                    for n in range(3)) + b"</channel></rss>"
+
+    def doc(pad: int) -> bytes:
+        return (b"<rss><channel><item><title>A</title><link>http://e.com/a</link>"
+                b"<description>\n" + b"<i/>" * pad + b"\n" + tail + rest)
+
+    cut = next(pad for pad in range(900, 1100) if any(  # (a cut every 1024 tokens: _TOKENS)
+        piece.endswith(b'href="y">') for piece in feeds._tag_pieces(doc(pad))))
+    out, said = feeds._as_references(doc(cut))
+    assert b'<link rel="s" href="y">tail' in out and said is None
+    for pad in range(cut - 2, cut + 3):
+        out, said = feeds._as_references(doc(pad))
+        closed = b'<link rel="s" href="y"/>' in out
+        assert said == ("line 3: an HTML tag never closed, read as closed" if closed else None)
+
+
+@pytest.mark.parametrize("subset", ['<!ENTITY pct "50%off;">', "<!ENTITY pct '50%off;'>",
+                                    "<!-- see %x; -->", "<?pi %x; ?>"])
+def test_a_percent_in_a_literal_or_comment_of_the_subset_is_no_external_dtd(subset: str
+                                                                            ) -> None:
+    """A "%name;" in an entity's value, a comment or a PI of the internal subset refers to
+    no parameter entity: it was read as one (any name may be defined), and "&foo;" was not
+    said."""
+    skips = FeedSkips()
+    head = f'<?xml version="1.0"?><!DOCTYPE rss [{subset}]>'.encode()
+    body = _rss_items("<item><title>a&foo;b</title><link>https://ex.by/1</link></item>",
+                      head=head)
+    [entry] = feed_entries(body, skips)
+    assert entry.url == "https://ex.by/1"
+    assert skips.malformed == "line 1: an undefined entity (&foo;), read as text"
