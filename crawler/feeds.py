@@ -455,7 +455,7 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
                 or any(data.find(opener, pos, stop) >= 0 for opener in dead)):
             out += view[done:pos]  # (a piece's void closed is one the span's holds too)
             closed: list[int] = []
-            out += _references_in(data[pos:stop], voids, dead, closed)
+            out += _references_in(data[pos:stop], voids, dead, closed if first is None else None)
             mended += [(pos + spot, "an HTML tag never closed, read as closed")
                        for spot in closed]
             done = stop
