@@ -1498,3 +1498,27 @@ def test_html_links_are_counted_without_walking_the_sections_after_the_last(
     assert drawn <= 4
     assert [void.sub(rb"<\1\2/>", b'<link rel="s" href="/s.css">a<p>') for void in voids] == [
         b'<link rel="s" href="/s.css"/>a<p>']
+
+
+def test_html_links_are_counted_no_further_than_the_document_could_close_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A <link …> in every span between comments, which the document (its sections too)
+    never closes: every span was counted; once it is opened more often than the document
+    could close it, the count stops (the verdict is the same)."""
+    drawn = 0
+    spans = feeds._markup_spans
+
+    def counted(data: bytes) -> Iterator[tuple[int, int, tuple[bytes, ...],
+                                              re.Match[bytes] | None, int]]:
+        nonlocal drawn
+        for span in spans(data):
+            drawn += 1
+            yield span
+
+    body = _rss_items('<item><title>T</title><link>https://ex.by/1</link></item>'
+                      '<![CDATA[</link>]]>' + '<link rel="s" href="/s.css">t<!--c-->' * 5000)
+    monkeypatch.setattr(feeds, "_markup_spans", counted)
+    voids = feeds._unclosed_voids(body)
+    assert drawn <= 4
+    assert [void.sub(rb"<\1\2/>", b'<link rel="s" href="/s.css">a<p>') for void in voids] == [
+        b'<link rel="s" href="/s.css"/>a<p>']
