@@ -4,6 +4,7 @@ entities."""
 from __future__ import annotations
 
 import codecs
+import collections
 import functools
 import json
 import re
@@ -45,11 +46,19 @@ class FeedEntry:
 # reference, "&amp;" included: query strings lost their "&". Character references survive
 # that, so every reference outside CDATA and comments is made one before parsing
 # (_as_references). XML's five names are replaced as bytes (a sitemap holds millions of
-# "&amp;"); _REFERENCE finds every other "&" and what it starts.
+# "&amp;"); _REFERENCE finds every other "&" and what it starts, but a character reference
+# certainly legal (_LEGAL_REFERENCE: left as written, a Python call each cost 5 s a 10 MB).
 _XML_NAMED = ((b"&amp;", b"&#38;"), (b"&lt;", b"&#60;"), (b"&gt;", b"&#62;"),
               (b"&quot;", b"&#34;"), (b"&apos;", b"&#39;"))
-_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)"
-                        rb"(?:([A-Za-z_][\w.-]*);|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
+# A character reference certainly legal (tab, line ends, 32 to 54999, 0x20 to 0xcfff, 0xe000
+# to 0xefff: the Cyrillic ones, the dashes)
+_LEGAL_REFERENCE = (rb"#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3}|[1-4][0-9]{4}|5[0-4][0-9]{3});"
+                    rb"|#x(?:9|[aAdD]|[2-9A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}"
+                    rb"|[1-9A-Ca-cEe][0-9A-Fa-f]{3});")
+# An entity's name is an XML Name: a byte past ASCII may be in it ("&ёж;", UTF-8's letters)
+_NAME = rb"[A-Za-z_:\x80-\xff][\w.:\x80-\xff-]*+"
+_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|" + _LEGAL_REFERENCE + rb")"
+                        rb"(?:(" + _NAME + rb");|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
 # A "<" that opens no markup XML knows is text a CMS did not escape ("Курс < 3 руб", "1<2",
 # "a <b c</title>"): libxml2 stops at it even recovering ("StartTag: invalid element name"),
 # and every later item was lost. Markup is a start or end tag (a name, then attributes, to
@@ -67,7 +76,9 @@ _QUOTED_MAX = 4096
 _QUOTED = rb"""(?:"[^"<]*+(?:<[^"]{0,%d}+)?"|'[^'<]*+(?:<[^']{0,%d}+)?')""" % (
     _QUOTED_MAX, _QUOTED_MAX)
 _TAG = rb"""/?[A-Za-z_:\x80-\xff][^<>"']*+(?:""" + _QUOTED + rb"""[^<>"']*+)*+>"""
-_STRAY_LT = re.compile(rb"<(?![!?]|" + _TAG + rb")")
+# A "<!" in markup opens nothing: a comment, CDATA section or DOCTYPE is a section
+# (_VERBATIM), found before; any other ("a <! b", "<!doctype html>") stopped the parse
+_STRAY_LT = re.compile(rb"<(?!\?|" + _TAG + rb")")
 # A run of whole tokens (text, a tag, "<!" or "<?" with the text to the next "<", a stray
 # "<"): where one ends, no tag is cut (the pieces of _tag_pieces end there)
 _TOKENS = re.compile(rb"(?:[^<]++|<(?:" + _TAG + rb"|[!?][^<]*+)?){1,1024}+")
@@ -75,10 +86,26 @@ _TOKENS = re.compile(rb"(?:[^<]++|<(?:" + _TAG + rb"|[!?][^<]*+)?){1,1024}+")
 # "<img src='…'>"): each is a tag left open, and one in every item nested each item in the
 # one before until the parse stopped at libxml2's depth limit, every item lost. A name whose
 # end tag the document never writes is read self-closed ("<br/>"): a well-formed document
-# writes the end tag of any it leaves open. RSS's <link> and <source> are no HTML here.
-_VOIDS = (b"br", b"hr", b"img", b"wbr", b"input", b"col", b"area", b"embed", b"param", b"track")
+# writes the end tag of any it leaves open. RSS's <link> and <source> hold text (the URL,
+# the source's name): _FIELD_VOIDS.
+_VOIDS = (b"br", b"hr", b"img", b"wbr", b"input", b"col", b"area", b"embed", b"param", b"track",
+          b"meta", b"base")
 _VOID_END = re.compile(rb"</(" + b"|".join(_VOIDS) + rb")\s*>", re.IGNORECASE)
 _TAG_REST = rb"""((?:[^<>"'/]++|""" + _QUOTED + rb"""|/(?!>))*+)>"""  # attributes, no "/>"
+# HTML void elements that are fields of RSS too (<link>URL</link>, <source url="…">Name
+# </source>), whose end tags a feed writes: one left open in a description's HTML (<link
+# rel="stylesheet" href="…">) is read self-closed when it has attributes (RSS's <link> has
+# none) and its own end tag is not the next tag (text between), and the document's markup
+# (not its CDATA sections or comments) writes fewer end tags of its name than such start tags
+# (a well-formed one writes as many: untouched).
+# At a piece's end nothing is judged: the tag is left as written.
+_FIELD_VOIDS = (b"link", b"source")
+_FIELD_VOID_OPEN = re.compile(rb"<(" + b"|".join(_FIELD_VOIDS) + rb")(?=[\s>])" + _TAG_REST,
+                              re.IGNORECASE)
+_FIELD_VOID_END = re.compile(rb"</(" + b"|".join(_FIELD_VOIDS) + rb")\s*>", re.IGNORECASE)
+_FIELD_VOID_TAG = re.compile(rb"</?(?:" + b"|".join(_FIELD_VOIDS) + rb")", re.IGNORECASE)
+# the last of them (".*" runs to the end and steps back: no Python call a tag)
+_LAST_FIELD_VOID_TAG = re.compile(rb"(?s:.*)(" + _FIELD_VOID_TAG.pattern + rb")", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,14 +115,54 @@ def _open_void(names: frozenset[bytes]) -> re.Pattern[bytes]:
                       re.IGNORECASE)
 
 
-def _unclosed_voids(data: bytes) -> re.Pattern[bytes] | None:
+@functools.lru_cache(maxsize=8)
+def _open_field_void(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A start tag of one of ``names`` (_FIELD_VOIDS) with attributes, not self-closed, that
+    its end tag does not follow (text between), nor the end of what is looked at."""
+    return re.compile(rb"<(" + b"|".join(sorted(names)) + rb")(?=\s+[^\s/>])" + _TAG_REST
+                      + rb"(?![^<]*+(?:</\1\s*>|\Z))", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=len(_FIELD_VOIDS))
+def _field_void_open(name: bytes) -> re.Pattern[bytes]:
+    """A start tag of ``name`` (one of _FIELD_VOIDS), as _FIELD_VOID_OPEN reads one."""
+    return re.compile(_FIELD_VOID_OPEN.pattern.replace(b"|".join(_FIELD_VOIDS), name),
+                      re.IGNORECASE)
+
+
+def _unclosed_voids(data: bytes) -> tuple[re.Pattern[bytes], ...]:
     """The start tags of HTML void elements ``data`` writes open and never closes, read
-    self-closed; None when it writes none."""
-    if _open_void(frozenset(_VOIDS)).search(data) is None:
-        return None
-    closed = {m[1].lower() for m in _VOID_END.finditer(data)}
-    open_names = frozenset(name for name in _VOIDS if name not in closed)
-    return _open_void(open_names) if open_names else None
+    self-closed, as patterns (none when it writes none); those of _FIELD_VOIDS it writes
+    open more often than it closes them, one by one."""
+    patterns: list[re.Pattern[bytes]] = []
+    if _open_void(frozenset(_VOIDS)).search(data) is not None:
+        closed = {m[1].lower() for m in _VOID_END.finditer(data)}
+        open_names = frozenset(name for name in _VOIDS if name not in closed)
+        if open_names:
+            patterns.append(_open_void(open_names))
+    if _FIELD_VOID_OPEN.search(data) is not None:  # counted in markup only (_markup_spans):
+        # a CDATA section's "<source src=…>" is text, and no start tag to close; the spans
+        # past the last such tag, or with none, are not looked in (a flood of comments
+        # after one <link> walked twice took 2.6 times as long)
+        # (nor once each name written open is opened more often than the whole document,
+        # sections too, closes it: a <link> in every span of a 10 MB flood took 1.5 s)
+        last = _LAST_FIELD_VOID_TAG.match(data).start(1)
+        written = [name for name in _FIELD_VOIDS if _field_void_open(name).search(data)]
+        most = collections.Counter(m[1].lower() for m in _FIELD_VOID_END.finditer(data))
+        opened: collections.Counter[bytes] = collections.Counter()
+        ends: collections.Counter[bytes] = collections.Counter()
+        for pos, stop, *_section in _markup_spans(data):
+            if pos > last:
+                break
+            if _FIELD_VOID_TAG.search(data, pos, stop) is None:
+                continue
+            opened.update(m[1].lower() for m in _FIELD_VOID_OPEN.finditer(data, pos, stop))
+            ends.update(m[1].lower() for m in _FIELD_VOID_END.finditer(data, pos, stop))
+            if all(opened[name] > most[name] for name in written):
+                break
+        if names := frozenset(name for name, n in opened.items() if n > ends[name]):
+            patterns.append(_open_field_void(names))
+    return tuple(patterns)
 
 
 # Sections whose "&" and "<" are no markup, left as written: CDATA sections and comments
@@ -115,6 +182,39 @@ def _section_end(data: bytes, opener: bytes, start: int) -> int:
         return -1 if rest is None else rest.end()
     end = data.find(_CLOSERS[opener], start)
     return -1 if end < 0 else end + len(_CLOSERS[opener])
+
+
+def _markup_spans(data: bytes) -> Iterator[tuple[int, int, tuple[bytes, ...],
+                                                re.Match[bytes] | None, int]]:
+    """The spans of ``data`` that are markup (outside CDATA sections, comments, PIs and the
+    DOCTYPE: _VERBATIM), in order, each as (start, stop, the openers that are text in it,
+    the section opened at its stop or None at the end, where that section ends or -1). A
+    CDATA section or comment never closed is none: from it on, its opener is text (and in
+    the spans); a PI or DOCTYPE never closed is read on as markup past its opener. Each
+    closer is looked for once to the end: linear."""
+    dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
+    verbatim: re.Pattern[bytes] | None = _VERBATIM
+    openers = list(_OPENERS)  # those a later one of may close
+    pos = 0
+    while pos < len(data):
+        found = verbatim.search(data, pos) if verbatim is not None else None
+        stop = len(data) if found is None else found.start()
+        end = -1 if found is None else _section_end(data, found[0], found.end())
+        yield pos, stop, dead, found, end
+        if found is None:
+            break
+        if end >= 0:
+            pos = end
+            continue
+        openers.remove(found[0])  # no later one closes either: not looked for again
+        verbatim = re.compile(b"|".join(map(re.escape, openers))) if openers else None
+        if found[0] not in _TEXT_OPENERS:
+            pos = found.end()
+            continue
+        dead += (found[0],)  # read on as markup from here, its opener as text
+        pos = found.start()
+
+
 _PIECE = 1 << 20  # bytes rewritten at once (bounds the pieces re.sub holds)
 
 
@@ -236,35 +336,71 @@ def _char_reference(match: re.Match[bytes]) -> bytes:
     characters; a bare "&", an unknown name or a character XML cannot hold (&#0;) as text."""
     name, decimal, hexadecimal = match.groups()
     if name is not None:
-        chars = html5.get(name.decode("ascii") + ";")
-    else:
-        code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
-            if hexadecimal is not None else -1
-        chars = chr(code) if _xml_char(code) else None
+        return _name_reference(name)
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
+        if hexadecimal is not None else -1
+    return f"&#{code};".encode("ascii") if _xml_char(code) else b"&#38;" + match[0][1:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_reference(name: bytes) -> bytes:
+    """A reference to ``name`` (none of XML's five) as character references: an HTML
+    name's characters; any other as text ("&#38;name;")."""
+    chars = html5.get(name.decode("utf-8", "replace") + ";")
     if chars is None:
-        return b"&#38;" + match[0][1:]
+        return b"&#38;" + name + b";"
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
 
-def _references_in(markup: bytes, voids: re.Pattern[bytes] | None = None,
-                   dead: tuple[bytes, ...] = ()) -> bytes:
+# A whole reference _REFERENCE rewrites (no bare "&"); a piece's few distinct ones are
+# replaced as bytes, _REFS_REPLACED at most
+_WHOLE_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|" + _LEGAL_REFERENCE + rb")(?:"
+                              + _NAME + rb"|#[0-9]{1,16}|#x[0-9A-Fa-f]{1,16});")
+_REFS_REPLACED = 64
+
+
+def _references_in(markup: bytes, voids: tuple[re.Pattern[bytes], ...] = (),
+                   dead: tuple[bytes, ...] = (), closed: list[int] | None = None) -> bytes:
     """``markup`` (no CDATA section, comment, PI or DOCTYPE) with every reference a
     character reference, and every stray "<" (:data:`_STRAY_LT`) one too, in pieces of
     about _PIECE bytes (:func:`_tag_pieces`: each "<" is judged with all of its tag, and no
     reference is split); the
     start tags ``voids`` matches (:func:`_unclosed_voids`) self-closed, and the ``dead``
-    openers (a CDATA section's or comment's no closer follows) text."""
+    openers (a CDATA section's or comment's no closer follows) text. Where the first tag
+    so self-closed is (the start of its line in ``markup``: the rewrite keeps every line
+    break) is put in ``closed`` when one is given and empty: the note says what the rewrite
+    did, piece by piece (a tag a piece's end follows is left open)."""
     if b"<" not in markup:  # (text between two sections, often): no tag, stray or opener
         return _amp_references(markup)
     parts: list[bytes] = []
+    start = 0  # where the piece is in markup
     for piece in _tag_pieces(markup):
+        written = len(piece)
         if b"&" in piece:  # first: the "&#60;" written for a stray "<" is no "&" to read
             piece = _amp_references(piece)
         for opener in dead:
             piece = piece.replace(opener, b"&#60;" + opener[1:])
         piece = _STRAY_LT.sub(b"&#60;", piece)
-        parts.append(piece if voids is None else voids.sub(rb"<\1\2/>", piece))
+        if closed is not None and not closed:
+            _first_closed(markup, start, piece, voids, closed)
+        for void in voids:
+            piece = void.sub(rb"<\1\2/>", piece)
+        parts.append(piece)
+        start += written
     return b"".join(parts)
+
+
+def _first_closed(markup: bytes, start: int, piece: bytes,
+                  voids: tuple[re.Pattern[bytes], ...], closed: list[int]) -> None:
+    """Put in ``closed`` where in ``markup`` the line starts whose tag ``voids`` self-close
+    first in ``piece`` (``markup[start:]`` rewritten, with its line breaks), if any."""
+    spots = [m.start() for void in voids if (m := void.search(piece)) is not None]
+    if not spots:
+        return
+    line = start - 1
+    for _ in range(piece.count(NEWLINE, 0, min(spots))):
+        line = markup.find(NEWLINE, line + 1)
+    closed.append(line + 1)
 
 
 def _tag_pieces(markup: bytes) -> Iterator[bytes]:
@@ -290,7 +426,12 @@ def _amp_references(markup: bytes) -> bytes:
         cut = min(pos + _PIECE, len(markup))
         if cut < len(markup) and (amp := markup.rfind(b"&", max(pos, cut - 40), cut)) > pos:
             cut = amp  # a reference is never split (_REFERENCE reads at most 36 bytes)
-        piece = _REFERENCE.sub(_char_reference, markup[pos:cut])
+        piece = markup[pos:cut]
+        refs = set(_WHOLE_REFERENCE.findall(piece))
+        if len(refs) <= _REFS_REPLACED:  # as bytes: a Python call each took 5 s a 10 MB
+            for ref in refs:  # (a reference holds no "&" past its first: none overlap)
+                piece = piece.replace(ref, _char_reference(_REFERENCE.match(ref)))
+        piece = _REFERENCE.sub(_char_reference, piece)
         for named, numeric in _XML_NAMED:
             piece = piece.replace(named, numeric)
         parts.append(piece)
@@ -306,51 +447,128 @@ def _as_references(data: bytes) -> tuple[bytes, str | None]:
     in the URL, a PI's "a < b" is no stray "<"), and a comment's "<![CDATA[" opens no
     section. A CDATA section or comment never closed is none: from it on, its opener is
     text (one left open in a description held every later item as its text); a PI or
-    DOCTYPE never closed is read on as markup past its opener, as the parser reads it.
-    With it, the first spot so mended ("line N: what"; None: none)."""
+    DOCTYPE never closed is read on as markup past its opener, as the parser reads it. A
+    CDATA section a later one's "]]>" closes is one (the document is well-formed): left as
+    written, as a tutorial's section holding "</description></item><item>" is. With it,
+    the first spot so mended ("line N: what"; None: none), a reference XML does not resolve
+    ("AT&T", "&nbsp;" with no DTD to define it: :func:`_amp_damage`) too."""
     out = bytearray()  # (a list of pieces held objects a spot: millions, for some bodies)
     view = memoryview(data)  # copied from without a slice's copy
     first: tuple[int, str] | None = None
     voids = _unclosed_voids(data)
-    dead: tuple[bytes, ...] = ()  # openers no closer follows: text from the first one on
-    verbatim: re.Pattern[bytes] | None = _VERBATIM
-    openers = list(_OPENERS)  # those a later one of may close
-    pos = done = 0  # done: what is in out (markup without an "&" is copied with what follows)
-    while pos < len(data):
-        found = verbatim.search(data, pos) if verbatim is not None else None
-        stop = len(data) if found is None else found.start()
-        mended = [(m.start(), what) for pattern, what in (
-            (_STRAY_LT, "a '<' that opens no tag, read as text"),
-            (voids, "an HTML tag never closed, read as closed")) if pattern is not None
-            and (m := pattern.search(data, pos, stop)) is not None]
+    known: frozenset[bytes] | None = frozenset()  # entity names a DTD may define (None: any)
+    done = 0  # what is in out (markup without an "&" is copied with what follows)
+    for pos, stop, dead, found, end in _markup_spans(data):
+        mended = [] if (m := _STRAY_LT.search(data, pos, stop)) is None else [
+            (m.start(), "a '<' that opens no tag, read as text")]
+        amp = data.find(b"&", pos, stop)
+        if first is None and amp >= 0 and (bad := _amp_damage(data, amp, stop, known)):
+            mended.append(bad)
+        if (mended or amp >= 0 or any(void.search(data, pos, stop) for void in voids)
+                or any(data.find(opener, pos, stop) >= 0 for opener in dead)):
+            out += view[done:pos]  # (a piece's void closed is one the span's holds too)
+            closed: list[int] = []
+            out += _references_in(data[pos:stop], voids, dead, closed if first is None else None)
+            mended += [(pos + spot, "an HTML tag never closed, read as closed")
+                       for spot in closed]
+            done = stop
         if mended and first is None:
             first = min(mended)
-        if mended or data.find(b"&", pos, stop) >= 0 or any(
-                data.find(opener, pos, stop) >= 0 for opener in dead):
-            out += view[done:pos]
-            out += _references_in(data[pos:stop], voids, dead)
-            done = stop
-        if found is None:
-            break
-        end = _section_end(data, found[0], found.end())
-        if end >= 0:
-            pos = end
-            continue
-        openers.remove(found[0])  # no later one closes either: not looked for again
-        verbatim = re.compile(b"|".join(map(re.escape, openers))) if openers else None
-        if found[0] not in _TEXT_OPENERS:
-            pos = found.end()
-            continue
-        if first is None:
+        if found is not None and end >= 0 and found[0] == b"<!DOCTYPE":
+            known = _entities_declared(data, found.start(), end)
+        elif found is not None and end < 0 and found[0] in _TEXT_OPENERS and first is None:
             kind = "a CDATA section" if found[0] == b"<![CDATA[" else "a comment"
             first = (found.start(), f"{kind} never closed, its opener read as text")
-        dead += (found[0],)  # read on as markup from here, its opener as text
-        pos = found.start()
     if done == 0:  # nothing rewritten: no copy
         return data, None
     out += view[done:]
     said = None if first is None else f"line {data.count(NEWLINE, 0, first[0]) + 1}: {first[1]}"
     return bytes(out), said
+
+
+# An "&" that may start what XML does not resolve, names aside (_first_undefined): a bare
+# one, or a character reference not certainly legal
+_UNNAMED_SUSPECT = re.compile(rb"&(?!" + _NAME + rb";|" + _LEGAL_REFERENCE + rb")")
+# a reference to a name, XML's five aside
+_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)(" + _NAME + rb");")
+_MAX_UNDEFINED = 256  # names no DTD defines that the first of is looked for by one pattern
+
+
+@functools.lru_cache(maxsize=16)
+def _references_to(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A reference to one of ``names``."""
+    return re.compile(rb"&(?:" + b"|".join(map(re.escape, sorted(names))) + rb");")
+
+
+def _first_undefined(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
+                     ) -> int | None:
+    """Where the first reference in ``data[pos:stop]`` to a name ``known`` does not hold
+    (None: any is) is, None when there is none. The names referred to are gathered at C
+    speed and the first undefined one found by a pattern: a flood of declared names is
+    not looked at one by one in Python (10 MB of "&e299;" took 5.5 s)."""
+    if known is None:
+        return None
+    undefined = frozenset(_NAMED_REFERENCE.findall(data, pos, stop)).difference(known)
+    if not undefined:
+        return None
+    if len(undefined) <= _MAX_UNDEFINED:
+        return _references_to(undefined).search(data, pos, stop).start()
+    return next(m.start() for m in _NAMED_REFERENCE.finditer(data, pos, stop)
+                if m[1] not in known)
+
+
+def _amp_damage(data: bytes, pos: int, stop: int, known: frozenset[bytes] | None
+                ) -> tuple[int, str] | None:
+    """The first reference in ``data[pos:stop]`` (markup) XML does not resolve, and what it
+    was read as (:func:`_char_reference`): a bare "&" ("AT&T"), a name no DTD defines (an
+    HTML one, "&nbsp;", by its character; ``known``: the names the DOCTYPE declares, None
+    when an external DTD may define any), a character XML cannot hold ("&#0;"). libxml2
+    said none of them (they are rewritten before it reads them). None when there is none."""
+    spots = [] if (named := _first_undefined(data, pos, stop, known)) is None else [named]
+    while (suspect := _UNNAMED_SUSPECT.search(data, pos, stop if named is None else named)
+           ) is not None:
+        ref = _REFERENCE.match(data, suspect.start(), stop)
+        _name, decimal, hexadecimal = ref.groups()
+        if (decimal is not None or hexadecimal is not None) and _xml_char(
+                int(decimal) if decimal is not None else int(hexadecimal, 16)):
+            pos = ref.end()  # legal, written with leading zeros or past 0xefff
+            continue
+        spots.append(suspect.start())
+        break
+    if not spots:
+        return None
+    ref = _REFERENCE.match(data, min(spots), stop)
+    name, decimal, hexadecimal = ref.groups()
+    shown = ref[0].decode("utf-8", "replace")
+    if name is not None:
+        what = (f"an entity XML does not define ({shown}), read as its character"
+                if html5.get(name.decode("utf-8", "replace") + ";") else
+                f"an undefined entity ({shown}), read as text")
+    elif decimal is not None or hexadecimal is not None:
+        what = f"a reference to a character XML cannot hold ({shown}), read as text"
+    else:
+        what = "a bare '&', read as text"
+    return min(spots), what
+
+
+_DOCTYPE_EXTERNAL = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:PUBLIC|SYSTEM)\b")
+_ENTITY_DECLARED = re.compile(rb"<!ENTITY\s+(" + _NAME + rb")")
+# a parameter entity referred to in the internal subset ("%lat1;" after its external
+# declaration): it may declare any name, as an external DTD may
+_PARAMETER_REFERENCE = re.compile(rb"%" + _NAME + rb";")
+# what in the subset refers to no parameter entity: a quoted literal (an entity's value,
+# "50%off;"), a comment ("see %x;"), a PI
+_SUBSET_TEXT = re.compile(rb""""[^"]*+"|'[^']*+'|<!--.*?-->|<\?.*?\?>""", re.DOTALL)
+
+
+def _entities_declared(data: bytes, start: int, end: int) -> frozenset[bytes] | None:
+    """The entity names the DOCTYPE at ``data[start:end]`` declares in its internal subset;
+    None when it names an external DTD, or its subset refers to a parameter entity (which
+    may be one: "%lat1;"), which may declare any (RSS 0.91's: HTML's)."""
+    if _DOCTYPE_EXTERNAL.match(data, start, end) or _PARAMETER_REFERENCE.search(
+            _SUBSET_TEXT.sub(b"", data[start:end])):
+        return None
+    return frozenset(m[1] for m in _ENTITY_DECLARED.finditer(data, start, end))
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -401,14 +619,21 @@ def iter_records(body: bytes, names: tuple[str, ...],
 
 
 def _damage(parser: etree.XMLPullParser, stray: str | None) -> str | None:
-    """Where a document read whole was malformed, None when it was not: the first spot
-    mended before the parse (``stray``), or the first error the parser recovered from (an undeclared namespace prefix
-    is none: the document is well-formed XML, read whole)."""
-    if stray is not None:
-        return stray
+    """Where a document read whole was malformed, None when it was not: the first of the
+    spot first mended before the parse (``stray``, "line N: what") and the first error the
+    parser recovered from (an undeclared namespace prefix is none: the document is
+    well-formed XML, read whole), by line; the mended one on the same line. The rewrite
+    adds and drops no line end: its lines are the document's."""
     error = next((e for e in parser.feed_error_log if e.domain_name != "NAMESPACE"
                   and e.level >= etree.ErrorLevels.ERROR), None)
-    return None if error is None else f"line {error.line}: {error.message[:200]}"
+    if error is not None and (stray is None or error.line < _said_line(stray)):
+        return f"line {error.line}: {error.message[:200]}"
+    return stray
+
+
+def _said_line(said: str) -> int:
+    """The line a note "line N: what" names."""
+    return int(said.split(":", 1)[0].removeprefix("line "))
 
 
 def _parsed(parser: etree.XMLPullParser, data: bytes, names: tuple[str, ...],

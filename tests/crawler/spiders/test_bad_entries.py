@@ -85,3 +85,26 @@ def test_a_sitemap_read_whole_around_a_bare_lt_is_said_and_counted(caplog) -> No
     assert stats.get_value("discovery/sitemap/unread") is None
     assert (f"the sitemap {SITEMAP} is malformed, read around it: 2 entries (counted in "
             "discovery/sitemap/malformed): line 1: a '<' that opens no tag") in caplog.text
+
+
+@pytest.mark.parametrize(("description", "said"), [
+    ("AT&T", "line 1: a bare '&', read as text"),
+    ("Минск&nbsp;сегодня", "line 1: an entity XML does not define (&nbsp;), read as its character")])
+def test_a_feed_recovered_around_an_ampersand_is_said_and_counted(
+        description: str, said: str, caplog) -> None:
+    """A bare "&" or an entity XML does not define: recovered, it was said nowhere. Every
+    item is read, and the feed is said malformed with its URL and counted."""
+    spider, stats = spider_and_stats()
+    links = [GOOD, "https://news.zerkalo.io/life/2.html", "https://news.zerkalo.io/life/3.html"]
+    items = "".join(f"<item><title>t</title><link>{u}</link><description>"
+                    f"{description if n == 0 else '<![CDATA[d]]>'}</description></item>"
+                    for n, u in enumerate(links))
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"{items}</channel></rss>").encode()
+    requests = list(spider.feed_outputs(XmlResponse(FEED, body=body, request=Request(FEED)),
+                                        "zerkalo"))
+    assert [r.url for r in requests] == links
+    assert stats.get_value("discovery/feed/malformed") == 1
+    assert stats.get_value("discovery/feed/unread") is None
+    assert (f"the feed {FEED} is malformed, read around it: 3 entries (counted in "
+            f"discovery/feed/malformed): {said}") in caplog.text
