@@ -156,8 +156,9 @@ def _zone_words(prefix: str, bare_offset: bool = False) -> str:
     pattern may hold them twice): an offset named (UTC+3, GMT+03:00, Z), four digits in
     brackets ("(+0300)"), and with ``bare_offset`` a signed one last after blank space
     ("10:00 +0300", a machine value's; in a dateline "10:00 -12:00" is a range); a zone's
-    name (:data:`_ZONE_NAME_WORD`) not followed by a sign ("МСК+4" is Novosibirsk's time,
-    no name's); a city's time. Case as written here, whatever flags the pattern holding it
+    name (:data:`_ZONE_NAME_WORD`) not followed by a sign and a number ("МСК+4" is
+    Novosibirsk's time, no name's; a dash before a date, "14:05 МСК - 12.03.2026", is the
+    dateline's); a city's time. Case as written here, whatever flags the pattern holding it
     has. Blank space is bounded: no backtracking over a long run; a first character no
     zone's words start with fails at once (a page of clocks costs little more to read)."""
     bare = (r"|(?<=\s)" + _SIGNED_OFFSET + _LAST) if bare_offset else ""
@@ -167,7 +168,7 @@ def _zone_words(prefix: str, bare_offset: bool = False) -> str:
             r"(?P<" + prefix + "offset>" + _NAMED_OFFSET + r"|(?(" + prefix
             + r"open)[+-]\d{4}(?![\w:])|(?!))" + bare + ")"
             r"|(?:(?i:по|па)\s{1,4})?(?P<" + prefix + "name>" + _ZONE_NAME_WORD + r")"
-            r"(?![^\W\d_])(?!\s*[+\-−]\s*\d)"
+            r"(?![^\W\d_])(?!\s*[+\-−]\s*\d(?!\d?\.\d|\d{3}-\d))"
             r"|(?i:(?:по|па|за)\s{1,4}(?P<" + prefix + "city>" + _CITY + ")"
             r"|(?P<" + prefix + r"latin>moscow|minsk|kyiv|kiev)\s{1,4}time)(?!-?[^\W\d_]))"
             r"(?(" + prefix + r"open)\s{0,4}\)))")

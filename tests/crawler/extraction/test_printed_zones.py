@@ -393,6 +393,8 @@ def test_a_bbc_russian_stamp_in_latin_mck_on_a_page_and_a_machine_value() -> Non
     ("17:00 за київським часом, 12 березня 2026 р.", _at(17, 0, KYIV)),
     ("2:05 pm EDT, March 12, 2026", _at(14, 5, timezone(timedelta(hours=-4)))),
     ("Опубликовано: 14:05 (МСК), 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 мск - 12.03.2026", _at(14, 5, MSK)),  # a dash before a date: no "МСК-12"
+    ("14:05 MCK - 2026-03-12", _at(14, 5, MSK)),
 ])
 def test_a_zone_between_a_leading_clock_and_its_date_is_the_times(
         text: str, expected: datetime) -> None:
@@ -408,6 +410,9 @@ def test_a_zone_between_a_leading_clock_and_its_date_is_the_times(
     ("14:05 CST, 12.03.2026", datetime(2026, 3, 12, 14, 5)),  # refused: several zones
     ("14:05 UTC+23 | 12.03.2026", datetime(2026, 3, 12, 14, 5)),  # no zone keeps it
     ("14:05 МСК+4, 12.03.2026", datetime(2026, 3, 12)),  # Novosibirsk's: no zone, no clock
+    ("14:05 МСК + 4, 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 МСК - 1 | 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 МСК-10 12.03.2026", datetime(2026, 3, 12)),
     ("14:05 Москва, 12.03.2026", datetime(2026, 3, 12)),  # a place: no clock of the date
     ("14:05 (Минск) 12.03.2026", datetime(2026, 3, 12)),
     ("МСК, 12.03.2026", datetime(2026, 3, 12)),  # no clock: no zone
@@ -483,7 +488,7 @@ def test_a_zone_beside_the_clock_of_a_day_named_from_today_is_the_times(
 _ADVERSARIAL = [" " * 1_000_000, "1" * 1_000_000, ":" * 1_000_000, "MCK" * 330_000,
                 "14:05 (" + " " * 1_000_000, "14:05" + " " * 500_000 + "МСК" + " " * 500_000,
                 "14:05 МСК,    " * 70_000, "1:11 ( " * 150_000, "14:05 (мск " * 90_000,
-                "1:11 по  по " * 90_000, "1:11 (+1234 " * 80_000]
+                "1:11 по  по " * 90_000, "1:11 (+1234 " * 80_000, "14:05 мск - 12.0" * 62_000]
 
 
 @pytest.mark.parametrize("chunk", _ADVERSARIAL, ids=lambda chunk: repr(chunk[:12]))
