@@ -115,10 +115,18 @@ _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d
 _DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)(?!\s*(?-i:[a-zа-яёіўєїґ]))"
 _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
                                        r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
+# A sign then digits that open a numeric or ISO date ("- 12.03.2026", "-2026-03-12"): after a
+# zone's word the dateline's dash and its date, no offset ("МСК-12", "UTC-12")
+_SIGN_THEN_DATE = r"\s*[+\-−]\s*\d(?:\d?\.\d{1,2}\.\d|\d{3}-\d)"
+# a zone's word ends here unless a sign follows it, one before a date excepted
+_NO_SIGN_AFTER = r"(?!(?!" + _SIGN_THEN_DATE + r")\s*[+\-−])"
 # A UTC offset after a time. Named ("Z", "UTC", "GMT+0300", "GMT+3"), at once or after blank
 # space. Signed alone ("+0300", "+03:00"): at once, as ISO 8601 writes it, or after blank space
 # when nothing but punctuation follows ("10:00:00 +0300"; "+1200 просмотров" is a count).
-_NAMED_OFFSET = r"(?:Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?|(?!\s*[+-])))(?![\w:])"
+_NAMED_OFFSET = (r"(?:Z|(?:UTC|GMT)(?:(?!" + _SIGN_THEN_DATE + r")\s*[+-]\d{1,2}(?::?\d{2})?|"
+                 + _NO_SIGN_AFTER + r"))(?![\w:])")
+# ... and without "Z": a capital Z alone before a date is prose's as often ("14:05 Z, ...")
+_NAMED_OFFSET_NO_Z = _NAMED_OFFSET.replace("(?:Z|", "(?:", 1)
 _SIGNED_OFFSET = r"[+-]\d{2}:?\d{2}(?![\w:])"
 _LAST = r"(?=\s*(?:$|[|,;)\]]))"
 
@@ -149,27 +157,33 @@ _ZONE_NAME_WORD = ("|".join(sorted((n for n in ZONE_OFFSETS if n.isascii()), key
 _CITY = (r"(?:москв[аеуы]|московскому|московським|маскв[аеы]|маскоўскім|минск[уа]?|"
          r"минскому|мінск[уа]?|мінскім|мінськ(?:ом|у)?|мінським|киев[уа]?|киевскому|кіев[уа]?|"
          r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s{1,4}(?:времени|часе|часом))?")
+# ... after Ukrainian "за" its instrumental ones only ("за Києвом", "за київським часом"):
+# "за Москву" is "for Moscow", no zone
+_ZA_CITY = r"(?:києвом|київським|мінськом|мінським|московським)(?![^\W\d_])"
 
 
-def _zone_words(prefix: str, bare_offset: bool = False) -> str:
+def _zone_words(prefix: str, bare_offset: bool = False, lone_z: bool = True) -> str:
     """The source of a zone's words beside a clock, its groups' names after ``prefix`` (one
     pattern may hold them twice): an offset named (UTC+3, GMT+03:00, Z), four digits in
     brackets ("(+0300)"), and with ``bare_offset`` a signed one last after blank space
     ("10:00 +0300", a machine value's; in a dateline "10:00 -12:00" is a range); a zone's
     name (:data:`_ZONE_NAME_WORD`) not followed by a sign and a number ("МСК+4" is
     Novosibirsk's time, no name's; a dash before a date, "14:05 МСК - 12.03.2026", is the
-    dateline's); a city's time. Case as written here, whatever flags the pattern holding it
+    dateline's); a city's time. Without ``lone_z`` the offset "Z" alone is none (before a
+    date, "14:05 Z, 12.03.2026", a capital Z is prose's as often). Case as written here, whatever flags the pattern holding it
     has. Blank space is bounded: no backtracking over a long run; a first character no
     zone's words start with fails at once (a page of clocks costs little more to read)."""
     bare = (r"|(?<=\s)" + _SIGNED_OFFSET + _LAST) if bare_offset else ""
     first = r"A-ZПпЗзМмmk+-"  # what a zone's words start with, after a bracket or not
     return (r"(?-i:(?=[(" + first + r"])(?:(?P<" + prefix + r"open>\()\s{0,4})?(?=[" + first
             + r"])(?:"
-            r"(?P<" + prefix + "offset>" + _NAMED_OFFSET + r"|(?(" + prefix
+            r"(?P<" + prefix + "offset>" + (_NAMED_OFFSET if lone_z else _NAMED_OFFSET_NO_Z)
+            + r"|(?(" + prefix
             + r"open)[+-]\d{4}(?![\w:])|(?!))" + bare + ")"
             r"|(?:(?i:по|па)\s{1,4})?(?P<" + prefix + "name>" + _ZONE_NAME_WORD + r")"
-            r"(?![^\W\d_])(?!\s*[+\-−]\s*\d(?!\d?\.\d|\d{3}-\d))"
-            r"|(?i:(?:по|па|за)\s{1,4}(?P<" + prefix + "city>" + _CITY + ")"
+            r"(?![^\W\d_])(?!(?!" + _SIGN_THEN_DATE + r")\s*[+\-−]\s*\d)"
+            r"|(?i:(?:(?:по|па)\s{1,4}|за\s{1,4}(?=" + _ZA_CITY + "))(?P<" + prefix + "city>"
+            + _CITY + ")"
             r"|(?P<" + prefix + r"latin>moscow|minsk|kyiv|kiev)\s{1,4}time)(?!-?[^\W\d_]))"
             r"(?(" + prefix + r"open)\s{0,4}\)))")
 
@@ -180,7 +194,7 @@ def _zone_words(prefix: str, bare_offset: bool = False) -> str:
 # A zone's words between the clock and the date ("14:05 МСК, 12.03.2026", "14:05 (мск)
 # 12.03.2026", "14:05 UTC+3 | 12 марта 2026"): the clock is the date's still, read in that
 # zone by :func:`printed_zone` (they broke the pair: the day alone was read, at midnight).
-_ZONE_BEFORE = r"(?:\s{0,4}" + _zone_words("bz") + ")?"
+_ZONE_BEFORE = r"(?:\s{0,4}" + _zone_words("bz", lone_z=False) + ")?"
 _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
                 r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?" + _ZONE_BEFORE
                 + r"[,\s|/·•—–-]{1,5})?")
@@ -750,7 +764,8 @@ _PRINTED_ZONE_OR_BARE = re.compile(r"(?::\d{2}(?:\.\d+)?)?\s{0,4}"
 _CLOCK_END = re.compile(r"\d:\d{2}(?:\s*[ap]\.?\s?m\.?)?$", re.IGNORECASE)
 # A span that opens with its clock ("14:05 МСК, 12.03.2026", _TIME_BEFORE's): the zone's
 # words after it are in the span
-_CLOCK_START = re.compile(r"\d{1,2}:\d{2}(?!\d)(?:\s*[ap]\.?\s?m\b\.?)?", re.IGNORECASE)
+_CLOCK_START = re.compile(r"\d{1,2}:\d{2}(?!\d)(?:\s*[ap]\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?",
+                          re.IGNORECASE)
 
 
 def printed_zone(value: str, start: int, end: int, bare_offset: bool = False
@@ -856,7 +871,8 @@ _LOOSE_OFFSET = re.compile(r"\s+(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}
 
 def parse_rfc822(value: str) -> datetime | None:
     """'Thu, 12 Mar 2026 10:00:00 +0300' (RSS, and JSON-LD some CMSs fill from it); a known
-    zone name is its offset; without a zone the result is naive (a wall-clock time)."""
+    zone name is its offset; without a zone, or with an offset no zone keeps ("GMT+23",
+    "+2500"), the result is naive (a wall-clock time)."""
     value = value.strip()
     if (year := _RFC_822_YEAR.search(value)) and len(year[1]) > 2 and int(year[1]) < 1000:
         return None  # "01 Jan 0001": .NET's "no date", which the parser took for 2001
@@ -864,7 +880,9 @@ def parse_rfc822(value: str) -> datetime | None:
         return None  # "Jan 8, 2026 7:51 PM": no RFC 822 date; the parser read 07:51
     if offset_match := _LOOSE_OFFSET.search(value):  # "+03:00", "GMT+3": as RFC 822's "+0300"
         sign, hours, minutes = offset_match[1], int(offset_match[2]), offset_match[3] or "00"
-        value = f"{value[:offset_match.start()]} {sign}{hours:02d}{minutes}"
+        offset = f"{sign}{hours:02d}{minutes}"
+        # one no zone keeps ("GMT+23", :func:`_fixed_zone`) is none: the wall clock, as printed
+        value = value[:offset_match.start()] + (f" {offset}" if _fixed_zone(offset) else "")
     elif ((match := _ZONE_NAME.search(value))
           and (offset := ZONE_OFFSETS.get(_zone_name_key(match[1])))):
         value = f"{value[:match.start()]} {offset}"

@@ -488,7 +488,8 @@ def test_a_zone_beside_the_clock_of_a_day_named_from_today_is_the_times(
 _ADVERSARIAL = [" " * 1_000_000, "1" * 1_000_000, ":" * 1_000_000, "MCK" * 330_000,
                 "14:05 (" + " " * 1_000_000, "14:05" + " " * 500_000 + "МСК" + " " * 500_000,
                 "14:05 МСК,    " * 70_000, "1:11 ( " * 150_000, "14:05 (мск " * 90_000,
-                "1:11 по  по " * 90_000, "1:11 (+1234 " * 80_000, "14:05 мск - 12.0" * 62_000]
+                "1:11 по  по " * 90_000, "1:11 (+1234 " * 80_000, "14:05 мск - 12.0" * 62_000,
+                "14:05 UTC - 1.2" * 62_000, "1:11 Uhr CET  " * 70_000, "1:11 за за " * 90_000]
 
 
 @pytest.mark.parametrize("chunk", _ADVERSARIAL, ids=lambda chunk: repr(chunk[:12]))
@@ -508,3 +509,89 @@ def test_zone_words_beside_clocks_read_a_megabyte_of_adversarial_text_at_once(
         printed_zone(chunk, start, start + 5)
         printed_zone(chunk, 0, start, bare_offset=True)
     assert time.process_time() - began < 0.1
+
+
+# German's "Uhr" between the clock and its zone: the zone is in the date's span, and is read
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 Uhr CET, 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 Uhr CEST | 12.03.2026", _at(14, 5, timezone(timedelta(hours=2)))),
+    ("14:05 Uhr (CET) 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 Uhr UTC+1, 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+])
+def test_a_zone_after_uhr_before_the_date_is_the_times(text: str, expected: datetime) -> None:
+    """"14:05 Uhr CET, 12.03.2026": the zone was taken into the date's span but not read (the
+    clock read in the outlet's zone, an hour or two off)."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+# A dash before a date after any zone's word is the dateline's, not an offset ("UTC-12")
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 GMT - 12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC - 12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC -12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC+3 - 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 CET - 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 GMT – 12.03.2026", _at(14, 5, UTC0)),
+])
+def test_a_dash_before_a_date_after_any_zone_word_is_the_datelines(
+        text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 UTC - 3, 12.03.2026", datetime(2026, 3, 12)),  # an offset spaced: no zone, as before
+    ("14:05 GMT-3 | 12.03.2026", _at(14, 5, timezone(timedelta(hours=-3)))),
+    ("14:05 Z-12.03.2026", datetime(2026, 3, 12)),  # a lone Z before a date: prose's, as before
+    ("14:05 Z, 12.03.2026", datetime(2026, 3, 12)),
+    ("12.03.2026 14:05 Z", _at(14, 5, UTC0)),  # after the date's clock: a zone, as before
+])
+def test_a_signed_number_that_opens_no_date_and_a_lone_z(text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+# After Ukrainian "за": a city's instrumental forms name its time, other forms a purpose
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 за Києвом, 12.03.2026", _at(14, 5, KYIV)),
+    ("14:05 за київським часом, 12.03.2026", _at(14, 5, KYIV)),
+    ("14:05 за московським часом, 12.03.2026", _at(14, 5, MOSCOW)),
+    ("14:05 за Мінськом, 12.03.2026", _at(14, 5, MINSK)),
+    ("14:05 за Москву, 12.03.2026", datetime(2026, 3, 12)),  # "for Moscow": no zone
+    ("14:05 за Киев, 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 за Минск | 12.03.2026", datetime(2026, 3, 12)),
+    ("12.03.2026, 14:05 за Москву", datetime(2026, 3, 12, 14, 5)),
+    ("14:05 по Москве, 12.03.2026", _at(14, 5, MOSCOW)),
+])
+def test_after_za_only_a_citys_instrumental_is_its_time(text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("value", ["Thu, 12 Mar 2026 14:05:00 GMT+23",
+                                   "Thu, 12 Mar 2026 14:05:00 UTC-13",
+                                   "Thu, 12 Mar 2026 14:05:00 +2300",
+                                   "Thu, 12 Mar 2026 14:05:00 +15:00",
+                                   "Thu, 12 Mar 2026 14:05:00 GMT+5:15"])
+def test_a_feeds_offset_no_zone_keeps_is_none(value: str) -> None:
+    """"GMT+23" in an RFC 822 date: read as if no offset were given, the wall clock, as a
+    printed zone's (it was +23:00, a day off)."""
+    for found in (parse_rfc822(value), parse_any(value)):
+        assert found == datetime(2026, 3, 12, 14, 5)
+        assert found.tzinfo is None
+
+
+@pytest.mark.parametrize(("value", "offset"), [
+    ("Thu, 12 Mar 2026 14:05:00 GMT+14", timedelta(hours=14)),
+    ("Thu, 12 Mar 2026 14:05:00 UTC-12", timedelta(hours=-12)),
+    ("Thu, 12 Mar 2026 14:05:00 +0545", timedelta(hours=5, minutes=45)),
+    ("Thu, 12 Mar 2026 14:05:00 GMT+3", timedelta(hours=3)),
+])
+def test_a_feeds_offset_in_range_is_read(value: str, offset: timedelta) -> None:
+    for found in (parse_rfc822(value), parse_any(value)):
+        assert found == datetime(2026, 3, 12, 14, 5, tzinfo=timezone(offset))
