@@ -259,12 +259,26 @@ _NUMBER_OR_SUM = re.compile(r"(?:\d|[+\-−$€£₽¤]|(?<![^\W\d_])(?:usd|eur|
 
 def _dotted_clock_placed(value: str, start: int) -> bool:
     """Whether a dotted pair starting at ``start`` stands where a date line prints its
-    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`)."""
-    line = value[value.rfind("\n", 0, start) + 1:start]
-    if not line.strip() or _DATE_LABEL_BEFORE.search(line):
+    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`). Its line is read back
+    within :data:`_PLACE_REACH` of its last words, not from the line's start: a long line
+    of such pairs was read in time growing with its length squared."""
+    words_end = start
+    while words_end > 0 and value[words_end - 1] != "\n" and value[words_end - 1].isspace():
+        words_end -= 1
+    if words_end == 0 or value[words_end - 1] == "\n":
+        return True  # the line's start
+    reach = max(0, words_end - _PLACE_REACH)
+    line_start = value.rfind("\n", reach, words_end) + 1 or reach
+    if _DATE_LABEL_BEFORE.search(value, line_start, start):
         return True
-    separated = _SEPARATOR_BEFORE.search(line)
-    return bool(separated) and not _NUMBER_OR_SUM.search(separated["before"])
+    separated = _SEPARATOR_BEFORE.search(value, line_start, start)
+    return bool(separated) and not _NUMBER_OR_SUM.search(value, separated.start("before"),
+                                                          separated.end("before"))
+
+
+# How far back from a dotted pair's blank space its line is read: a label or a separator
+# and the word or number before it ("Опубликовано:", "USD 3.25 |") with room to spare
+_PLACE_REACH = 64
 
 
 # A currency beside a number: before it a sign, a code or a word of price ("Цена: ", "$",
@@ -285,8 +299,23 @@ def _a_sum(value: str, match: re.Match) -> bool:
     is a date whatever stands beside it."""
     if len(match["y"]) != 2 or match["h"] or match["bh"] or _group(match, "bdh"):
         return False
-    return bool(_CURRENCY_BEFORE.search(value, 0, match.start("d"))
+    return bool(_currency_before(value, match.start("d"))
                 or _CURRENCY_AFTER.match(value, match.end("y")))
+
+
+# How far before a number's blank space a currency's sign or word is looked for: the
+# longest of them with its colon and spaces ("стоимость :") and room to spare
+_CURRENCY_REACH = 64
+
+
+def _currency_before(value: str, end: int) -> bool:
+    """Whether a currency (:data:`_CURRENCY_BEFORE`) ends ``value[:end]``, blank space after
+    it skipped. Read within :data:`_CURRENCY_REACH` of it, not from the text's start: a page
+    of such dates was read in time growing with its length squared."""
+    words_end = end
+    while words_end > 0 and value[words_end - 1].isspace():
+        words_end -= 1
+    return bool(_CURRENCY_BEFORE.search(value, max(0, words_end - _CURRENCY_REACH), end))
 
 
 def without_sums(value: str) -> str:
