@@ -115,11 +115,89 @@ _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d
 _DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)(?!\s*(?-i:[a-zа-яёіўєїґ]))"
 _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
                                        r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
+# A sign then digits that open a numeric or ISO date ("- 12.03.2026", "-2026-03-12"): after a
+# zone's word the dateline's dash and its date, no offset ("МСК-12", "UTC-12")
+_SIGN_THEN_DATE = r"\s*[+\-−]\s*\d(?:\d?\.\d{1,2}\.\d|\d{3}-\d)"
+# a zone's word ends here unless a sign follows it, one before a date excepted
+_NO_SIGN_AFTER = r"(?!(?!" + _SIGN_THEN_DATE + r")\s*[+\-−])"
+# A UTC offset after a time. Named ("Z", "UTC", "GMT+0300", "GMT+3"), at once or after blank
+# space. Signed alone ("+0300", "+03:00"): at once, as ISO 8601 writes it, or after blank space
+# when nothing but punctuation follows ("10:00:00 +0300"; "+1200 просмотров" is a count).
+_NAMED_OFFSET = (r"(?:Z|(?:UTC|GMT)(?:(?!" + _SIGN_THEN_DATE + r")\s*[+-]\d{1,2}(?::?\d{2})?|"
+                 + _NO_SIGN_AFTER + r"))(?![\w:])")
+# ... and without "Z": a capital Z alone before a date is prose's as often ("14:05 Z, ...")
+_NAMED_OFFSET_NO_Z = _NAMED_OFFSET.replace("(?:Z|", "(?:", 1)
+_SIGNED_OFFSET = r"[+-]\d{2}:?\d{2}(?![\w:])"
+_LAST = r"(?=\s*(?:$|[|,;)\]]))"
+
+# Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US
+# zones): without this "… 14:05:00 MSK" parses as a date without offset.
+ZONE_OFFSETS = {
+    "MSK": "+0300", "МСК": "+0300", "MSD": "+0400", "FET": "+0300", "KALT": "+0200",
+    "SAMT": "+0400", "YEKT": "+0500", "OMST": "+0600", "NOVT": "+0700", "KRAT": "+0700",
+    "IRKT": "+0800", "YAKT": "+0900", "VLAT": "+1000", "MAGT": "+1100", "PETT": "+1200",
+    "EET": "+0200", "EEST": "+0300", "CET": "+0100", "CEST": "+0200", "WET": "+0000",
+    "WEST": "+0100", "BST": "+0100", "GET": "+0400", "AZT": "+0400", "AMT": "+0400",
+    "UZT": "+0500", "ALMT": "+0500", "TRT": "+0300",
+    # North America's (email.utils knows them in RFC 822 dates, not after an ISO or a
+    # written date: "2026-03-12 10:00:00 EDT" was read as the outlet's wall clock)
+    "EDT": "-0400", "EST": "-0500", "CDT": "-0500", "CST": "-0600", "MDT": "-0600",
+    "MST": "-0700", "PDT": "-0700", "PST": "-0800", "AKDT": "-0800", "AKST": "-0900",
+    "HST": "-1000",
+}
+# Moscow's abbreviation with Latin letters that look like its Cyrillic ones, in any mix and
+# case (BBC Russian's "06:14 MCK", "Mск", "MСK"): tzdata names no zone "MCK"
+_MOSCOW_LOOKALIKE = r"(?i:[мm][сc][кk])"
+# the names a zone's words may give: ZONE_OFFSETS' Latin ones in capitals ("EDT" is a zone
+# there, "est" a word), Moscow's in any case and letters
+_ZONE_NAME_WORD = ("|".join(sorted((n for n in ZONE_OFFSETS if n.isascii()), key=len, reverse=True))
+                   + "|" + _MOSCOW_LOOKALIKE)
+# the city's forms after "по"/"па"/"за" only: a bare "14:05 Москва" or "(Минск)" is a lead's
+# place, no zone ("по Минской области" is a place too)
+_CITY = (r"(?:москв[аеуы]|московскому|московським|маскв[аеы]|маскоўскім|минск[уа]?|"
+         r"минскому|мінск[уа]?|мінскім|мінськ(?:ом|у)?|мінським|киев[уа]?|киевскому|кіев[уа]?|"
+         r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s{1,4}(?:времени|часе|часом))?")
+# ... after Ukrainian "за" its instrumental ones only ("за Києвом", "за київським часом"):
+# "за Москву" is "for Moscow", no zone
+_ZA_CITY = r"(?:києвом|київським|мінськом|мінським|московським)(?![^\W\d_])"
+
+
+def _zone_words(prefix: str, bare_offset: bool = False, lone_z: bool = True) -> str:
+    """The source of a zone's words beside a clock, its groups' names after ``prefix`` (one
+    pattern may hold them twice): an offset named (UTC+3, GMT+03:00, Z), four digits in
+    brackets ("(+0300)"), and with ``bare_offset`` a signed one last after blank space
+    ("10:00 +0300", a machine value's; in a dateline "10:00 -12:00" is a range); a zone's
+    name (:data:`_ZONE_NAME_WORD`) not followed by a sign and a number ("МСК+4" is
+    Novosibirsk's time, no name's; a dash before a date, "14:05 МСК - 12.03.2026", is the
+    dateline's); a city's time. Without ``lone_z`` the offset "Z" alone is none (before a
+    date, "14:05 Z, 12.03.2026", a capital Z is prose's as often). Case as written here, whatever flags the pattern holding it
+    has. Blank space is bounded: no backtracking over a long run; a first character no
+    zone's words start with fails at once (a page of clocks costs little more to read)."""
+    bare = (r"|(?<=\s)" + _SIGNED_OFFSET + _LAST) if bare_offset else ""
+    first = r"A-ZПпЗзМмmk+-"  # what a zone's words start with, after a bracket or not
+    return (r"(?-i:(?=[(" + first + r"])(?:(?P<" + prefix + r"open>\()\s{0,4})?(?=[" + first
+            + r"])(?:"
+            r"(?P<" + prefix + "offset>" + (_NAMED_OFFSET if lone_z else _NAMED_OFFSET_NO_Z)
+            + r"|(?(" + prefix
+            + r"open)[+-]\d{4}(?![\w:])|(?!))" + bare + ")"
+            r"|(?:(?i:по|па)\s{1,4})?(?P<" + prefix + "name>" + _ZONE_NAME_WORD + r")"
+            r"(?![^\W\d_])(?!(?!" + _SIGN_THEN_DATE + r")\s*[+\-−]\s*\d)"
+            r"|(?i:(?:(?:по|па)\s{1,4}|за\s{1,4}(?=" + _ZA_CITY + "))(?P<" + prefix + "city>"
+            + _CITY + ")"
+            r"|(?P<" + prefix + r"latin>moscow|minsk|kyiv|kiev)\s{1,4}time)(?!-?[^\W\d_]))"
+            r"(?(" + prefix + r"open)\s{0,4}\)))")
+
+
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
 # (its half of the day read: without it the time was lost, the day read as midnight).
 # ("14:05 Uhr, 30.11.2026": German's word for the clock after it, which left the day alone)
+# A zone's words between the clock and the date ("14:05 МСК, 12.03.2026", "14:05 (мск)
+# 12.03.2026", "14:05 UTC+3 | 12 марта 2026"): the clock is the date's still, read in that
+# zone by :func:`printed_zone` (they broke the pair: the day alone was read, at midnight).
+_ZONE_BEFORE = r"(?:\s{0,4}" + _zone_words("bz", lone_z=False) + ")?"
 _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
-                r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?[,\s|/·•—–-]{1,5})?")
+                r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?" + _ZONE_BEFORE
+                + r"[,\s|/·•—–-]{1,5})?")
 # ... and with a dot, before a date with its year only ("14.05 05.12.2026", "14.05, 5 декабря
 # 2026": the day was read as midnight): "14.05" alone is as often a day and a month, and a
 # full date beside it is what makes it a clock. An hour of the day and minutes, no digit or
@@ -181,12 +259,26 @@ _NUMBER_OR_SUM = re.compile(r"(?:\d|[+\-−$€£₽¤]|(?<![^\W\d_])(?:usd|eur|
 
 def _dotted_clock_placed(value: str, start: int) -> bool:
     """Whether a dotted pair starting at ``start`` stands where a date line prints its
-    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`)."""
-    line = value[value.rfind("\n", 0, start) + 1:start]
-    if not line.strip() or _DATE_LABEL_BEFORE.search(line):
+    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`). Its line is read back
+    within :data:`_PLACE_REACH` of its last words, not from the line's start: a long line
+    of such pairs was read in time growing with its length squared."""
+    words_end = start
+    while words_end > 0 and value[words_end - 1] != "\n" and value[words_end - 1].isspace():
+        words_end -= 1
+    if words_end == 0 or value[words_end - 1] == "\n":
+        return True  # the line's start
+    reach = max(0, words_end - _PLACE_REACH)
+    line_start = value.rfind("\n", reach, words_end) + 1 or reach
+    if _DATE_LABEL_BEFORE.search(value, line_start, start):
         return True
-    separated = _SEPARATOR_BEFORE.search(line)
-    return bool(separated) and not _NUMBER_OR_SUM.search(separated["before"])
+    separated = _SEPARATOR_BEFORE.search(value, line_start, start)
+    return bool(separated) and not _NUMBER_OR_SUM.search(value, separated.start("before"),
+                                                          separated.end("before"))
+
+
+# How far back from a dotted pair's blank space its line is read: a label or a separator
+# and the word or number before it ("Опубликовано:", "USD 3.25 |") with room to spare
+_PLACE_REACH = 64
 
 
 # A currency beside a number: before it a sign, a code or a word of price ("Цена: ", "$",
@@ -207,8 +299,23 @@ def _a_sum(value: str, match: re.Match) -> bool:
     is a date whatever stands beside it."""
     if len(match["y"]) != 2 or match["h"] or match["bh"] or _group(match, "bdh"):
         return False
-    return bool(_CURRENCY_BEFORE.search(value, 0, match.start("d"))
+    return bool(_currency_before(value, match.start("d"))
                 or _CURRENCY_AFTER.match(value, match.end("y")))
+
+
+# How far before a number's blank space a currency's sign or word is looked for: the
+# longest of them with its colon and spaces ("стоимость :") and room to spare
+_CURRENCY_REACH = 64
+
+
+def _currency_before(value: str, end: int) -> bool:
+    """Whether a currency (:data:`_CURRENCY_BEFORE`) ends ``value[:end]``, blank space after
+    it skipped. Read within :data:`_CURRENCY_REACH` of it, not from the text's start: a page
+    of such dates was read in time growing with its length squared."""
+    words_end = end
+    while words_end > 0 and value[words_end - 1].isspace():
+        words_end -= 1
+    return bool(_CURRENCY_BEFORE.search(value, max(0, words_end - _CURRENCY_REACH), end))
 
 
 def without_sums(value: str) -> str:
@@ -245,12 +352,6 @@ def _dated_matches(pattern: re.Pattern, value: str) -> Iterator[re.Match]:
         yield match
 
 
-# A UTC offset after a time. Named ("Z", "UTC", "GMT+0300", "GMT+3"), at once or after blank
-# space. Signed alone ("+0300", "+03:00"): at once, as ISO 8601 writes it, or after blank space
-# when nothing but punctuation follows ("10:00:00 +0300"; "+1200 просмотров" is a count).
-_NAMED_OFFSET = r"(?:Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?|(?!\s*[+-])))(?![\w:])"
-_SIGNED_OFFSET = r"[+-]\d{2}:?\d{2}(?![\w:])"
-_LAST = r"(?=\s*(?:$|[|,;)\]]))"
 ISO_PATTERN = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}"
                          r"(?:\.\d+)?)?)(?:(?P<zone>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET
                          + r")|\s+(?P<spaced>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET + _LAST
@@ -385,13 +486,13 @@ def _moment(match: re.Match[str], month: int, year: int | None = None) -> dateti
 
 # A day named by its distance from today, with its time before or after it: "Сегодня, 07:20",
 # "вчера в 17.45", "Учора ў 09:10", "Сьогодні о 12:00", "Yesterday at 5:45 pm", "17:45 |
-# Вчера" (without a time the word opens prose as often: "Сегодня в Минске…"). Days back by
-# the word.
+# Вчера", "17:45 МСК | Вчера" (a zone between: :data:`_ZONE_BEFORE`) (without a time the
+# word opens prose as often: "Сегодня в Минске…"). Days back by the word.
 _DAYS_BACK = {"сегодня": 0, "сёння": 0, "сёньня": 0, "сьогодні": 0, "today": 0,
               "вчера": 1, "учора": 1, "ўчора": 1, "вчора": 1, "yesterday": 1,
               "позавчера": 2, "пазаўчора": 2, "позавчора": 2}
 _RELATIVE = re.compile(
-    r"(?:(?<![\d:.])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
+    r"(?:(?<![\d:.])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)" + _ZONE_BEFORE + r"[,\s|/·•—–-]{1,5})?"
     r"(?<![^\W\d_])(?P<word>" + "|".join(_DAYS_BACK) + r")(?![^\W\d_])"
     r"(?:[,\s|/·•—–-]*(?:(?:в|ў|у|о|об|а|at)\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)"
     r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?", re.IGNORECASE)
@@ -661,21 +762,6 @@ def parse_human(value: str, now: datetime | None = None) -> datetime | None:
     return with_printed_zone(value, start, end, moment, bare_offset=True)[0]
 
 
-# Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US
-# zones): without this "… 14:05:00 MSK" parses as a date without offset.
-ZONE_OFFSETS = {
-    "MSK": "+0300", "МСК": "+0300", "MSD": "+0400", "FET": "+0300", "KALT": "+0200",
-    "SAMT": "+0400", "YEKT": "+0500", "OMST": "+0600", "NOVT": "+0700", "KRAT": "+0700",
-    "IRKT": "+0800", "YAKT": "+0900", "VLAT": "+1000", "MAGT": "+1100", "PETT": "+1200",
-    "EET": "+0200", "EEST": "+0300", "CET": "+0100", "CEST": "+0200", "WET": "+0000",
-    "WEST": "+0100", "BST": "+0100", "GET": "+0400", "AZT": "+0400", "AMT": "+0400",
-    "UZT": "+0500", "ALMT": "+0500", "TRT": "+0300",
-    # North America's (email.utils knows them in RFC 822 dates, not after an ISO or a
-    # written date: "2026-03-12 10:00:00 EDT" was read as the outlet's wall clock)
-    "EDT": "-0400", "EST": "-0500", "CDT": "-0500", "CST": "-0600", "MDT": "-0600",
-    "MST": "-0700", "PDT": "-0700", "PST": "-0800", "AKDT": "-0800", "AKST": "-0900",
-    "HST": "-1000",
-}
 # The zone names a page prints beside its clock (":func:`printed_zone`"): those of
 # ZONE_OFFSETS that name one zone only. Refused: CST (US Central, China, Cuba) and CDT (US
 # Central, Cuba), AMT (Armenia, Amazon), BST (British summer time, Bangladesh), MST (US
@@ -691,72 +777,89 @@ _CITY_ZONES = {stem: ZoneInfo(name) for stem, name in {
     "минск": "Europe/Minsk", "мінск": "Europe/Minsk", "мінськ": "Europe/Minsk",
     "minsk": "Europe/Minsk", "киев": _KYIV_ZONE, "кіеў": _KYIV_ZONE, "кіев": _KYIV_ZONE,
     "київ": _KYIV_ZONE, "києв": _KYIV_ZONE, "kyiv": _KYIV_ZONE, "kiev": _KYIV_ZONE}.items()}
-# the city's forms after "по"/"па"/"за" only: a bare "14:05 Москва" or "(Минск)" is a lead's
-# place, no zone ("по Минской области" is a place too)
-_CITY = (r"(?P<city>москв[аеуы]|московскому|московським|маскв[аеы]|маскоўскім|минск[уа]?|"
-         r"минскому|мінск[уа]?|мінскім|мінськ(?:ом|у)?|мінським|киев[уа]?|киевскому|кіев[уа]?|"
-         r"кіеве|кіеўскім|київ|києв[уіа]|києвом|київським)(?:\s{1,4}(?:времени|часе|часом))?")
 
 
-def _printed_zone_pattern(bare_offset: bool) -> re.Pattern[str]:
-    """The zone after a clock: an offset named (UTC+3, GMT+03:00, Z), four digits in
-    brackets ("(+0300)"), and with ``bare_offset`` a signed one last after blank space
-    ("10:00 +0300", a machine value's; in a dateline "10:00 -12:00" is a range); a zone's
-    name not followed by a sign ("МСК+4" is Novosibirsk's time, no name's); a city's time.
-    Blank space is bounded: no backtracking over a long run of it."""
-    bare = (r"|(?<=\s)" + _SIGNED_OFFSET + _LAST) if bare_offset else ""
-    return re.compile(
-        r"(?::\d{2}(?:\.\d+)?)?\s{0,4}(?:(?P<open>\()\s{0,4})?(?:"
-        r"(?P<offset>" + _NAMED_OFFSET + r"|(?(open)[+-]\d{4}(?![\w:])|(?!))" + bare + ")"
-        r"|(?:(?i:по|па)\s{1,4})?(?P<name>[A-Z]{2,5}|(?i:мск))(?![^\W\d_])(?!\s*[+\-−]\s*\d)"
-        r"|(?i:(?:по|па|за)\s{1,4}" + _CITY
-        + r"|(?P<latin>moscow|minsk|kyiv|kiev)\s{1,4}time)(?!-?[^\W\d_]))"
-        r"(?(open)\s{0,4}\))")
+def _zone_name_key(name: str) -> str:
+    """``name`` as ZONE_OFFSETS spells it: in capitals, Moscow's in Cyrillic whatever Latin
+    look-alikes it is written with ("MCK", "Mск": :data:`_MOSCOW_LOOKALIKE`)."""
+    return "МСК" if re.fullmatch(_MOSCOW_LOOKALIKE, name) else name.upper()
 
 
-_PRINTED_ZONE = _printed_zone_pattern(bare_offset=False)
-_PRINTED_ZONE_OR_BARE = _printed_zone_pattern(bare_offset=True)
+_PRINTED_ZONE = re.compile(r"(?::\d{2}(?:\.\d+)?)?\s{0,4}" + _zone_words(""))
+_PRINTED_ZONE_OR_BARE = re.compile(r"(?::\d{2}(?:\.\d+)?)?\s{0,4}"
+                                   + _zone_words("", bare_offset=True))
 # A span that ends in its clock, hours and minutes ("…, 14:05", "… 2:05 pm"): a zone after
 # it is its. Not "12.03.26" or "2026-03-12", a date's own digits.
 _CLOCK_END = re.compile(r"\d:\d{2}(?:\s*[ap]\.?\s?m\.?)?$", re.IGNORECASE)
+# A span that opens with its clock ("14:05 МСК, 12.03.2026", _TIME_BEFORE's): the zone's
+# words after it are in the span
+_CLOCK_START = re.compile(r"\d{1,2}:\d{2}(?!\d)(?:\s*[ap]\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?",
+                          re.IGNORECASE)
 
 
 def printed_zone(value: str, start: int, end: int, bare_offset: bool = False
                  ) -> tuple[tzinfo, int] | None:
-    """The zone ``value`` prints right after the date at ``start``:``end`` and where its
-    words end, when that date ends in its clock (H:MM): an offset ("UTC+3", "GMT+03:00",
-    "(+0300)", "GMT"; a bare "+0300" last only with ``bare_offset``, as parse_human read a
-    machine value), a name of PRINTED_ZONE_NAMES in capitals or "мск" in any case ("14:05
-    (мск)"), a city's time in words ("по Москве", "по минскому времени", "па Мінску"). An
-    offset counts, as it did, after any date with a clock in it ("14:05, 12.03.2026
-    +0300"). A place named alone ("(Минск)"), a zone word with no clock before it, a name
-    with a sign after it ("МСК+4"): no zone. A name of more than one zone (CST: US Central,
-    China or Cuba; CDT; AMT; BST; MST; IST and GST, not in the table at all) is refused: a
-    guess an hour or more off is worse than the outlet's zone."""
+    """The zone ``value`` prints beside the clock of the date at ``start``:``end``, and where
+    the date's words end with it: right after that date when it ends in its clock (H:MM),
+    or between the clock and the date when the clock opens it and is its time ("14:05 МСК,
+    12.03.2026": the span holds them). A zone is an offset ("UTC+3", "GMT+03:00", "(+0300)",
+    "GMT"; a bare "+0300" last only with ``bare_offset``, as parse_human read a machine
+    value), a name of PRINTED_ZONE_NAMES in capitals or Moscow's in any case and letters
+    ("14:05 (мск)", "06:14 MCK"), a city's time in words ("по Москве", "по минскому
+    времени", "па Мінску"). An offset counts, as it did, after any date with a clock in it
+    ("14:05, 12.03.2026 +0300"). A place named alone ("(Минск)"), a zone word with no clock
+    before it, a name with a sign after it ("МСК+4"): no zone. A name of more than one zone
+    (CST: US Central, China or Cuba; CDT; AMT; BST; MST; IST and GST, not in the table at
+    all) and an offset no zone keeps ("UTC+23", :func:`_fixed_zone`) are refused: a guess an
+    hour or more off is worse than the outlet's zone."""
     span = value[start:end]
+    if not _CLOCK_END.search(span) and (leading := _leading_zone(value, start, end)):
+        zone = _zone_of(leading)
+        return (zone, end) if zone else None
     pattern = _PRINTED_ZONE_OR_BARE if bare_offset else _PRINTED_ZONE
     match = pattern.match(value, end)
     if match is None or not (_CLOCK_END.search(span) or (match["offset"] and ":" in span)):
         return None
+    zone = _zone_of(match)
+    return (zone, match.end()) if zone else None
+
+
+def _leading_zone(value: str, start: int, end: int) -> re.Match[str] | None:
+    """The zone's words between the clock opening the span ``start``:``end`` and its date
+    ("14:05 (мск) 12.03.2026"), when that clock is the date's time: no other clock after
+    them in the span."""
+    clock = _CLOCK_START.match(value, start, end)
+    words = _PRINTED_ZONE.match(value, clock.end(), end) if clock else None
+    return words if words and ":" not in value[words.end():end] else None
+
+
+def _zone_of(match: re.Match[str]) -> tzinfo | None:
+    """The zone the words :data:`_PRINTED_ZONE` matched name; None for a name of several
+    zones or an offset no zone keeps."""
     if match["offset"]:
-        zone = _fixed_zone(_iso_offset(match["offset"]))
-        return (zone, match.end()) if zone else None
+        return _fixed_zone(_iso_offset(match["offset"]))
     if match["name"]:
-        name = match["name"].upper()
-        zone = _fixed_zone(ZONE_OFFSETS[name]) if name in PRINTED_ZONE_NAMES else None
-        return (zone, match.end()) if zone else None
+        name = _zone_name_key(match["name"])
+        return _fixed_zone(ZONE_OFFSETS[name]) if name in PRINTED_ZONE_NAMES else None
     city = (match["city"] or match["latin"]).lower()
-    return next(z for stem, z in _CITY_ZONES.items() if city.startswith(stem)), match.end()
+    return next(z for stem, z in _CITY_ZONES.items() if city.startswith(stem))
+
+
+# The offsets zones keep: from -12:00 (Baker Island) to +14:00 (Line Islands), in whole
+# hours or with 30 or 45 minutes (India's +05:30, Nepal's +05:45)
+_EARLIEST_OFFSET, _LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+_OFFSET_MINUTES = (0, 30, 45)
 
 
 def _fixed_zone(offset: str) -> timezone | None:
     """An offset as ZONE_OFFSETS ("+0300") or ISO ("+03:00") writes it, as a zone; None for
-    one no zone has (24 hours or more, 60 minutes or more)."""
+    one no zone keeps ("UTC+23", "GMT-15", "+05:15": :data:`_EARLIEST_OFFSET` to
+    :data:`_LATEST_OFFSET`, :data:`_OFFSET_MINUTES`): read, it moved the time a day."""
     hours, minutes = int(offset[1:3]), int(offset[-2:])
-    if hours >= 24 or minutes >= 60:
+    shift = timedelta(hours=hours, minutes=minutes) * (-1 if offset[0] == "-" else 1)
+    if minutes not in _OFFSET_MINUTES or not _EARLIEST_OFFSET <= shift <= _LATEST_OFFSET:
         return None
-    shift = timedelta(hours=hours, minutes=minutes)
-    return timezone(-shift if offset[0] == "-" else shift)
+    return timezone(shift)
 
 
 def with_printed_zone(value: str, start: int, end: int, moment: datetime,
@@ -774,8 +877,10 @@ def with_printed_zone(value: str, start: int, end: int, moment: datetime,
 _ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
 # a clock (10:30, 10:30:00.000, 10:30am, 10:30 p.m.) then a zone's name closing the value,
 # a Latin one in capitals ("EDT" is a zone there, "est" or "get" a word), "мск" in any case
+# and in Latin look-alikes ("MCK", "Mск")
 _CLOCK_THEN_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?\s?m\b\.?))?"
-                              r"(?:\s*,)?\s+(?P<zone>[A-Z]{2,5}|(?i:[а-яё]{3}))\s*$")
+                              r"(?:\s*,)?\s+(?P<zone>[A-Z]{2,5}|(?i:[а-яё]{3})|"
+                              + _MOSCOW_LOOKALIKE + r")\s*$")
 _RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
                       re.IGNORECASE)
 
@@ -795,7 +900,8 @@ _LOOSE_OFFSET = re.compile(r"\s+(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}
 
 def parse_rfc822(value: str) -> datetime | None:
     """'Thu, 12 Mar 2026 10:00:00 +0300' (RSS, and JSON-LD some CMSs fill from it); a known
-    zone name is its offset; without a zone the result is naive (a wall-clock time)."""
+    zone name is its offset; without a zone, or with an offset no zone keeps ("GMT+23",
+    "+2500"), the result is naive (a wall-clock time)."""
     value = value.strip()
     if (year := _RFC_822_YEAR.search(value)) and len(year[1]) > 2 and int(year[1]) < 1000:
         return None  # "01 Jan 0001": .NET's "no date", which the parser took for 2001
@@ -803,8 +909,11 @@ def parse_rfc822(value: str) -> datetime | None:
         return None  # "Jan 8, 2026 7:51 PM": no RFC 822 date; the parser read 07:51
     if offset_match := _LOOSE_OFFSET.search(value):  # "+03:00", "GMT+3": as RFC 822's "+0300"
         sign, hours, minutes = offset_match[1], int(offset_match[2]), offset_match[3] or "00"
-        value = f"{value[:offset_match.start()]} {sign}{hours:02d}{minutes}"
-    elif (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
+        offset = f"{sign}{hours:02d}{minutes}"
+        # one no zone keeps ("GMT+23", :func:`_fixed_zone`) is none: the wall clock, as printed
+        value = value[:offset_match.start()] + (f" {offset}" if _fixed_zone(offset) else "")
+    elif ((match := _ZONE_NAME.search(value))
+          and (offset := ZONE_OFFSETS.get(_zone_name_key(match[1])))):
         value = f"{value[:match.start()]} {offset}"
     try:
         return representable(parsedate_to_datetime(value))
@@ -826,7 +935,7 @@ def _with_zone_name(value: str, now: datetime | None) -> datetime | None:
     capitals right after a clock (:data:`_CLOCK_THEN_ZONE`): a day alone gains no made-up
     midnight ("Updated: May 10, 2024 EST"), a closing word is no zone ("… 10:00 est")."""
     match = _CLOCK_THEN_ZONE.search(value)
-    offset = ZONE_OFFSETS.get(match["zone"].upper()) if match else None
+    offset = ZONE_OFFSETS.get(_zone_name_key(match["zone"])) if match else None
     if match is None or offset is None:
         return None
     rest = value[:match.start("zone")].rstrip(" ,")

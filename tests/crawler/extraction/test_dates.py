@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -577,3 +578,40 @@ def test_a_time_ago_counts_its_hours_and_minutes(text: str, expected: datetime) 
 def test_a_year_ago_or_a_bare_abbreviation_is_no_time_ago(text: str) -> None:
     """Russian's "год назад" is a year ago, no hour; an abbreviation names no count alone."""
     assert parse_human(text, AS_OF_FETCH) is None
+
+
+# Long lines of numeric dates beside a currency's place or a dotted pair's: each date's
+# surroundings are read near it, not from the text's or the line's start
+@pytest.mark.parametrize("unit", ["14:05, 12.03.", "x 14.05 12.03.2026 ", "a, 14.05 12.03.2026 ",
+                                  "USD 3 | 14.05 12.03.2026 ", "Цена: 1, 12.05.20 "])
+def test_a_long_line_of_dates_is_read_in_linear_time(unit: str) -> None:
+    """100,000 characters of "14:05, 12.03." (each "12.03.14" a two-digit year's date, looked
+    at for a currency before it) or of dotted pairs before dates (each looked at for a label
+    or a separator before it) are read in well under two seconds of processor time: each
+    was read from the text's or the line's start, over three minutes for the first and no
+    end in 100 seconds for the second at 5,000 characters."""
+    text = (unit * (100_000 // len(unit) + 1))[:100_000]
+    began = time.process_time()
+    found = list(human_dates(text))
+    parse_any(text)
+    assert time.process_time() - began < 2.0
+    assert found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Цена: 12.05.20 руб.", None),  # a sum, both sides
+    ("Цена:   12.05.20", None),
+    ("Стоимость\u00a0: 12.05.20", None),
+    ("Вышел 12.05.20", datetime(2020, 5, 12)),
+    ("Опубликовано: 14.05 12.03.2026", datetime(2026, 3, 12, 14, 5)),
+    ("USD 3.25 | 14.05 12.03.2026", datetime(2026, 3, 12)),  # a rate, no clock
+    ("курс 3.25 05.12.2026", datetime(2026, 12, 5)),
+    ("Новости | 14.05 12.03.2026", datetime(2026, 3, 12, 14, 5)),
+    ("x " * 100 + "| 14.05 12.03.2026", datetime(2026, 3, 12, 14, 5)),
+    ("5\n14.05 12.03.2026", datetime(2026, 3, 12, 14, 5)),  # the line's start
+])
+def test_a_dates_surroundings_read_near_it_say_what_they_said(
+        text: str, expected: datetime | None) -> None:
+    """Read near the date, a currency, a label, a separator and the number before it tell a
+    sum from a date and a clock from a rate as they did."""
+    assert parse_human(text) == expected

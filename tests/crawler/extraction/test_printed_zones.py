@@ -4,18 +4,20 @@ a time printed without one stays the outlet's wall clock."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from html import escape
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extraction import extract_article
+from crawler.extraction import dates, extract_article
 from crawler.extraction.dateline import ArticleDates, dateline_date
 from crawler.extraction.dates import (
     labelled_wall_clock,
     parse_any,
     parse_human,
+    parse_rfc822,
     printed_zone,
     utc_without_offset,
 )
@@ -298,3 +300,298 @@ def test_a_machine_value_with_a_long_run_of_blank_space_before_its_zone() -> Non
     assert parse_any(f"02.12.2026 10:00 ,{spaces}MSK") == datetime(2026, 12, 2, 10, 0,
                                                                     tzinfo=MSK)
     assert parse_any(f"02.12.2026 10:00{spaces}x") == datetime(2026, 12, 2, 10, 0)
+
+
+# Offsets no zone on Earth keeps: the real ones run from -12:00 to +14:00, in whole hours or
+# with 30 or 45 minutes
+@pytest.mark.parametrize("text", [
+    "12.03.2026 14:05 UTC+23", "12.03.2026 14:05 GMT-15", "12.03.2026 14:05 (+2500)",
+    "12.03.2026 14:05 (+1500)", "12.03.2026 14:05 (-1300)", "12.03.2026 14:05 UTC-13",
+    "12.03.2026 14:05 UTC+14:30", "12.03.2026 14:05 GMT-12:30", "12.03.2026 14:05 GMT+5:15",
+    "12.03.2026 14:05 UTC+3:07", "12.03.2026 14:05 UTC+99", "12 марта 2026, 14:05 (UTC+24)",
+])
+def test_an_offset_no_zone_keeps_is_no_printed_zone(text: str) -> None:
+    """"UTC+23", "GMT-15", "(+2500)", "GMT+5:15": no zone keeps such an offset, so it is no
+    zone of the printed time: the time stays the outlet's wall clock (naive), as with no
+    zone printed ("UTC+23" was read as +23:00, a day off)."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == datetime(2026, 3, 12, 14, 5)
+        assert found.tzinfo is None
+
+
+@pytest.mark.parametrize(("text", "offset"), [
+    ("12.03.2026 14:05 UTC+14", timedelta(hours=14)),
+    ("12.03.2026 14:05 UTC-12", timedelta(hours=-12)),
+    ("12.03.2026 14:05 GMT+5:45", timedelta(hours=5, minutes=45)),  # Nepal
+    ("12.03.2026 14:05 UTC+12:45", timedelta(hours=12, minutes=45)),  # Chatham
+    ("12.03.2026 14:05 UTC-9:30", timedelta(hours=-9, minutes=-30)),  # Marquesas
+    ("12.03.2026 14:05 (+0530)", timedelta(hours=5, minutes=30)),  # India
+    ("12.03.2026 14:05 (-0330)", timedelta(hours=-3, minutes=-30)),  # Newfoundland
+])
+def test_an_offset_at_the_ends_of_the_real_range_is_read(text: str, offset: timedelta) -> None:
+    """The range's ends and the half and three-quarter hours some zones keep are zones."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == datetime(2026, 3, 12, 14, 5, tzinfo=timezone(offset))
+
+
+def test_an_out_of_range_offset_leaves_the_outlets_zone_on_the_page() -> None:
+    """Through the page's metadata: "UTC+23" is no zone, the printed clock is Minsk's."""
+    meta = extract_metadata(parse_html(_page("Опубликовано: 12.03.2026, 10:00 UTC+23")),
+                            MINSK_SITE, "https://ex.by/news/novost/")
+    assert meta.published == "2026-03-12T10:00:00+03:00"
+    assert parse_human("05.01.2026 10:00 +2300") == datetime(2026, 1, 5, 10, 0)  # bare, too
+
+
+# "МСК" written with Latin letters that look like its Cyrillic ones (BBC Russian's "06:14
+# MCK"): M, C, K (and c, k) for М, С, К in any mix. "MCK" is no other zone's abbreviation
+# (tzdata has none such).
+@pytest.mark.parametrize("name", ["MCK", "Mск", "MСK", "МCК", "МСK", "Mck", "мck", "mCK",
+                                  "(MCK)", "по MCK", "(Mск)"])
+def test_moscows_abbreviation_in_latin_look_alikes_is_moscow_time(name: str) -> None:
+    for text in (f"12 марта 2026, 06:14 {name}", f"12.03.2026 06:14 {name}"):
+        for found in (dateline_date(text), parse_human(text)):
+            assert found == _at(6, 14, MSK)
+            assert found.utcoffset() == MSK.utcoffset(None)
+
+
+@pytest.mark.parametrize("text", ["12.03.2026, 10:00 MCK+4", "12.03.2026, 10:00 Mск+4",
+                                  "12.03.2026, 10:00 (MСK-1)", "12.03.2026 10:00 MCKA",
+                                  "12.03.2026 10:00 MCKинли"])
+def test_a_look_alike_moscow_with_a_sign_or_inside_a_word_is_no_zone(text: str) -> None:
+    """"MCK+4" is Novosibirsk's "Moscow plus four", as "МСК+4" is; letters after it make a
+    word: the outlet's wall clock, naive."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == datetime(2026, 3, 12, 10, 0)
+        assert found.tzinfo is None
+
+
+def test_a_bbc_russian_stamp_in_latin_mck_on_a_page_and_a_machine_value() -> None:
+    """"12 марта 2026, 06:14 MCK" on a Kyiv site's page is 05:14 in Kyiv; a machine value
+    "2026-03-12 06:14 MCK" (``parse_any``) is Moscow's 06:14 too."""
+    meta = extract_metadata(parse_html(_page("12 марта 2026, 06:14 MCK")), KYIV_SITE,
+                            "https://ex.ua/news/novost/")
+    assert meta.published == "2026-03-12T05:14:00+02:00"
+    for value in ("2026-03-12 06:14 MCK", "2026-03-12 06:14:00 Mск", "12.03.2026 06:14 MСK"):
+        assert parse_any(value) == _at(6, 14, MSK)
+        assert parse_any(value).utcoffset() == timedelta(hours=3)
+    assert parse_rfc822("Thu, 12 Mar 2026 06:14:00 MCK") == _at(6, 14, MSK)  # a feed's
+
+
+# A zone printed between a clock set before the date and the date: "14:05 МСК, 12.03.2026"
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 МСК, 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 (мск) 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 UTC+3 | 12 марта 2026", _at(14, 5, MSK)),
+    ("14:05 MCK, 12 марта 2026", _at(14, 5, MSK)),
+    ("14:05 МСК · 12.03.2026", _at(14, 5, MSK)),
+    ("14:05МСК, 12.03.2026", _at(14, 5, MSK)),
+    ("10:00 GMT / 12/03/2026", _at(10, 0, UTC0)),
+    ("10:00 (+0200) 2026-03-12", _at(10, 0, timezone(timedelta(hours=2)))),
+    ("14:05 по Москве, 12 марта 2026", _at(14, 5, MOSCOW)),
+    ("14:05 по московскому времени, 12.03.2026", _at(14, 5, MOSCOW)),
+    ("14:05 па Мінску, 12 сакавіка 2026", _at(14, 5, MINSK)),
+    ("17:00 за київським часом, 12 березня 2026 р.", _at(17, 0, KYIV)),
+    ("2:05 pm EDT, March 12, 2026", _at(14, 5, timezone(timedelta(hours=-4)))),
+    ("Опубликовано: 14:05 (МСК), 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 мск - 12.03.2026", _at(14, 5, MSK)),  # a dash before a date: no "МСК-12"
+    ("14:05 MCK - 2026-03-12", _at(14, 5, MSK)),
+])
+def test_a_zone_between_a_leading_clock_and_its_date_is_the_times(
+        text: str, expected: datetime) -> None:
+    """The clock printed before its date, its zone between them: the date has the clock's
+    time (the zone's words broke the pair: the day alone was read, at midnight) read in
+    that zone."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 CST, 12.03.2026", datetime(2026, 3, 12, 14, 5)),  # refused: several zones
+    ("14:05 UTC+23 | 12.03.2026", datetime(2026, 3, 12, 14, 5)),  # no zone keeps it
+    ("14:05 МСК+4, 12.03.2026", datetime(2026, 3, 12)),  # Novosibirsk's: no zone, no clock
+    ("14:05 МСК + 4, 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 МСК - 1 | 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 МСК-10 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 Москва, 12.03.2026", datetime(2026, 3, 12)),  # a place: no clock of the date
+    ("14:05 (Минск) 12.03.2026", datetime(2026, 3, 12)),
+    ("МСК, 12.03.2026", datetime(2026, 3, 12)),  # no clock: no zone
+    ("(мск) 12 марта 2026", datetime(2026, 3, 12)),
+])
+def test_a_leading_clocks_zone_that_is_none_leaves_the_outlets_clock(
+        text: str, expected: datetime) -> None:
+    """A refused name or an offset no zone keeps between the clock and the date: the clock's
+    time, the outlet's; "МСК+4", a place, or no clock: the day alone, as before."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.tzinfo is None
+
+
+def test_a_leading_clocks_zone_is_read_on_the_page() -> None:
+    """"14:05 (мск) 12.03.2026" on a Kyiv site: 13:05 in Kyiv, not the day at midnight."""
+    meta = extract_metadata(parse_html(_page("14:05 (мск) 12.03.2026")), KYIV_SITE,
+                            "https://ex.ua/news/novost/")
+    assert meta.published == "2026-03-12T13:05:00+02:00"
+
+
+def test_a_bitrix_date_with_a_leading_clocks_zone_goes_from_the_text_with_its_words() -> None:
+    """"14:20 GMT, 05.01.2026 С 1 февраля…" opening the text: dated 17:20 in Minsk, and the
+    clock, its zone's word and the date are cut from the text together."""
+    text = "<br><br>\n".join(escape(line) for line in TEXT)
+    detail = f"<span class='news-date-time'>14:20 GMT, 05.01.2026</span> {text}"
+    article = read(bitrix_page(detail))
+    assert article.published == "2026-01-05T17:20:00+03:00"
+    assert article.text.split("\n\n") == TEXT
+
+
+# A zone glued to the clock's digits ("14:05МСК", "14:05UTC"): read as with a space
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12.03.2026,14:05МСК", _at(14, 5, MSK)),
+    ("12.03.2026 14:05мск", _at(14, 5, MSK)),
+    ("12.03.2026 14:05MCK", _at(14, 5, MSK)),
+    ("12.03.2026 14:05UTC", _at(14, 5, UTC0)),
+    ("12.03.2026 14:05GMT+3", _at(14, 5, MSK)),
+    ("Обновлено12.03.2026,14:05 МСК", _at(14, 5, MSK)),
+    ("Опубликовано12 марта 2026,14:05МСК", _at(14, 5, MSK)),
+])
+def test_a_zone_glued_to_the_clock_is_the_times(text: str, expected: datetime) -> None:
+    found = parse_human(text)
+    assert found == expected
+    assert found.utcoffset() == expected.utcoffset()
+
+
+def test_a_clock_glued_to_a_label_without_a_day_is_no_date() -> None:
+    """"Обновлено14:05 МСК" prints no day: nothing is read (a clock alone is today's only
+    after "Stand:" or a day named from today)."""
+    assert parse_human("Обновлено14:05 МСК") is None
+    assert dateline_date("Обновлено14:05 МСК") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("17:45 МСК | Вчера", _at(17, 45, MSK, day=11)),
+    ("17:45 (мск) Сегодня", _at(17, 45, MSK)),
+    ("17:45 по Москве, сегодня", _at(17, 45, MOSCOW)),
+    ("Сегодня, 07:20 MCK", _at(7, 20, MSK)),
+])
+def test_a_zone_beside_the_clock_of_a_day_named_from_today_is_the_times(
+        text: str, expected: datetime) -> None:
+    """"17:45 МСК | Вчера": the clock before the day's word, its zone between them (nothing
+    was read: the zone's word broke the pair)."""
+    now = datetime(2026, 3, 12, 20, 0)
+    for found in (dateline_date(text, now), parse_human(text, now)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+# Runs a megabyte long of blank space, digits, colons, letters, brackets and zone words
+# beside clocks: what the zone's words between a clock and its date cost a page
+_ADVERSARIAL = [" " * 1_000_000, "1" * 1_000_000, ":" * 1_000_000, "MCK" * 330_000,
+                "14:05 (" + " " * 1_000_000, "14:05" + " " * 500_000 + "МСК" + " " * 500_000,
+                "14:05 МСК,    " * 70_000, "1:11 ( " * 150_000, "14:05 (мск " * 90_000,
+                "1:11 по  по " * 90_000, "1:11 (+1234 " * 80_000, "14:05 мск - 12.0" * 62_000,
+                "14:05 UTC - 1.2" * 62_000, "1:11 Uhr CET  " * 70_000, "1:11 за за " * 90_000]
+
+
+@pytest.mark.parametrize("chunk", _ADVERSARIAL, ids=lambda chunk: repr(chunk[:12]))
+def test_zone_words_beside_clocks_read_a_megabyte_of_adversarial_text_at_once(
+        chunk: str) -> None:
+    """Each pattern holding a zone's words reads a megabyte of adversarial text in well under
+    a second of processor time (no backtracking: a linear pass), and the zone reader at any
+    clock of it at once."""
+    for pattern in (dates._DMY, dates._NUMERIC, dates._DM_TIMED, dates._RELATIVE,
+                    dates._CLOCK_THEN_ZONE):  # (_MDY, _DASHED, _SLASHED, _YMD: as _NUMERIC)
+        began = time.process_time()
+        for _match in pattern.finditer(chunk):
+            pass
+        assert time.process_time() - began < 1.0, pattern.pattern[:40]
+    began = time.process_time()
+    for start in (0, 6, 500_000):
+        printed_zone(chunk, start, start + 5)
+        printed_zone(chunk, 0, start, bare_offset=True)
+    assert time.process_time() - began < 0.1
+
+
+# German's "Uhr" between the clock and its zone: the zone is in the date's span, and is read
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 Uhr CET, 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 Uhr CEST | 12.03.2026", _at(14, 5, timezone(timedelta(hours=2)))),
+    ("14:05 Uhr (CET) 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 Uhr UTC+1, 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+])
+def test_a_zone_after_uhr_before_the_date_is_the_times(text: str, expected: datetime) -> None:
+    """"14:05 Uhr CET, 12.03.2026": the zone was taken into the date's span but not read (the
+    clock read in the outlet's zone, an hour or two off)."""
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+# A dash before a date after any zone's word is the dateline's, not an offset ("UTC-12")
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 GMT - 12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC - 12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC -12.03.2026", _at(14, 5, UTC0)),
+    ("14:05 UTC+3 - 12.03.2026", _at(14, 5, MSK)),
+    ("14:05 CET - 12.03.2026", _at(14, 5, timezone(timedelta(hours=1)))),
+    ("14:05 GMT – 12.03.2026", _at(14, 5, UTC0)),
+])
+def test_a_dash_before_a_date_after_any_zone_word_is_the_datelines(
+        text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 UTC - 3, 12.03.2026", datetime(2026, 3, 12)),  # an offset spaced: no zone, as before
+    ("14:05 GMT-3 | 12.03.2026", _at(14, 5, timezone(timedelta(hours=-3)))),
+    ("14:05 Z-12.03.2026", datetime(2026, 3, 12)),  # a lone Z before a date: prose's, as before
+    ("14:05 Z, 12.03.2026", datetime(2026, 3, 12)),
+    ("12.03.2026 14:05 Z", _at(14, 5, UTC0)),  # after the date's clock: a zone, as before
+])
+def test_a_signed_number_that_opens_no_date_and_a_lone_z(text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+# After Ukrainian "за": a city's instrumental forms name its time, other forms a purpose
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:05 за Києвом, 12.03.2026", _at(14, 5, KYIV)),
+    ("14:05 за київським часом, 12.03.2026", _at(14, 5, KYIV)),
+    ("14:05 за московським часом, 12.03.2026", _at(14, 5, MOSCOW)),
+    ("14:05 за Мінськом, 12.03.2026", _at(14, 5, MINSK)),
+    ("14:05 за Москву, 12.03.2026", datetime(2026, 3, 12)),  # "for Moscow": no zone
+    ("14:05 за Киев, 12.03.2026", datetime(2026, 3, 12)),
+    ("14:05 за Минск | 12.03.2026", datetime(2026, 3, 12)),
+    ("12.03.2026, 14:05 за Москву", datetime(2026, 3, 12, 14, 5)),
+    ("14:05 по Москве, 12.03.2026", _at(14, 5, MOSCOW)),
+])
+def test_after_za_only_a_citys_instrumental_is_its_time(text: str, expected: datetime) -> None:
+    for found in (dateline_date(text), parse_human(text)):
+        assert found == expected
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("value", ["Thu, 12 Mar 2026 14:05:00 GMT+23",
+                                   "Thu, 12 Mar 2026 14:05:00 UTC-13",
+                                   "Thu, 12 Mar 2026 14:05:00 +2300",
+                                   "Thu, 12 Mar 2026 14:05:00 +15:00",
+                                   "Thu, 12 Mar 2026 14:05:00 GMT+5:15"])
+def test_a_feeds_offset_no_zone_keeps_is_none(value: str) -> None:
+    """"GMT+23" in an RFC 822 date: read as if no offset were given, the wall clock, as a
+    printed zone's (it was +23:00, a day off)."""
+    for found in (parse_rfc822(value), parse_any(value)):
+        assert found == datetime(2026, 3, 12, 14, 5)
+        assert found.tzinfo is None
+
+
+@pytest.mark.parametrize(("value", "offset"), [
+    ("Thu, 12 Mar 2026 14:05:00 GMT+14", timedelta(hours=14)),
+    ("Thu, 12 Mar 2026 14:05:00 UTC-12", timedelta(hours=-12)),
+    ("Thu, 12 Mar 2026 14:05:00 +0545", timedelta(hours=5, minutes=45)),
+    ("Thu, 12 Mar 2026 14:05:00 GMT+3", timedelta(hours=3)),
+])
+def test_a_feeds_offset_in_range_is_read(value: str, offset: timedelta) -> None:
+    for found in (parse_rfc822(value), parse_any(value)):
+        assert found == datetime(2026, 3, 12, 14, 5, tzinfo=timezone(offset))
