@@ -16,6 +16,7 @@ from crawler.extraction.dates import (
     parse_human,
     parse_rfc822,
     template_date,
+    without_sums,
 )
 
 
@@ -615,3 +616,24 @@ def test_a_dates_surroundings_read_near_it_say_what_they_said(
     """Read near the date, a currency, a label, a separator and the number before it tell a
     sum from a date and a clock from a rate as they did."""
     assert parse_human(text) == expected
+
+
+def test_a_text_of_many_sums_is_blanked_in_linear_time() -> None:
+    """500,000 characters of "usd 12.05.20 " (38,462 sums, each blanked) take well under
+    three seconds of processor time: the text was rebuilt once per sum, over six seconds here
+    and 26 s for a megabyte."""
+    text = "usd 12.05.20 " * 38_462
+    began = time.process_time()
+    blanked = without_sums(text)
+    assert time.process_time() - began < 3.0
+    assert blanked == "usd          " * 38_462
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12.05.20 12.05.20 руб.", " " * 18 + "руб."),  # the sum after, blanked, is blank space
+    ("12.05.20 x 12.05.20 руб.", "12.05.20 x          руб."),
+    ("Цена: 12.05.20 и 12.05.2020 руб.", "Цена:          и 12.05.2020 руб."),
+    ("12.05.20\n 1.5.20  usd", " " * 8 + "\n" + " " * 7 + "  usd"),
+])
+def test_sums_are_judged_from_the_last_back(text: str, expected: str) -> None:
+    assert without_sums(text) == expected
